@@ -1,0 +1,55 @@
+# The whole dev workflow. `make demo` and `make test` set everything up on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian's Chromium (headless shell for unattended runs, full browser for --headed)
+# and CJK fonts, for machines where Playwright cannot download its own browser.
+DEBIAN_BROWSER_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk
+
+.PHONY: setup demo test lint typecheck check sim bench clean
+
+setup: $(VENV)/.installed $(VENV)/.browser
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Playwright's own Chromium where it can be downloaded, else Debian's packages.
+$(VENV)/.browser: $(VENV)/.installed
+	@if $(PY) -m playwright install chromium chromium-headless-shell >/dev/null 2>&1; then \
+	    echo "Using Playwright's own Chromium."; \
+	    $(SUDO) $(PY) -m playwright install-deps chromium >/dev/null 2>&1 || true; \
+	elif dpkg -s $(DEBIAN_BROWSER_PACKAGES) >/dev/null 2>&1; then \
+	    echo "Using Debian's Chromium (already installed)."; \
+	else \
+	    echo "Playwright cannot download its browser here; installing Debian's: $(DEBIAN_BROWSER_PACKAGES)"; \
+	    $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $(DEBIAN_BROWSER_PACKAGES); \
+	fi
+	touch $@
+
+demo: setup
+	$(PY) -m automation.cli demo
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check automation flows fixtures tests bench
+	$(VENV)/bin/ruff format --check automation flows fixtures tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+check: lint typecheck test
+
+sim: setup
+	$(VENV)/bin/sellerauth sim --port 8765
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

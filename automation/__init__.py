@@ -1,0 +1,1 @@
+"""The engine: browsers, settings, secrets, logs, storage and runs; no Amazon knowledge."""

@@ -1,0 +1,125 @@
+"""One error hierarchy: each error has a stable code, a message saying what to do, and an exit status."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class SellerAuthError(Exception):
+    """Base of every error the program reports; never carries a secret in its message."""
+
+    code: ClassVar[str] = "internal"
+    exit_status: ClassVar[int] = 1
+    retryable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        url: str | None = None,
+        screenshot: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.url = url
+        self.screenshot = screenshot
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in `--json` output and logs."""
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            data["field"] = self.field
+        if self.url:
+            data["url"] = self.url
+        if self.screenshot:
+            data["screenshot"] = self.screenshot
+        return data
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.url:
+            parts.append(f"(page: {self.url})")
+        if self.screenshot:
+            parts.append(f"(screenshot: {self.screenshot})")
+        return " ".join(parts)
+
+
+class InvalidInput(SellerAuthError):
+    """Bad settings, options or accounts file; refused before a browser starts."""
+
+    code = "invalid_input"
+    exit_status = 2
+
+
+class BrowserNotFound(SellerAuthError):
+    """No Chromium could be found to drive."""
+
+    code = "browser_not_found"
+    exit_status = 2
+
+
+class NeedsPerson(SellerAuthError):
+    """Amazon asked for something only a person may do (captcha, e-mailed code, approval)."""
+
+    code = "needs_person"
+    exit_status = 3
+
+
+class LoginFailed(SellerAuthError):
+    """Amazon refused the e-mail, password or one-time password."""
+
+    code = "login_failed"
+    exit_status = 4
+
+
+class WrongDeveloper(SellerAuthError):
+    """The consent page names another developer than the configured one."""
+
+    code = "wrong_developer"
+    exit_status = 5
+
+
+class PageChanged(SellerAuthError):
+    """A page did not look as expected: unknown page, missing element or malformed value."""
+
+    code = "page_changed"
+    exit_status = 5
+
+
+class NotAuthorized(SellerAuthError):
+    """The configured developer has no row at all on the permissions screen."""
+
+    code = "not_authorized"
+    exit_status = 5
+
+
+class NotConfirmed(SellerAuthError):
+    """An action was clicked but the page does not show its effect."""
+
+    code = "not_confirmed"
+    exit_status = 5
+
+
+class Timeout(SellerAuthError):
+    """A page or element did not arrive in time."""
+
+    code = "timeout"
+    exit_status = 6
+    retryable = True
+
+
+class SiteUnavailable(SellerAuthError):
+    """The site answered with a server error or dropped the connection."""
+
+    code = "site_unavailable"
+    exit_status = 6
+    retryable = True
+
+
+class Interrupted(SellerAuthError):
+    """The operator pressed Ctrl-C."""
+
+    code = "interrupted"
+    exit_status = 130

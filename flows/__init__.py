@@ -1,0 +1,1 @@
+"""Seller Central: page objects, the sign-in loop, and the register/status/renew flows."""
