@@ -1,0 +1,279 @@
+"""Finds a Chromium, launches it, gives one context per account, takes masked screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+from automation.errors import BrowserNotFound, InvalidInput
+from automation.log import get_logger
+from automation.settings import Settings, validate_account_name, write_private
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Route
+
+LAUNCH_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+MASK_COLOR = "#FF00FF"
+
+# Tried in order; a bare name is looked up on PATH.
+SYSTEM_HEADLESS = (
+    "/usr/lib/chromium/chromium-headless-shell",
+    "chromium",
+    "/usr/bin/chromium",
+    "chromium-browser",
+    "google-chrome",
+)
+SYSTEM_HEADED = ("chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome")
+
+INSTALL_HINT = (
+    "install one with `python -m playwright install chromium chromium-headless-shell` "
+    "or `apt-get install chromium chromium-headless-shell fonts-noto-cjk`, "
+    "or point SELLERAUTH_BROWSER_PATH at a Chromium"
+)
+
+BrowserSource = Literal["setting", "playwright", "system"]
+BrowserKind = Literal["headless-shell", "chromium"]
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """The Chromium to launch; `executable_path` None lets Playwright use its own download."""
+
+    executable_path: str | None
+    source: BrowserSource
+    kind: BrowserKind
+
+
+# ---- discovery -------------------------------------------------------------------------
+
+
+def find_chromium(headed: bool, override: Path | None = None) -> BrowserChoice:
+    """The Chromium to use: the setting, else Playwright's own, else the system's."""
+    configured = override or _env_path("SELLERAUTH_BROWSER_PATH")
+    if configured is not None:
+        return _configured_choice(configured, headed)
+    choice = _playwright_choice(headed) or _system_choice(headed)
+    if choice is None:
+        wanted = "a full Chromium (for --headed)" if headed else "Chromium or its headless shell"
+        raise BrowserNotFound(f"no browser found: need {wanted}; {INSTALL_HINT}")
+    return choice
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else None
+
+
+def _kind_of(path: Path | str) -> BrowserKind:
+    name = Path(path).name
+    return "headless-shell" if "headless" in name and "shell" in name else "chromium"
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _configured_choice(path: Path, headed: bool) -> BrowserChoice:
+    if not _is_executable(path):
+        raise InvalidInput(
+            f"SELLERAUTH_BROWSER_PATH {path} is not an executable file: fix the path or unset it",
+            field="browser_path",
+        )
+    kind = _kind_of(path)
+    if headed and kind == "headless-shell":
+        raise InvalidInput(
+            f"{path} is a headless shell and cannot show a window: point "
+            "SELLERAUTH_BROWSER_PATH at a full Chromium for --headed",
+            field="browser_path",
+        )
+    return BrowserChoice(str(path), "setting", kind)
+
+
+def playwright_browsers_dir() -> Path:
+    """Where Playwright keeps its downloaded browsers."""
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured == "0":
+        import playwright
+
+        return Path(playwright.__file__).parent / "driver" / "package" / ".local-browsers"
+    if configured:
+        return Path(configured).expanduser()
+    return Path.home() / ".cache" / "ms-playwright"
+
+
+def playwright_revisions() -> dict[str, str]:
+    """The browser revisions this Playwright expects, from its `browsers.json`."""
+    import playwright
+
+    manifest = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    try:
+        browsers = json.loads(manifest.read_text(encoding="utf-8"))["browsers"]
+        return {b["name"]: str(b["revision"]) for b in browsers}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _playwright_choice(headed: bool) -> BrowserChoice | None:
+    """Playwright's own Chromium when the revision it expects is downloaded."""
+    name, pattern = (
+        ("chromium", "chromium-{rev}/chrome-linux*/chrome")
+        if headed
+        else ("chromium-headless-shell", "chromium_headless_shell-{rev}/*/*headless*shell")
+    )
+    revision = playwright_revisions().get(name)
+    if revision is None:
+        return None
+    candidates = playwright_browsers_dir().glob(pattern.format(rev=revision))
+    if not any(_is_executable(path) for path in candidates):
+        return None
+    return BrowserChoice(None, "playwright", "chromium" if headed else "headless-shell")
+
+
+def _system_choice(headed: bool) -> BrowserChoice | None:
+    for candidate in SYSTEM_HEADED if headed else SYSTEM_HEADLESS:
+        path = _resolve_candidate(candidate)
+        if path is not None:
+            return BrowserChoice(str(path), "system", _kind_of(path))
+    return None
+
+
+def _resolve_candidate(candidate: str) -> Path | None:
+    if os.sep in candidate:
+        path = Path(candidate)
+        return path if _is_executable(path) else None
+    found = shutil.which(candidate)
+    return Path(found) if found else None
+
+
+# ---- sessions --------------------------------------------------------------------------
+
+
+def session_path(state_dir: Path, account_name: str) -> Path:
+    """Where an account's browser session (storage state) is kept."""
+    return state_dir / "sessions" / f"{validate_account_name(account_name)}.json"
+
+
+class BrowserSession:
+    """One Playwright and one launched Chromium, giving one context per account.
+
+    Playwright's sync API is bound to its thread: give each worker thread its own session.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        headed: bool | None = None,
+        browser_path: Path | None = None,
+        block_resources: bool | None = None,
+        timeout_ms: int | None = None,
+    ) -> None:
+        """Options given here win over `settings`; without either, the Settings defaults."""
+        base = settings or Settings.model_construct()  # the defaults, no environment
+        self.headed = base.headed if headed is None else headed
+        self.browser_path = browser_path or base.browser_path
+        self.block_resources = base.block_resources if block_resources is None else block_resources
+        self.timeout_ms = timeout_ms or base.timeout_ms
+        self.choice: BrowserChoice | None = None
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def __enter__(self) -> BrowserSession:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def browser(self) -> Browser:
+        """The launched browser; the session must have been started."""
+        if self._browser is None:
+            raise RuntimeError("BrowserSession is not started")
+        return self._browser
+
+    def start(self) -> BrowserSession:
+        """Find Chromium and launch it (headless unless headed)."""
+        from playwright.sync_api import Error, sync_playwright
+
+        self.choice = find_chromium(self.headed, self.browser_path)
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                headless=not self.headed,
+                executable_path=self.choice.executable_path,
+                args=LAUNCH_ARGS,
+            )
+        except Error as exc:
+            self.close()
+            raise BrowserNotFound(
+                f"Chromium ({self.choice.source}, {self.choice.kind}) failed to start: "
+                f"{str(exc).splitlines()[0]}; {INSTALL_HINT}"
+            ) from None
+        log.debug("browser_started", source=self.choice.source, kind=self.choice.kind)
+        return self
+
+    def new_context(
+        self,
+        storage_state_path: Path | None = None,
+        *,
+        locale: str = "ja-JP",
+        timeout_ms: int | None = None,
+    ) -> BrowserContext:
+        """A fresh context, with the saved session when that file exists, and our timeouts."""
+        timeout_ms = timeout_ms or self.timeout_ms
+        state = storage_state_path if storage_state_path and storage_state_path.is_file() else None
+        context = self.browser.new_context(storage_state=state, locale=locale)
+        context.set_default_timeout(timeout_ms)
+        context.set_default_navigation_timeout(timeout_ms)
+        if self.block_resources:
+            context.route("**/*", _block_heavy_resources)
+        return context
+
+    def save_storage_state(self, context: BrowserContext, path: Path) -> Path:
+        """Save the context's session for next time; see the module's `save_storage_state`."""
+        return save_storage_state(context, path)
+
+    def close(self) -> None:
+        """Close the browser and stop Playwright; safe to call twice."""
+        browser, self._browser = self._browser, None
+        playwright, self._playwright = self._playwright, None
+        if browser is not None:
+            browser.close()
+        if playwright is not None:
+            playwright.stop()
+
+
+def _block_heavy_resources(route: Route) -> None:
+    if route.request.resource_type in BLOCKED_RESOURCE_TYPES:
+        route.abort()
+    else:
+        route.fallback()
+
+
+def save_storage_state(context: BrowserContext, path: Path) -> Path:
+    """Save the context's cookies and storage to `path` (file 0600, directory 0700)."""
+    return write_private(path, json.dumps(context.storage_state()))
+
+
+def masked_screenshot(page: Page, path: Path, mask: list[Locator]) -> Path:
+    """A full-page screenshot with `mask` painted over in solid magenta; file 0600."""
+    image = page.screenshot(full_page=True, mask=mask, mask_color=MASK_COLOR)
+    return write_private(path, image)

@@ -1,0 +1,193 @@
+"""structlog set-up: console for people, JSON for machines, secrets redacted before rendering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+import structlog
+from structlog.typing import EventDict, FilteringBoundLogger, Processor, WrappedLogger
+
+from automation.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+MASK = "***"
+MIN_SECRET_LENGTH = 4
+
+LogFormat = Literal["auto", "console", "json"]
+
+# Keys whose values are masked wherever they appear (compared lower-cased, `-` as `_`).
+SENSITIVE_KEYS = frozenset({"otp", "otp_code", "totp", "code", "authorization"})
+SENSITIVE_KEY_PARTS = ("password", "secret", "token", "cookie")
+
+# Keys the logger fills itself; they never hold a secret and a code must not mangle a timestamp.
+_OWN_KEYS = frozenset({"timestamp", "level", "logger"})
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
+
+
+def register_secret(value: str | SecretStr | None) -> None:
+    """Remember a secret so that it is replaced by `***` wherever it would be logged."""
+    global _pattern
+    text = value if value is None or isinstance(value, str) else value.get_secret_value()
+    if not text or len(text) < MIN_SECRET_LENGTH:
+        return
+    with _lock:
+        if text in _secrets:
+            return
+        _secrets.add(text)
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def clear_secrets() -> None:
+    """Forget every registered secret (for tests)."""
+    global _pattern
+    with _lock:
+        _secrets.clear()
+        _pattern = None
+
+
+def redact(text: str) -> str:
+    """The text with every registered secret replaced by `***`."""
+    pattern = _pattern
+    return pattern.sub(MASK, text) if pattern is not None else text
+
+
+def is_sensitive_key(key: object) -> bool:
+    """Whether values under this key are secret whatever they look like."""
+    if not isinstance(key, str):
+        return False
+    name = key.lower().replace("-", "_")
+    return name in SENSITIVE_KEYS or any(part in name for part in SENSITIVE_KEY_PARTS)
+
+
+def _redact_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int):
+        return MASK if redact(str(value)) != str(value) else value
+    if isinstance(value, Mapping):
+        return {k: _redact_item(k, v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redact_value(v) for v in value]
+    return redact(str(value))
+
+
+def _redact_item(key: object, value: Any) -> Any:
+    if value is not None and is_sensitive_key(key):
+        return MASK
+    return _redact_value(value)
+
+
+def redact_event(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Processor: mask sensitive keys (nested too) and registered secrets in every value."""
+    return {
+        key: value if key in _OWN_KEYS else _redact_item(key, value)
+        for key, value in event_dict.items()
+    }
+
+
+def _exception_processor(fmt: Literal["console", "json"]) -> Processor:
+    """Turn `exc_info` into text or dicts, without local variables, so it can be redacted.
+
+    The console gets Python's plain traceback (no wrapping, so a secret is never split
+    across lines and missed); JSON gets structlog's structured frames.
+    """
+    if fmt == "json":
+        transformer = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        return structlog.processors.ExceptionRenderer(transformer)
+    return structlog.processors.format_exc_info
+
+
+def _renderer(fmt: Literal["console", "json"], stream: TextIO) -> Processor:
+    if fmt == "json":
+        return structlog.processors.JSONRenderer(ensure_ascii=False)
+    return structlog.dev.ConsoleRenderer(
+        colors=_isatty(stream),
+        # Only reached if `exc_info` got past the processors above; still never shows locals.
+        exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False),
+    )
+
+
+class _NamedPrintLogger(structlog.PrintLogger):
+    """A PrintLogger that knows the name it was asked for with `get_logger(name)`."""
+
+    def __init__(self, file: TextIO, name: str | None) -> None:
+        super().__init__(file)
+        self.name = name
+
+
+def _add_logger_name(logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    name = getattr(logger, "name", None)
+    if name:
+        event_dict.setdefault("logger", name)
+    return event_dict
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _level_number(level: str) -> int:
+    number = logging.getLevelNamesMapping().get(level.strip().upper())
+    if number is None:
+        raise InvalidInput(
+            f"unknown log level {level!r}: use debug, info, warning, error or critical",
+            field="log_level",
+        )
+    return number
+
+
+def configure_logging(
+    fmt: LogFormat = "auto", level: str = "info", stream: TextIO | None = None
+) -> None:
+    """Send logs to `stream` (default: whatever `sys.stderr` is at each event).
+
+    `auto` renders for people when the stream is a terminal, else JSON lines.
+    """
+    out = stream if stream is not None else sys.stderr
+    chosen: Literal["console", "json"] = (
+        ("console" if _isatty(out) else "json") if fmt == "auto" else fmt
+    )
+
+    def logger_factory(name: str | None = None, *_: Any) -> _NamedPrintLogger:
+        return _NamedPrintLogger(stream if stream is not None else sys.stderr, name)
+
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            _add_logger_name,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.StackInfoRenderer(),
+            _exception_processor(chosen),
+            redact_event,
+            _renderer(chosen, out),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(_level_number(level)),
+        logger_factory=logger_factory,
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str | None = None) -> FilteringBoundLogger:
+    """A logger whose events carry `logger=<name>`; it follows later `configure_logging` calls."""
+    return structlog.get_logger(name) if name else structlog.get_logger()
+
+
+if not structlog.is_configured():
+    configure_logging()  # safe until the program configures: redacted, stderr, info and up

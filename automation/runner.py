@@ -1,0 +1,133 @@
+"""Runs one flow for one account: a browser context with its saved session, typed errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import structlog
+
+from automation.errors import SellerAuthError, SiteUnavailable, Timeout
+from automation.otp import Clock, SystemClock, TotpSource
+from automation.settings import AccountProfile, Settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+log = structlog.get_logger("automation.runner")
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunContext:
+    """What a flow gets besides its page: settings, the account, its OTP source, a person."""
+
+    settings: Settings
+    account: AccountProfile
+    otp: TotpSource | None
+    clock: Clock
+    # Called with (page, what Amazon asks for) when only a person can go on; None = unattended.
+    human: Callable[[Page, str], None] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Flow = Callable[["Page", RunContext], T]
+
+
+def run_one(
+    flow: Flow[T],
+    settings: Settings,
+    account: AccountProfile,
+    *,
+    headed: bool = False,
+    clock: Clock | None = None,
+    human: Callable[[Page, str], None] | None = None,
+) -> T:
+    """Run `flow` for `account` in a fresh browser context that reuses the account's session."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    from automation.browser import BrowserSession, masked_screenshot, session_path
+
+    clock = clock or SystemClock()
+    otp = (
+        TotpSource(
+            account.totp_secret,
+            account.name,
+            settings.state_dir,
+            clock=clock,
+            min_remaining=settings.otp_min_remaining_seconds,
+        )
+        if account.totp_secret is not None
+        else None
+    )
+    ctx = RunContext(settings=settings, account=account, otp=otp, clock=clock, human=human)
+    state_file = session_path(settings.state_dir, account.name)
+    expect.set_options(timeout=settings.timeout_ms)
+    with BrowserSession(settings, headed=headed) as browser:
+        context = browser.new_context(state_file)
+        page = context.new_page()
+        try:
+            result = flow(page, ctx)
+        except SellerAuthError as error:
+            _attach_evidence(error, page, settings.state_dir, account.name, masked_screenshot)
+            raise
+        except PlaywrightTimeout as error:
+            raise _with_evidence(
+                Timeout(
+                    "A page or element did not arrive in time "
+                    f"({str(error).splitlines()[0]}). Amazon may be slow: try again, or raise "
+                    "SELLERAUTH_TIMEOUT_MS.",
+                ),
+                page,
+                settings.state_dir,
+                account.name,
+                masked_screenshot,
+            ) from None
+        except PlaywrightError as error:
+            raise _with_evidence(
+                SiteUnavailable(
+                    f"The browser lost the page ({str(error).splitlines()[0]}). Try again later."
+                ),
+                page,
+                settings.state_dir,
+                account.name,
+                masked_screenshot,
+            ) from None
+        else:
+            return result
+        finally:
+            # Kept on failure too: a session that got past sign-in spares the next run a login.
+            browser.save_storage_state(context, state_file)
+            context.close()
+
+
+def _with_evidence(
+    error: SellerAuthError, page: Page, state_dir: Path, account: str, shoot: Callable[..., Path]
+) -> SellerAuthError:
+    _attach_evidence(error, page, state_dir, account, shoot)
+    return error
+
+
+def _attach_evidence(
+    error: SellerAuthError, page: Page, state_dir: Path, account: str, shoot: Callable[..., Path]
+) -> None:
+    """Add the page's URL and a masked screenshot to a failure, without ever failing itself."""
+    try:
+        if error.url is None:
+            error.url = page.url
+        if error.screenshot is None and not page.is_closed():
+            stamp = structlog.processors.TimeStamper(fmt="%Y%m%dT%H%M%S")(None, "", {})["timestamp"]
+            path = state_dir / "evidence" / account / f"{stamp}-{error.code}.png"
+            mask = [
+                page.locator("input[type=password], #ap_password, #auth-mfa-otpcode"),
+                page.get_by_text(re.compile(r"amzn\.mws\.")),
+            ]
+            error.screenshot = str(shoot(page, path, mask=mask))
+    except Exception as problem:  # evidence is best effort; the original error matters
+        log.warning("evidence_failed", problem=type(problem).__name__)

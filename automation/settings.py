@@ -1,0 +1,638 @@
+"""Settings (`SELLERAUTH_` env, `.env`, secrets dir) and seller account profiles (accounts.toml)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from automation.errors import InvalidInput
+from automation.log import register_secret
+from automation.marketplaces import MARKETPLACES, Marketplace, get_marketplace
+
+ENV_PREFIX = "SELLERAUTH_"
+DEFAULT_ACCOUNT = "default"
+DEFAULT_BASE_URL = "https://sellercentral.amazon.co.jp"
+DEFAULT_DEVELOPER_NAME = "shippinno"
+DEFAULT_DEVELOPER_ID = "5259-6479-4073"
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
+ACCOUNTS_FILE_NAME = "accounts.toml"
+
+ACCOUNT_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+ACCOUNT_FILE_KEYS = (
+    "email",
+    "marketplace",
+    "base_url",
+    "account_name",
+    "developer_name",
+    "developer_id",
+)
+SECRET_KEYS = ("password", "totp_secret")
+PROFILE_OVERRIDES = frozenset(ACCOUNT_FILE_KEYS + SECRET_KEYS)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
+_BASE32 = re.compile(r"[A-Z2-7]+=*")
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+# ---- files and directories -------------------------------------------------------------
+
+
+def validate_account_name(name: str) -> str:
+    """The name unchanged when it is safe in file names; InvalidInput (field `account`) if not."""
+    if not ACCOUNT_NAME_PATTERN.fullmatch(name):
+        raise InvalidInput(
+            f"account name {name!r} is not allowed: use up to 64 letters, digits, '-' or '_', "
+            "starting with a letter or digit",
+            field="account",
+        )
+    return name
+
+
+def env_key(name: str) -> str:
+    """The form of an account name used in environment variables: `acme-jp` -> `ACME_JP`."""
+    return name.upper().replace("-", "_")
+
+
+def private_dir(path: Path) -> Path:
+    """Create a directory (and parents) readable by the owner only; an existing one is kept."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def write_private(path: Path, data: str | bytes) -> Path:
+    """Write a file atomically with mode 0600 (its directory 0700)."""
+    private_dir(path.parent)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def ensure_state_dir(state_dir: Path) -> Path:
+    """Create the state directory if needed and prove it writable; InvalidInput if not."""
+    try:
+        private_dir(state_dir)
+        with tempfile.TemporaryFile(dir=state_dir):
+            pass
+    except OSError as exc:
+        raise InvalidInput(
+            f"state directory {state_dir} cannot be used ({exc.strerror or exc}): "
+            "set SELLERAUTH_STATE_DIR to a directory you can write",
+            field="state_dir",
+        ) from None
+    return state_dir
+
+
+def default_state_dir() -> Path:
+    """`$XDG_STATE_HOME/sellerauth`, else `~/.local/state/sellerauth`."""
+    xdg = os.environ.get("XDG_STATE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "state"
+    return base / "sellerauth"
+
+
+def default_accounts_file() -> Path | None:
+    """`accounts.toml` in the current directory when there is one."""
+    path = Path(ACCOUNTS_FILE_NAME)
+    return path if path.is_file() else None
+
+
+def default_secrets_dir() -> Path | None:
+    """`/run/secrets` (Docker and Kubernetes secrets) when it exists."""
+    return DEFAULT_SECRETS_DIR if DEFAULT_SECRETS_DIR.is_dir() else None
+
+
+# ---- global settings -------------------------------------------------------------------
+
+
+class AccountSecrets(BaseModel):
+    """Secrets of one named account from `SELLERAUTH_ACCOUNTS__<NAME>__PASSWORD` and friends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: SecretStr | None = None
+    totp_secret: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    """Global settings from arguments, `SELLERAUTH_*` variables, `.env` and the secrets dir."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    email: str | None = None
+    password: SecretStr | None = None
+    totp_secret: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+    marketplace: str = "JP"
+    state_dir: Path = Field(default_factory=default_state_dir)
+    developer_name: str = DEFAULT_DEVELOPER_NAME
+    developer_id: str = DEFAULT_DEVELOPER_ID
+    account_name: str | None = None
+    accounts_file: Path | None = Field(default_factory=default_accounts_file)
+    secrets_dir: Path | None = None
+    accounts: dict[str, AccountSecrets] = Field(default_factory=dict)
+    browser_path: Path | None = None
+    headed: bool = False
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "info"
+    timeout_ms: int = Field(default=30000, gt=0)
+    signin_max_steps: int = Field(default=12, gt=0)
+    human_wait_seconds: int = Field(default=600, ge=0)
+    otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
+    block_resources: bool = False
+
+    @field_validator("marketplace")
+    @classmethod
+    def _upper_marketplace(cls, value: str) -> str:
+        return value.strip().upper()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().lower()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @field_validator("state_dir", "accounts_file", "secrets_dir", "browser_path")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with `overrides` (command-line options; None means "not given") on top."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        first = Settings(**given)
+        secrets_dir = first.secrets_dir or default_secrets_dir()
+        if secrets_dir is None:
+            return first
+        if not secrets_dir.is_dir():
+            raise InvalidInput(
+                f"secrets directory {secrets_dir} does not exist: create it or unset "
+                "SELLERAUTH_SECRETS_DIR",
+                field="secrets_dir",
+            )
+        given["secrets_dir"] = secrets_dir
+        return Settings(_secrets_dir=secrets_dir, **given)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise _settings_error(exc) from None
+
+
+def _settings_error(exc: ValidationError) -> InvalidInput:
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in error["loc"]]
+        variable = ENV_PREFIX + "__".join(loc).upper()
+        problem = (
+            "is not a known setting: check its spelling"
+            if error["type"] == "extra_forbidden"
+            else f"is invalid: {_clean(error['msg'])}"
+        )
+        problems.append(f"{variable} {problem}; correct it in the environment or .env")
+    first = str(exc.errors()[0]["loc"][0]) if exc.errors() else "settings"
+    return InvalidInput("; ".join(problems), field=first)
+
+
+def _clean(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+# ---- account profiles ------------------------------------------------------------------
+
+
+def normalise_developer_id(value: str) -> str:
+    """`525964794073`, `5259-6479-4073` or full-width digits -> `5259-6479-4073`."""
+    match = _DEVELOPER_ID.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    if not match:
+        raise ValueError("must be 12 digits, hyphens optional, e.g. 5259-6479-4073")
+    return "-".join(match.groups())
+
+
+def normalise_base_url(value: str) -> str:
+    """An https origin (http allowed on loopback only), without a trailing slash."""
+    parts = urlsplit(value.strip())
+    if not parts.hostname:
+        raise ValueError("must be a URL such as https://sellercentral.amazon.co.jp")
+    if parts.query or parts.fragment:
+        raise ValueError("must not carry a query or fragment")
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
+        raise ValueError("must use https (plain http only on 127.0.0.1, localhost or [::1])")
+    return value.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_totp_secret(value: str) -> str:
+    """The base32 secret without spaces, upper-cased; ValueError if it is not base32."""
+    secret = "".join(value.split()).upper()
+    if len(secret) < 16 or not _BASE32.fullmatch(secret):
+        raise ValueError(
+            "must be the base32 key Amazon showed when the authenticator app was added "
+            "(at least 16 characters A-Z and 2-7)"
+        )
+    try:
+        base64.b32decode(secret.rstrip("=") + "=" * (-len(secret.rstrip("=")) % 8))
+    except binascii.Error:
+        raise ValueError("is not valid base32 (wrong length)") from None
+    return secret
+
+
+class AccountProfile(BaseModel):
+    """One resolved seller account: who signs in where, and which developer gets access."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    email: str
+    password: SecretStr
+    totp_secret: SecretStr | None = None
+    marketplace: str = "JP"
+    base_url: str
+    account_name: str | None = None
+    developer_name: str = DEFAULT_DEVELOPER_NAME
+    developer_id: str = DEFAULT_DEVELOPER_ID
+
+    @model_validator(mode="before")
+    @classmethod
+    def _base_url_from_marketplace(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("base_url"):
+            market = MARKETPLACES.get(str(data.get("marketplace") or "JP").strip().upper())
+            if market is not None:
+                return {**data, "base_url": market.base_url}
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not ACCOUNT_NAME_PATTERN.fullmatch(value):
+            raise ValueError("use up to 64 letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str) -> str:
+        if not _EMAIL.fullmatch(value.strip()):
+            raise ValueError("must be an e-mail address such as seller@example.com")
+        return value.strip()
+
+    @field_validator("password")
+    @classmethod
+    def _password_present(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value():
+            raise ValueError("is empty")
+        return value
+
+    @field_validator("totp_secret", mode="before")
+    @classmethod
+    def _totp_base32(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or raw == "":
+            return None
+        return SecretStr(normalise_totp_secret(str(raw)))
+
+    @field_validator("marketplace")
+    @classmethod
+    def _known_marketplace(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in MARKETPLACES:
+            raise ValueError(f"must be a marketplace code: one of {', '.join(MARKETPLACES)}")
+        return code
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_base_url(cls, value: str) -> str:
+        return normalise_base_url(value)
+
+    @field_validator("developer_id")
+    @classmethod
+    def _developer_id(cls, value: str) -> str:
+        return normalise_developer_id(value)
+
+    @field_validator("developer_name")
+    @classmethod
+    def _developer_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty")
+        return value.strip()
+
+    @property
+    def market(self) -> Marketplace:
+        """The marketplace this account is registered in."""
+        return get_marketplace(self.marketplace)
+
+    @property
+    def marketplace_id(self) -> str:
+        """Amazon's ID of the marketplace, e.g. A1VC38T7YXB528 for JP."""
+        return self.market.marketplace_id
+
+    @property
+    def developer_digits(self) -> str:
+        """The developer ID without hyphens, as typed into the registration form."""
+        return self.developer_id.replace("-", "")
+
+
+class _Draft:
+    """The values of a profile being assembled, each with where it came from (for messages)."""
+
+    def __init__(self, name: str) -> None:
+        self.values: dict[str, Any] = {"name": name}
+        self.sources: dict[str, str] = {"name": "account name"}
+
+    def put(self, field: str, value: Any, source: str) -> None:
+        if value is not None:
+            self.values[field] = value
+            self.sources[field] = source
+
+    def build(self) -> AccountProfile:
+        for key in SECRET_KEYS:
+            register_secret(self.values.get(key))
+        try:
+            profile = AccountProfile(**self.values)
+        except ValidationError as exc:
+            raise self._error(exc) from None
+        register_secret(profile.totp_secret)
+        return profile
+
+    def _error(self, exc: ValidationError) -> InvalidInput:
+        errors = exc.errors(include_url=False, include_input=False)
+        problems = []
+        for error in errors:
+            field = str(error["loc"][0]) if error["loc"] else "account"
+            source = self.sources.get(field, field)
+            problems.append(f"{field} ({source}) {_clean(error['msg'])}")
+        first = str(errors[0]["loc"][0]) if errors and errors[0]["loc"] else "account"
+        return InvalidInput(f"account {self.values['name']!r}: " + "; ".join(problems), field=first)
+
+
+def _apply_overrides(draft: _Draft, overrides: dict[str, Any]) -> None:
+    unknown = set(overrides) - PROFILE_OVERRIDES
+    if unknown:
+        raise TypeError(f"unknown account overrides: {', '.join(sorted(unknown))}")
+    for key, value in overrides.items():
+        source = f"{key} given" if key in SECRET_KEYS else "--" + key.replace("_", "-")
+        draft.put(key, value, source)
+
+
+def _put_inherited(draft: _Draft, settings: Settings) -> None:
+    """The settings every account shares unless its own table says otherwise."""
+    draft.put("marketplace", settings.marketplace, "SELLERAUTH_MARKETPLACE")
+    if "base_url" in settings.model_fields_set:
+        draft.put("base_url", settings.base_url, "SELLERAUTH_BASE_URL")
+    draft.put("developer_name", settings.developer_name, "SELLERAUTH_DEVELOPER_NAME")
+    draft.put("developer_id", settings.developer_id, "SELLERAUTH_DEVELOPER_ID")
+
+
+def _default_draft(settings: Settings) -> _Draft:
+    draft = _Draft(DEFAULT_ACCOUNT)
+    _put_inherited(draft, settings)
+    draft.put("email", settings.email, "SELLERAUTH_EMAIL")
+    draft.put("password", settings.password, "SELLERAUTH_PASSWORD")
+    draft.put("totp_secret", settings.totp_secret, "SELLERAUTH_TOTP_SECRET")
+    draft.put("account_name", settings.account_name, "SELLERAUTH_ACCOUNT_NAME")
+    return draft
+
+
+def _require_default(draft: _Draft, settings: Settings) -> None:
+    if "email" not in draft.values:
+        raise InvalidInput(
+            "SELLERAUTH_EMAIL is not set: export it or put it in .env", field="email"
+        )
+    if "password" not in draft.values:
+        where = _secrets_dir_hint(settings, "sellerauth_password")
+        raise InvalidInput(
+            f"SELLERAUTH_PASSWORD is not set: export it, put it in .env or {where}",
+            field="password",
+        )
+
+
+def _secrets_dir_hint(settings: Settings, filename: str) -> str:
+    if settings.secrets_dir is not None:
+        return f"write it to {settings.secrets_dir / filename}"
+    return f"write it to a file {filename} in SELLERAUTH_SECRETS_DIR"
+
+
+def _named_draft(settings: Settings, name: str, table: dict[str, str], path: Path) -> _Draft:
+    draft = _Draft(name)
+    _put_inherited(draft, settings)
+    for key, value in table.items():
+        draft.put(key, value, f"{path} [accounts.{name}] {key}")
+    for key in SECRET_KEYS:
+        secret, source = _named_secret(settings, name, key)
+        draft.put(key, secret, source)
+    return draft
+
+
+def _named_secret(settings: Settings, name: str, key: str) -> tuple[SecretStr | None, str]:
+    """A named account's secret from its environment variable, else from the secrets dir."""
+    variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
+    from_env = settings.accounts.get(env_key(name).lower())
+    value = getattr(from_env, key) if from_env is not None else None
+    if value is not None:
+        return value, variable
+    if settings.secrets_dir is not None:
+        path = settings.secrets_dir / f"{name}.{key}"
+        if path.is_file():
+            try:
+                return SecretStr(path.read_text(encoding="utf-8").strip()), str(path)
+            except OSError as exc:
+                raise InvalidInput(
+                    f"cannot read {path} ({exc.strerror}): fix its permissions", field=key
+                ) from None
+    return None, variable
+
+
+def _require_named(draft: _Draft, settings: Settings, path: Path) -> None:
+    name = draft.values["name"]
+    if "email" not in draft.values:
+        raise InvalidInput(
+            f'account {name!r} has no email: add email = "..." under [accounts.{name}] in {path}',
+            field="email",
+        )
+    if "password" not in draft.values:
+        variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__PASSWORD"
+        where = _secrets_dir_hint(settings, f"{name}.password")
+        raise InvalidInput(
+            f"password for account {name!r} is not set: export {variable} or {where}",
+            field="password",
+        )
+
+
+def read_accounts_file(path: Path) -> dict[str, dict[str, str]]:
+    """The `[accounts.<name>]` tables of an accounts file, checked; InvalidInput on any problem."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InvalidInput(
+            f"accounts file {path} does not exist: create it or set SELLERAUTH_ACCOUNTS_FILE",
+            field="accounts_file",
+        ) from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read accounts file {path} ({exc.strerror})", field="accounts_file"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(
+            f"accounts file {path} is not valid TOML: {exc}", field="accounts_file"
+        ) from None
+    return _check_accounts(data, path)
+
+
+def _check_accounts(data: dict[str, Any], path: Path) -> dict[str, dict[str, str]]:
+    extra = sorted(set(data) - {"accounts"})
+    if extra:
+        raise InvalidInput(
+            f"accounts file {path} has unknown top-level keys {', '.join(extra)}: "
+            "put each account under [accounts.<name>]",
+            field="accounts_file",
+        )
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict):
+        raise InvalidInput(
+            f"accounts file {path}: `accounts` must be tables [accounts.<name>]",
+            field="accounts_file",
+        )
+    seen: dict[str, str] = {}
+    for name, table in accounts.items():
+        _check_account_table(name, table, path)
+        other = seen.setdefault(env_key(name), name)
+        if other != name:
+            raise InvalidInput(
+                f"accounts file {path}: accounts {other!r} and {name!r} are the same name "
+                "once upper-cased with '-' as '_' (as in SELLERAUTH_ACCOUNTS__<NAME>__PASSWORD): "
+                "rename one",
+                field="accounts_file",
+            )
+    return accounts
+
+
+def _check_account_table(name: str, table: Any, path: Path) -> None:
+    where = f"accounts file {path} [accounts.{name}]"
+    if not ACCOUNT_NAME_PATTERN.fullmatch(name):
+        raise InvalidInput(
+            f"{where}: the name may hold up to 64 letters, digits, '-' or '_'",
+            field="accounts_file",
+        )
+    if not isinstance(table, dict):
+        raise InvalidInput(f"{where} must be a table of settings", field="accounts_file")
+    for key, value in table.items():
+        if key in SECRET_KEYS:
+            register_secret(value if isinstance(value, str) else None)
+            variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
+            raise InvalidInput(
+                f"{where} holds {key}: secrets never go in the accounts file; remove it and "
+                f"export {variable} or write it to <secrets dir>/{name}.{key}",
+                field=key,
+            )
+        if key not in ACCOUNT_FILE_KEYS:
+            raise InvalidInput(
+                f"{where} has unknown key {key!r}: use {', '.join(ACCOUNT_FILE_KEYS)}",
+                field="accounts_file",
+            )
+        if not isinstance(value, str):
+            raise InvalidInput(f'{where} {key} must be a string in quotes ("...")', field=key)
+
+
+def _accounts_path(settings: Settings) -> Path:
+    if settings.accounts_file is None:
+        raise InvalidInput(
+            f"there is no accounts file: create {ACCOUNTS_FILE_NAME} here or set "
+            "SELLERAUTH_ACCOUNTS_FILE",
+            field="accounts_file",
+        )
+    return settings.accounts_file
+
+
+def _profile_from_table(
+    settings: Settings, name: str, table: dict[str, str], path: Path, overrides: dict[str, Any]
+) -> AccountProfile:
+    draft = _named_draft(settings, name, table, path)
+    _apply_overrides(draft, overrides)
+    _require_named(draft, settings, path)
+    return draft.build()
+
+
+def resolve_account(
+    settings: Settings, name: str | None = None, **overrides: Any
+) -> AccountProfile:
+    """The profile of account `name` (None: the `default` one from SELLERAUTH_EMAIL etc.).
+
+    `overrides` are command-line options (base_url, developer_name, developer_id, marketplace,
+    ...); they win over the accounts file and the environment; None means "not given".
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    accounts = (
+        read_accounts_file(settings.accounts_file) if settings.accounts_file is not None else {}
+    )
+    if name is None or (name == DEFAULT_ACCOUNT and name not in accounts):
+        draft = _default_draft(settings)
+        _apply_overrides(draft, given)
+        _require_default(draft, settings)
+        return draft.build()
+    validate_account_name(name)
+    path = _accounts_path(settings)
+    if name not in accounts:
+        known = ", ".join(accounts) or "none"
+        raise InvalidInput(
+            f"account {name!r} is not in {path} (accounts there: {known})", field="account"
+        )
+    return _profile_from_table(settings, name, accounts[name], path, given)
+
+
+def load_accounts(settings: Settings) -> dict[str, AccountProfile | InvalidInput]:
+    """Every account of the accounts file, each resolved or with the problem that stops it.
+
+    A broken file (missing, bad TOML, unknown key, secret in it) raises InvalidInput instead;
+    no accounts file at all gives an empty dict.
+    """
+    if settings.accounts_file is None:
+        return {}
+    path = settings.accounts_file
+    results: dict[str, AccountProfile | InvalidInput] = {}
+    for name, table in read_accounts_file(path).items():
+        try:
+            results[name] = _profile_from_table(settings, name, table, path, {})
+        except InvalidInput as exc:
+            results[name] = exc
+    return results

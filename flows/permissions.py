@@ -1,0 +1,238 @@
+"""The permissions-screen flows: `status` reads it, `renew` extends or restores our access."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+import structlog
+from playwright.sync_api import Page, expect
+
+from automation.errors import NotAuthorized, NotConfirmed, PageChanged
+from automation.runner import RunContext
+from automation.settings import AccountProfile
+from flows import texts
+from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
+from flows.results import DeveloperAccess, RenewResult, StatusResult
+from flows.seller_central import SellerCentral
+
+log = structlog.get_logger("flows.permissions")
+
+RENEW_WITHIN_DAYS = 30
+
+
+def run_status(page: Page, ctx: RunContext) -> StatusResult:
+    """The runner's entry point for `status`."""
+    return status(SellerCentral.for_run(page, ctx), ctx.account)
+
+
+def run_renew(
+    page: Page,
+    ctx: RunContext,
+    *,
+    renew_within: int = RENEW_WITHIN_DAYS,
+    force: bool = False,
+    dry_run: bool = False,
+    disable_confirmation: bool = False,
+) -> RenewResult:
+    """The runner's entry point for `renew` (bind the options with functools.partial)."""
+    today = datetime.fromtimestamp(ctx.clock.time()).date()
+    return renew(
+        SellerCentral.for_run(page, ctx),
+        ctx.account,
+        today=today,
+        renew_within=renew_within,
+        force=force,
+        dry_run=dry_run,
+        disable_confirmation=disable_confirmation,
+    )
+
+
+def open_permissions(sc: SellerCentral) -> PermissionsPage:
+    """Open the permissions screen (signing in if needed) and wait for it."""
+    sc.open(PATH)
+    perms = PermissionsPage(sc.page)
+    perms.wait_loaded()
+    return perms
+
+
+def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:
+    """Every developer row of both tables, on every page, the seller's own row left out."""
+    perms = open_permissions(sc)
+    seller_id = perms.seller_id()
+    confirmation = perms.access_confirmation()
+    current = perms.read_all("current")
+    perms = open_permissions(sc)
+    history = perms.read_all("history")
+    return StatusResult(
+        account=account.name,
+        seller_id=seller_id,
+        access_confirmation=confirmation,
+        developers=[r.access for r in current + history],
+    )
+
+
+def find_access(
+    sc: SellerCentral, developer_id: str
+) -> tuple[PermissionsPage, DeveloperAccess | None]:
+    """Our developer's row: looked for in the current table, then in the history."""
+    for which in ("current", "history"):
+        perms = open_permissions(sc)
+        row = perms.find_row(developer_id, which)  # type: ignore[arg-type]
+        if row is not None:
+            mine = _parse_one(perms, which, developer_id)  # type: ignore[arg-type]
+            return perms, mine
+    return perms, None
+
+
+def _parse_one(
+    perms: PermissionsPage, which: Literal["current", "history"], developer_id: str
+) -> DeveloperAccess:
+    pattern = developer_pattern(developer_id)
+    rows = [r for r in perms.read_table(which) if pattern.search(r.access.developer_id)]
+    if len(rows) != 1:
+        raise PageChanged(
+            f"The configured developer appears {len(rows)} times in one table.", url=perms.page.url
+        )
+    return rows[0].access
+
+
+def decide(
+    access: DeveloperAccess,
+    confirmation: str,
+    today: date,
+    renew_within: int = RENEW_WITHIN_DAYS,
+    force: bool = False,
+) -> Literal["renewed", "restored", "none"]:
+    """What `renew` must do for our row; pure, so the rules are tested without a browser."""
+    if access.state == "inactive":
+        return "restored"
+    if confirmation == "disabled":
+        return "none"  # access does not expire, and the screen offers no renew control
+    if force or access.expires_at is None:
+        return "renewed"
+    return "renewed" if access.expires_at <= today + timedelta(days=renew_within) else "none"
+
+
+def act_on_row(
+    sc: SellerCentral,
+    perms: PermissionsPage,
+    developer_id: str,
+    developer_name: str,
+    action: Literal["renew", "restore"],
+) -> None:
+    """Click the row's renew or restore control once, completing a confirmation step if shown."""
+    which: Literal["current", "history"] = "current" if action == "renew" else "history"
+    row = perms.find_row(developer_id, which)
+    if row is None:
+        raise PageChanged(
+            "The developer's row went away before it could be clicked.", url=sc.page.url
+        )
+    control = perms.row_action(row, action)
+    try:
+        expect(control).to_be_visible()
+    except AssertionError:
+        raise PageChanged(
+            f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
+        ) from None
+    log.info("row_action", developer_id=developer_id, action=action)
+    with sc.page.expect_navigation(wait_until="domcontentloaded"):
+        control.click()
+    sc.ensure_signed_in()
+    confirm = sc.page.get_by_role("button", name=texts.exact("confirm")).or_(
+        sc.page.get_by_role("link", name=texts.exact("confirm"))
+    )
+    if confirm.count() and confirm.first.is_visible():
+        body = sc.page.locator("body").inner_text()
+        if not (developer_pattern(developer_id).search(body) or developer_name in body):
+            raise PageChanged(
+                "The confirmation step does not name the configured developer; nothing was "
+                "confirmed.",
+                url=sc.page.url,
+            )
+        with sc.page.expect_navigation(wait_until="domcontentloaded"):
+            confirm.first.click()
+        sc.ensure_signed_in()
+
+
+def renew(
+    sc: SellerCentral,
+    account: AccountProfile,
+    *,
+    today: date,
+    renew_within: int = RENEW_WITHIN_DAYS,
+    force: bool = False,
+    dry_run: bool = False,
+    disable_confirmation: bool = False,
+) -> RenewResult:
+    """Renew or restore the configured developer's access when needed, and prove the effect."""
+    perms = open_permissions(sc)
+    confirmation = perms.access_confirmation()
+    if disable_confirmation and confirmation == "enabled" and not dry_run:
+        perms.disable_confirmation()
+        perms = open_permissions(sc)
+        confirmation = perms.access_confirmation()
+        if confirmation != "disabled":
+            raise NotConfirmed(
+                "Clicked 無効にする but the screen still shows confirmation enabled.",
+                url=sc.page.url,
+            )
+    perms, access = find_access(sc, account.developer_id)
+    if access is None:
+        raise NotAuthorized(
+            f"Developer {account.developer_id} has no access to this seller account: run "
+            "`sellerauth register` first.",
+            url=sc.page.url,
+        )
+    action = decide(access, confirmation, today, renew_within, force)
+    log.info("renew_decision", account=account.name, action=action, expires_at=access.expires_at)
+    if action == "none" or dry_run:
+        return RenewResult(
+            account=account.name,
+            developer_id=account.developer_id,
+            action=action,
+            expires_at=access.expires_at,
+            access_confirmation=confirmation,
+            dry_run=dry_run,
+        )
+    perms = open_permissions(sc)
+    act_on_row(
+        sc,
+        perms,
+        account.developer_id,
+        account.developer_name,
+        "renew" if action == "renewed" else "restore",
+    )
+    after = read_back(sc, account.developer_id)
+    if after is None or after.state != "active":
+        raise NotConfirmed(
+            "The click did not show its effect: the developer's row is not in 現在の権限. Check "
+            "the permissions screen in Seller Central.",
+            url=sc.page.url,
+        )
+    if confirmation != "disabled" and (
+        after.expires_at is None
+        or (access.expires_at is not None and after.expires_at <= access.expires_at)
+        or after.expires_at < today + timedelta(days=300)
+    ):
+        raise NotConfirmed(
+            "The click did not show its effect: the expiry date did not move a year ahead. Check "
+            "the permissions screen in Seller Central.",
+            url=sc.page.url,
+        )
+    return RenewResult(
+        account=account.name,
+        developer_id=account.developer_id,
+        action=action,
+        expires_at=after.expires_at,
+        access_confirmation=confirmation,
+    )
+
+
+def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:
+    """Our row in the current table, read from a fresh load of the screen."""
+    perms = open_permissions(sc)
+    row = perms.find_row(developer_id, "current")
+    if row is None:
+        return None
+    return _parse_one(perms, "current", developer_id)

@@ -1,0 +1,124 @@
+"""`register`: give the configured developer access (screens ① to ⑤) and read back its token."""
+
+from __future__ import annotations
+
+import structlog
+from playwright.sync_api import Page
+
+from automation.errors import NotConfirmed, PageChanged, WrongDeveloper
+from automation.log import register_secret
+from automation.marketplaces import get_marketplace
+from automation.runner import RunContext
+from automation.settings import AccountProfile
+from flows.pages import registration
+from flows.pages.permissions import PermissionsPage
+from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
+from flows.permissions import act_on_row, find_access, open_permissions
+from flows.results import RegisterResult
+from flows.seller_central import SellerCentral
+
+log = structlog.get_logger("flows.register")
+
+
+def run(page: Page, ctx: RunContext) -> RegisterResult:
+    """The runner's entry point."""
+    return register(SellerCentral.for_run(page, ctx), ctx.account)
+
+
+def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
+    """Grant access unless the developer already has it; restore it from the history if there."""
+    marketplace_id = get_marketplace(account.marketplace).marketplace_id
+    sc.open(registration.PATH, _prefill(account))
+    perms = PermissionsPage(sc.page)
+    perms.wait_loaded()
+    seller_id = perms.seller_id()
+
+    perms, access = find_access(sc, account.developer_id)
+    if access is not None and access.state == "active":
+        token = _reveal(perms, account)
+        return _result(account, "already_granted", seller_id, marketplace_id, token)
+    if access is not None:
+        act_on_row(sc, perms, account.developer_id, account.developer_name, "restore")
+        perms = open_permissions(sc)
+        if perms.find_row(account.developer_id, "current") is None:
+            raise NotConfirmed(
+                "Clicked アクセス権を復元 but the developer is not back in 現在の権限. Check the "
+                "permissions screen in Seller Central.",
+                url=sc.page.url,
+            )
+        token = _reveal(perms, account)
+        return _result(account, "restored", seller_id, marketplace_id, token)
+
+    credentials = _grant(sc, account)
+    if credentials.marketplace_id != marketplace_id:
+        raise PageChanged(
+            f"The completion page shows marketplace {credentials.marketplace_id}, not the "
+            f"configured {account.marketplace} ({marketplace_id}): check the marketplace setting "
+            "and the account picker's choice.",
+            url=sc.page.url,
+        )
+    if credentials.seller_id != seller_id:
+        raise PageChanged(
+            "The completion page names another seller ID than the permissions screen.",
+            url=sc.page.url,
+        )
+    register_secret(credentials.mws_auth_token)
+    return _result(account, "granted", seller_id, marketplace_id, credentials.mws_auth_token)
+
+
+def _prefill(account: AccountProfile) -> dict[str, str]:
+    """The query parameters of the real registration links (they pre-fill screen ③)."""
+    return {
+        "signInPageDisplayed": "1",
+        "developerName": account.developer_name,
+        "devMWSAccountId": account.developer_digits,
+    }
+
+
+def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentials:
+    perms = open_permissions(sc)
+    with sc.page.expect_navigation(wait_until="domcontentloaded"):
+        perms.grant_button.first.click()
+    sc.ensure_signed_in()
+    form = DeveloperFormPage(sc.page)
+    form.wait()
+    if form.pass_option_screen():
+        log.info("legacy_option_screen_passed", account=account.name)
+    form.submit(account.developer_name, account.developer_id)
+
+    consent = ConsentPage(sc.page)
+    named = consent.named_developer()
+    if named != account.developer_name:
+        raise WrongDeveloper(
+            f"The consent page names the developer '{named or 'unknown'}', not the configured "
+            f"'{account.developer_name}'. Nothing was consented. Check the developer name and "
+            "ID, and open the registration link you were given with --headed.",
+            url=sc.page.url,
+        )
+    log.info("consent", account=account.name, developer=named)
+    consent.consent()
+    return CompletionPage(sc.page).read()
+
+
+def _reveal(perms: PermissionsPage, account: AccountProfile) -> str:
+    row = perms.find_row(account.developer_id, "current")
+    if row is None:
+        raise PageChanged("The developer's row went away.", url=perms.page.url)
+    token = perms.reveal_token(row)
+    register_secret(token)
+    return token
+
+
+def _result(
+    account: AccountProfile, outcome: str, seller_id: str, marketplace_id: str, token: str
+) -> RegisterResult:
+    return RegisterResult.model_validate(
+        {
+            "account": account.name,
+            "outcome": outcome,
+            "seller_id": seller_id,
+            "marketplace_id": marketplace_id,
+            "mws_auth_token": token,
+            "developer_id": account.developer_id,
+        }
+    )

@@ -1,0 +1,131 @@
+"""The visible texts of Seller Central, a table per locale: a changed label is a one-line fix."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ja": {
+        # §1 sign-in
+        "signin_error_heading": ("問題が発生しました",),
+        "otp_invalid": ("ワンタイムパスワード", "OTP"),
+        "not_now": ("後で",),
+        "close": ("閉じる",),
+        # §2 account picker
+        "select_account": ("アカウントを選択",),
+        # §3 granting access
+        "authorize_developer": ("開発者にアクセス権を付与",),
+        "option_give_developer_access": (
+            "アプリケーションを使って、マーケットプレイスWebサービスにアクセスすることを希望します。",
+        ),
+        "developer_name_label": ("開発者氏名",),
+        "developer_id_label": ("開発者ID",),
+        "next": ("次へ",),
+        "consent_statement": ("にAmazon出品用アカウントへのアクセス権が付与されます",),
+        "consent_prohibited_items": ("すべての商品は禁止商品ではないことを誓約します",),
+        "consent_responsibility": ("完全に責任を負うことを理解し",),
+        "completion": ("手続きが完了しました",),
+        "seller_id": ("出品者ID",),
+        "marketplace_id": ("マーケットプレイスID",),
+        "mws_auth_token": ("MWS認証トークン",),
+        # §4 permissions screen
+        "developer_permissions": ("Amazon MWS 開発者権限",),
+        "account_information": ("アカウント情報",),
+        "confirmation_disabled": ("「開発者のアクセス権の承認」が有効になっていません",),
+        "confirmation_enabled": ("「開発者のアクセス権の承認」が有効になっています",),
+        "enable": ("有効にする",),
+        "disable": ("無効にする",),
+        "current_authorizations": ("現在の権限",),
+        "authorization_history": ("権限付与履歴",),
+        "col_developer_id": ("開発者 ID", "開発者ID"),
+        "col_nickname": ("開発者のニックネーム",),
+        "col_granted_at": ("権限の付与日",),
+        "col_expires_at": ("有効期限",),
+        "col_token": ("MWS認証トークン",),
+        "col_action": ("アクション",),
+        "col_action_date": ("アクション日",),
+        "view_token": ("表示",),
+        "seller_self": ("(出品者本人)", "（出品者本人）"),
+        "renew": ("アクセス権を承認",),
+        "restore": ("アクセス権を復元",),
+        "revoke": ("アクセス権の取り消し",),
+        "edit": ("編集",),
+        "confirm": ("承認する",),
+        "previous_page": ("前へ",),
+    },
+    "en": {
+        "signin_error_heading": ("There was a problem",),
+        "otp_invalid": ("One Time Password", "OTP"),
+        "not_now": ("Not now",),
+        "close": ("Close",),
+        "select_account": ("Select Account",),
+        "authorize_developer": ("Authorize a developer", "Authorize a Developer"),
+        "option_give_developer_access": (
+            "I want to give a developer access to my Amazon seller account with MWS.",
+        ),
+        "developer_name_label": ("Developer's Name", "Developer Name"),
+        "developer_id_label": ("Developer Account Number", "Developer ID"),
+        "next": ("Next",),
+        "consent_statement": ("access to your Amazon seller account",),
+        "consent_prohibited_items": ("prohibited",),
+        "consent_responsibility": ("responsible",),
+        "completion": ("completed", "Congratulations"),
+        "seller_id": ("Seller ID",),
+        "marketplace_id": ("Marketplace ID",),
+        "mws_auth_token": ("MWS Auth Token",),
+        "developer_permissions": ("Amazon MWS Developer Permissions",),
+        "account_information": ("Your Account Information",),
+        "confirmation_disabled": ("Developer Access Confirmation is not enabled",),
+        "confirmation_enabled": ("Developer Access Confirmation is enabled",),
+        "enable": ("Enable",),
+        "disable": ("Disable",),
+        "current_authorizations": ("Current Authorizations",),
+        "authorization_history": ("Authorization History",),
+        "col_developer_id": ("Developer ID",),
+        "col_nickname": ("Developer Nickname",),
+        "col_granted_at": ("Date Authorized",),
+        "col_expires_at": ("Expiration Date",),
+        "col_token": ("MWS Auth Token",),
+        "col_action": ("Action",),
+        "col_action_date": ("Action Date",),
+        "view_token": ("View",),
+        "seller_self": ("(Seller)",),
+        "renew": ("Confirm Access", "Renew"),
+        "restore": ("Reinstate access", "Reinstate Access"),
+        "revoke": ("Revoke access", "Revoke Access"),
+        "edit": ("Edit",),
+        "confirm": ("Confirm",),
+        "previous_page": ("Previous",),
+    },
+}
+
+LOCALES = tuple(TEXTS)
+
+
+def texts(key: str) -> tuple[str, ...]:
+    """Every locale's wording of `key`, Japanese first."""
+    found: list[str] = []
+    for table in TEXTS.values():
+        found.extend(w for w in table.get(key, ()) if w not in found)
+    if not found:
+        raise KeyError(key)
+    return tuple(found)
+
+
+@cache
+def exact(key: str) -> re.Pattern[str]:
+    """A pattern matching the whole text of `key` in any locale (surrounding blanks allowed)."""
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(t) for t in texts(key)) + r")\s*$")
+
+
+@cache
+def containing(key: str) -> re.Pattern[str]:
+    """A pattern matching any text that contains `key` in any locale."""
+    return re.compile("|".join(re.escape(t) for t in texts(key)))
+
+
+@cache
+def starting(key: str) -> re.Pattern[str]:
+    """A pattern matching a text that begins with `key` in any locale (labels with a colon)."""
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(t) for t in texts(key)) + r")")

@@ -1,0 +1,124 @@
+"""Shared fixtures: a clean environment, a simulator per test, a way to run a flow against it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from automation.browser import LAUNCH_ARGS, find_chromium
+from automation.log import clear_secrets
+from automation.otp import FakeClock
+from automation.runner import run_one
+from automation.settings import AccountProfile, Settings, load_settings, resolve_account
+from fixtures.simulator import Scenario, Simulator, SimulatorServer, build_scenario
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No SELLERAUTH_* variable, .env or accounts.toml of the developer's leaks into a test."""
+    for key in list(os.environ):
+        if key.startswith("SELLERAUTH_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    yield
+    clear_secrets()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """pytest-playwright's own `page` fixture uses the Chromium the product finds."""
+    choice = find_chromium(headed=False)
+    args: dict[str, Any] = {"args": LAUNCH_ARGS}
+    if choice.executable_path:
+        args["executable_path"] = choice.executable_path
+    return args
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """One clock for the simulator and the bot: waiting out a TOTP step costs no real time."""
+    return FakeClock()
+
+
+@dataclass
+class Site:
+    """A running simulator and its URL."""
+
+    sim: Simulator
+    url: str
+
+    @property
+    def login(self) -> Any:
+        return self.sim.scenario.logins[0]
+
+    def kinds(self, *exclude: str) -> list[str]:
+        """The simulator's event kinds in order, page requests left out."""
+        return [e["kind"] for e in self.sim.events if e["kind"] not in ("request", *exclude)]
+
+
+@pytest.fixture
+def site_factory(clock: FakeClock) -> Iterator[Callable[..., Site]]:
+    """Start a simulator for a named scenario (with overrides) on a free loopback port."""
+    servers: list[SimulatorServer] = []
+
+    def start(
+        name: str = "demo", configure: Callable[[Scenario], None] | None = None, **overrides: Any
+    ) -> Site:
+        scenario = build_scenario(name, **overrides)
+        if configure is not None:
+            configure(scenario)
+        simulator = Simulator(scenario, clock=clock)
+        server = SimulatorServer(simulator)
+        server.start()
+        servers.append(server)
+        return Site(sim=simulator, url=server.url)
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "state"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(state_dir: Path) -> Settings:
+    """Settings for tests: short timeouts so a failure shows in seconds, JSON logs."""
+    return load_settings(state_dir=state_dir, timeout_ms=5000, log_format="json")
+
+
+@pytest.fixture
+def account_for(settings: Settings) -> Callable[..., AccountProfile]:
+    """The default account signing in to `site` as its first (or given) login."""
+
+    def make(site: Site, login: Any = None, **overrides: Any) -> AccountProfile:
+        login = login or site.login
+        values = {
+            "email": login.email,
+            "password": login.password,
+            "totp_secret": login.totp_secret,
+            "base_url": site.url,
+        }
+        values.update(overrides)
+        return resolve_account(settings, None, **values)
+
+    return make
+
+
+@pytest.fixture
+def run(settings: Settings, clock: FakeClock) -> Callable[..., Any]:
+    """Run a flow through the product's runner (real headless Chromium) for an account."""
+
+    def go(flow: Callable[..., Any], account: AccountProfile, **kwargs: Any) -> Any:
+        return run_one(flow, settings, account, clock=clock, **kwargs)
+
+    return go

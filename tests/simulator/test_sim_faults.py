@@ -1,0 +1,71 @@
+"""Fault knobs: latency, failures, dropped and hanging responses, applied by path prefix."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fixtures.simulator import Faults, paths
+
+
+class TestLatency:
+    def test_every_page_is_delayed_by_the_latency(self, make_client):
+        c = make_client(faults=Faults(latency=0.1))
+        started = time.monotonic()
+        c.get(paths.SIGNIN)
+        assert time.monotonic() - started >= 0.1
+
+    def test_control_endpoints_are_never_delayed(self, make_client):
+        c = make_client(faults=Faults(latency=1))
+        started = time.monotonic()
+        c.get(paths.CONTROL_EVENTS)
+        assert time.monotonic() - started < 0.5
+
+
+class TestFailures:
+    def test_fail_once_serves_one_500_per_path_prefix(self, make_client):
+        c = make_client(faults=Faults(fail_once=["/ap/signin"]))
+        first = c.get(paths.SIGNIN)
+        assert first.status_code == 500
+        assert "問題が発生しました" in first.text
+        assert c.get(paths.SIGNIN).status_code == 200
+        assert [e["status"] for e in c.simulator.events_of("request")] == [500, 200]
+
+    def test_fail_once_leaves_other_paths_alone(self, make_client):
+        c = make_client(faults=Faults(fail_once=["/gp/"]))
+        assert c.get(paths.SIGNIN).status_code == 200
+        assert c.get(paths.HOME).status_code == 500
+        assert c.get(paths.HOME).status_code == 302
+
+    def test_fail_rate_fails_about_that_share_of_requests_reproducibly(self, make_client):
+        def statuses():
+            c = make_client(faults=Faults(fail_rate=0.3, fail_seed=42))
+            return [c.get(paths.SIGNIN).status_code for _ in range(200)]
+
+        first = statuses()
+        assert first == statuses()
+        assert 40 <= first.count(500) <= 80
+
+    def test_the_english_error_page_is_english(self, make_client):
+        c = make_client(language="en", faults=Faults(fail_once=["/"]))
+        assert "Something went wrong" in c.get(paths.SIGNIN).text
+
+
+class TestDropAndHang:
+    def test_a_drop_raises_a_connection_error_in_the_test_client_once(self, make_client):
+        c = make_client(faults=Faults(drop_once=["/ap/mfa"]))
+        with pytest.raises(ConnectionAbortedError):
+            c.get(paths.MFA)
+        assert c.get(paths.MFA).status_code == 302
+
+    def test_a_hang_streams_a_body_until_its_bound(self, make_client):
+        c = make_client(faults=Faults(hang=["/gp/"], hang_seconds=0.05))
+        r = c.get(paths.HOME)
+        assert r.status_code == 200 and r.text.startswith("<!doctype html>")
+        assert c.simulator.events_of("request")[0]["fault"] == "hang"
+
+    def test_hang_once_hangs_only_the_first_request(self, make_client):
+        c = make_client(faults=Faults(hang_once=["/gp/"], hang_seconds=0.05))
+        c.get(paths.HOME)
+        assert c.get(paths.HOME).status_code == 302

@@ -1,0 +1,178 @@
+"""The `sellerauth` command as scripts and people use it: exit statuses, one JSON object, help."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.simulator import Faults, Simulator, SimulatorServer, build_scenario
+
+OUR_ID = "5259-6479-4073"
+
+
+@pytest.fixture
+def real_clock_site() -> Iterator[tuple[Simulator, str]]:
+    """A simulator on the real clock, since the command runs in another process."""
+    simulator = Simulator(build_scenario("demo"))
+    with SimulatorServer(simulator) as server:
+        yield simulator, server.url
+
+
+def sellerauth(
+    *args: str, state_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
+    full_env.update(
+        {
+            "SELLERAUTH_STATE_DIR": str(state_dir),
+            "SELLERAUTH_TIMEOUT_MS": "5000",
+            "SELLERAUTH_LOG_FORMAT": "json",
+        }
+    )
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "automation.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def login_env(simulator: Simulator, **changes: str) -> dict[str, str]:
+    login = simulator.scenario.logins[0]
+    env = {
+        "SELLERAUTH_EMAIL": login.email,
+        "SELLERAUTH_PASSWORD": login.password,
+        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
+    }
+    env.update(changes)
+    return env
+
+
+class TestRegisterCommand:
+    def test_json_contract_and_idempotence(self, real_clock_site, tmp_path) -> None:
+        """--json prints one object with the contract's keys; a second run grants nothing."""
+        simulator, url = real_clock_site
+        first = sellerauth(
+            "register", "--json", "--base-url", url, state_dir=tmp_path, env=login_env(simulator)
+        )
+        assert first.returncode == 0, first.stderr
+        result = json.loads(first.stdout)
+        seller = simulator.scenario.logins[0].sellers[0]
+        row = simulator.developer_row(seller.seller_id, OUR_ID)
+        assert result == {
+            "account": "default",
+            "outcome": "granted",
+            "seller_id": seller.seller_id,
+            "marketplace_id": "A1VC38T7YXB528",
+            "mws_auth_token": row.token,
+            "developer_id": OUR_ID,
+        }
+        assert row.token not in first.stderr
+        second = sellerauth(
+            "register", "--json", "--base-url", url, state_dir=tmp_path, env=login_env(simulator)
+        )
+        assert json.loads(second.stdout)["outcome"] == "already_granted"
+        assert len(simulator.events_of("grant")) == 1
+
+    def test_table_for_people(self, real_clock_site, tmp_path) -> None:
+        """Without --json a person gets a short table showing the token once."""
+        simulator, url = real_clock_site
+        done = sellerauth(
+            "register", "--base-url", url, state_dir=tmp_path, env=login_env(simulator)
+        )
+        assert done.returncode == 0, done.stderr
+        seller = simulator.scenario.logins[0].sellers[0]
+        token = simulator.developer_row(seller.seller_id, OUR_ID).token
+        assert done.stdout.count(token) == 1
+        assert seller.seller_id in done.stdout
+
+    def test_wrong_password_exit_status_and_error_object(self, real_clock_site, tmp_path) -> None:
+        """A wrong password exits 4 with one JSON error object, and the password appears nowhere."""
+        simulator, url = real_clock_site
+        env = login_env(simulator, SELLERAUTH_PASSWORD="Sup3r-Secret-Wrong")
+        done = sellerauth("register", "--json", "--base-url", url, state_dir=tmp_path, env=env)
+        assert done.returncode == 4
+        error = json.loads(done.stdout)
+        assert error["account"] == "default" and error["error"]["code"] == "login_failed"
+        assert "Sup3r-Secret-Wrong" not in done.stdout + done.stderr
+
+    def test_needs_person_exit_status(self, tmp_path) -> None:
+        """A captcha while unattended exits 3 with needs_person."""
+        simulator = Simulator(build_scenario("demo", faults=Faults(captcha=True)))
+        with SimulatorServer(simulator) as server:
+            done = sellerauth(
+                "register",
+                "--json",
+                "--base-url",
+                server.url,
+                state_dir=tmp_path,
+                env=login_env(simulator),
+            )
+        assert done.returncode == 3
+        assert json.loads(done.stdout)["error"]["code"] == "needs_person"
+
+
+class TestInputValidation:
+    @pytest.mark.parametrize(
+        "args,env,field",
+        [
+            (["--developer-id", "5259-6479-407"], {}, "developer_id"),
+            (["--base-url", "http://sellercentral.example.com"], {}, "base_url"),
+            ([], {"SELLERAUTH_EMAIL": "not-an-email"}, "email"),
+            ([], {"SELLERAUTH_MARKETPLACE": "XX"}, "marketplace"),
+            ([], {"SELLERAUTH_PASSWORD": ""}, "password"),
+        ],
+    )
+    def test_refused_before_a_browser_starts(self, tmp_path, args, env, field) -> None:
+        """Bad input exits 2 naming the field; no browser starts and no session is written."""
+        base = {
+            "SELLERAUTH_EMAIL": "seller@example.com",
+            "SELLERAUTH_PASSWORD": "pw-123456",
+        }
+        base.update(env)
+        state = tmp_path / "state"
+        done = sellerauth("register", "--json", *args, state_dir=state, env=base)
+        assert done.returncode == 2, done.stdout + done.stderr
+        error = json.loads(done.stdout)["error"]
+        assert error["code"] == "invalid_input"
+        assert field in error["message"] or error.get("field") == field
+        assert not (state / "sessions").exists()
+
+    def test_help_teaches(self, tmp_path) -> None:
+        """--help lists the commands and says where credentials come from."""
+        done = sellerauth("--help", state_dir=tmp_path)
+        assert done.returncode == 0
+        for word in ("register", "status", "renew", "sim", "SELLERAUTH_EMAIL"):
+            assert word in done.stdout
+
+
+class TestStatusAndRenewCommands:
+    def test_status_and_renew_json(self, tmp_path) -> None:
+        """status and renew --json print their contract objects."""
+        simulator = Simulator(build_scenario("expiring"))
+        with SimulatorServer(simulator) as server:
+            env = login_env(simulator)
+            status = sellerauth(
+                "status", "--json", "--base-url", server.url, state_dir=tmp_path, env=env
+            )
+            renew = sellerauth(
+                "renew", "--json", "--base-url", server.url, state_dir=tmp_path, env=env
+            )
+        assert status.returncode == 0, status.stderr
+        data = json.loads(status.stdout)
+        assert set(data) == {"account", "seller_id", "access_confirmation", "developers"}
+        assert {"developer_id", "nickname", "state", "granted_at", "expires_at"} == set(
+            data["developers"][0]
+        )
+        assert renew.returncode == 0, renew.stderr
+        result = json.loads(renew.stdout)
+        assert result["action"] == "renewed" and result["state"] == "active"
+        assert {"account", "developer_id", "action", "state", "expires_at"} <= set(result)
