@@ -70,7 +70,7 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "consent_statement": ("access to your Amazon seller account",),
         "consent_prohibited_items": ("prohibited",),
         "consent_responsibility": ("responsible",),
-        "completion": ("completed", "Congratulations"),
+        "completion": ("is complete", "completed", "Congratulations"),
         "seller_id": ("Seller ID",),
         "marketplace_id": ("Marketplace ID",),
         "mws_auth_token": ("MWS Auth Token",),

@@ -17,9 +17,9 @@ CONSENT_DEVELOPER = (
     re.compile(
         r"了承したことになり、\s*(?P<developer>.+?)\s*にAmazon出品用アカウントへのアクセス権"
     ),
-    re.compile(
-        r"you agree to give\s+(?P<developer>.+?)\s+access to your Amazon seller account", re.I
-    ),
+    # The English wording is only known approximately: both phrasings seen are accepted.
+    re.compile(r"you agree to give\s+(?P<developer>.+?)\s+access to your Amazon seller", re.I),
+    re.compile(r"\band\s+(?P<developer>.+?)\s+will be given access to your Amazon seller", re.I),
 )
 _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 

@@ -9,7 +9,7 @@ import pytest
 
 from fixtures.simulator import Faults, paths
 from fixtures.simulator.scenarios import DEMO_SELLER_ID, OUR_DEVELOPER_ID
-from fixtures.simulator.testing import element, page_text
+from fixtures.simulator.testing import element, label_text, page_text
 
 TOKEN = re.compile(
     r"amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
@@ -98,13 +98,11 @@ class TestLegacyOptionScreen:
         r = client.get(paths.AUTHORIZE + QUERY)
         assert r.headers["Location"] == paths.OPTION + QUERY
         html = client.get(r.headers["Location"]).text
-        assert (
-            '<label for="mws-option-self" class="inline">出品用アカウントでマーケットプレイスWebサービスを利用します。</label>'
-            in html
+        assert label_text(html, "mws-option-self") == (
+            "出品用アカウントでマーケットプレイスWebサービスを利用します。"
         )
-        assert (
-            '<label for="mws-option-developer" class="inline">アプリケーションを使って、マーケットプレイスWebサービスにアクセスすることを希望します。</label>'
-            in html
+        assert label_text(html, "mws-option-developer") == (
+            "アプリケーションを使って、マーケットプレイスWebサービスにアクセスすることを希望します。"
         )
         assert ">次へ</button>" in html
 
@@ -145,14 +143,13 @@ class TestConsent:
             "下の「次へ」をクリックすると、これを了承したことになり、shippinnoにAmazon出品用アカウントへの"
             "アクセス権が付与されます。"
         ) in text
-        assert (
-            '<label for="consent-box-1" class="inline">カタログ情報を送信するにあたり、すべての商品は禁止商品ではないことを誓約します。</label>'
-            in html
+        assert label_text(html, "consent-box-1") == (
+            "カタログ情報を送信するにあたり、すべての商品は禁止商品ではないことを誓約します。"
         )
-        assert (
-            '<label for="consent-box-2" class="inline">私は私の出品用アカウントに対するshippinnoの作為・不作為について'
-            "完全に責任を負うことを理解し、shippinnoが私の出品用アカウントにアクセスすることを許可します。</label>"
-        ) in html
+        assert label_text(html, "consent-box-2") == (
+            "私は私の出品用アカウントに対するshippinnoの作為・不作為について完全に責任を負うことを"
+            "理解し、shippinnoが私の出品用アカウントにアクセスすることを許可します。"
+        )
         assert (
             html.index('id="consent-box-1"')
             < html.index('class="consent-warning"')
@@ -206,8 +203,8 @@ class TestCompletion:
         token = c.simulator.developer_row(DEMO_SELLER_ID, OUR_DEVELOPER_ID).token
         assert "手続きが完了しました。" in text
         assert (
-            "shippinno は今後、あなたの出品用アカウントでマーケットプレイスWebサービスにアクセスすることができます。"
-            in text
+            "shippinno は今後、あなたの出品用アカウントで"
+            "マーケットプレイスWebサービスにアクセスすることができます。" in text
         )
         assert "次の出品用アカウントの認証情報：" in text
         assert f"出品者ID: {DEMO_SELLER_ID}" in text

@@ -8,7 +8,7 @@ import pytest
 
 from fixtures.simulator import paths
 from fixtures.simulator.scenarios import DEMO_SELLER_ID, OUR_DEVELOPER_ID
-from fixtures.simulator.testing import page_text
+from fixtures.simulator.testing import button_texts, page_text
 
 LAYOUTS = ["standard", "nested", "links", "split", "decoy", "late"]
 EXPECTED_TEXTS = [
@@ -94,10 +94,7 @@ class TestSplit:
 class TestDecoy:
     def test_a_hidden_duplicate_stands_before_each_real_button(self, make_client):
         html = main_html(make_client("granted", layout="decoy").sign_in().text)
-        hidden = re.findall(
-            r'<button type="submit" formaction="/gp/decoy.html"[^>]*style="display:none">([^<]*)</button>',
-            html,
-        )
+        hidden = button_texts(html, hidden=True)
         assert "アクセス権を承認" in hidden and "開発者にアクセス権を付与" in hidden
         assert html.index('style="display:none">アクセス権を承認') < html.index(
             'class="a-button a-button-normal">アクセス権を承認'

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pyotp
 import pytest
 
 from fixtures.simulator import Faults, Login, Seller, paths
 from fixtures.simulator.scenarios import DEMO_EMAIL, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from fixtures.simulator.sessions import DEVICE_COOKIE
-from fixtures.simulator.testing import FakeClock, element, page_text
+from fixtures.simulator.testing import FakeClock, button_texts, element, page_text
 
 REGISTER = paths.REGISTER + "?developerName=shippinno&devMWSAccountId=5259-6479-4073"
 
@@ -76,10 +78,8 @@ class TestTwoStepSignin:
     def test_the_password_step_carries_a_passkey_button_also_called_continue(self, make_client):
         c = make_client()
         html = c.post(paths.SIGNIN, {"email": DEMO_EMAIL}).text
-        assert (
-            '<button id="continue" type="submit" class="a-button a-button-normal">パスキーでサインイン</button>'
-            in html
-        )
+        assert '<button id="continue" type="submit"' in html
+        assert button_texts(html) == ["パスキーでサインイン"]
 
     def test_submitting_the_passkey_form_records_it_and_shows_an_error(self, make_client):
         c = make_client()
@@ -345,10 +345,8 @@ class TestChallenges:
         c = make_client(faults=Faults(email_code=True))
         assert password_step(c).headers["Location"] == paths.EMAIL_CODE
         html = c.get(paths.EMAIL_CODE).text
-        assert (
-            f'<form id="verification-code-form" name="verificationCodeForm" method="post" novalidate action="{paths.EMAIL_CODE}">'
-            in html
-        )
+        form = re.search(r'<form id="verification-code-form"[^>]*>', html)
+        assert form and f'action="{paths.EMAIL_CODE}"' in form.group(0)
         assert element(html, "input-box-otp") is not None
         assert c.simulator.events_of("email_code_shown")
         c.simulator.complete_challenge()
