@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +14,7 @@ from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from rich.console import Console
 
     from automation.settings import AccountProfile, Settings
 
@@ -287,7 +287,7 @@ def _fail_input(message: str, as_json: bool) -> None:
 # -- output for people -----------------------------------------------------------------------
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Console:
     from rich.console import Console
 
     return Console()
@@ -350,4 +350,4 @@ def _print_renew(result: BaseModel, account: AccountProfile, settings: Settings)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

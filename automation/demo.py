@@ -13,6 +13,7 @@ from automation.errors import SellerAuthError
 
 def run_demo() -> int:
     """Start the simulator, run register twice, status and renew, and print what happened."""
+    from automation.log import configure_logging
     from automation.runner import run_one
     from automation.settings import load_settings, resolve_account
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
@@ -29,6 +30,7 @@ def run_demo() -> int:
             "as it would on the real site."
         )
         settings = load_settings(state_dir=Path(state), log_format="console", log_level="warning")
+        configure_logging(settings.log_format, settings.log_level)
         account = resolve_account(
             settings,
             None,

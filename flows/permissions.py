@@ -76,12 +76,11 @@ def find_access(
     sc: SellerCentral, developer_id: str
 ) -> tuple[PermissionsPage, DeveloperAccess | None]:
     """Our developer's row: looked for in the current table, then in the history."""
-    for which in ("current", "history"):
+    tables: tuple[Literal["current", "history"], ...] = ("current", "history")
+    for which in tables:
         perms = open_permissions(sc)
-        row = perms.find_row(developer_id, which)  # type: ignore[arg-type]
-        if row is not None:
-            mine = _parse_one(perms, which, developer_id)  # type: ignore[arg-type]
-            return perms, mine
+        if perms.find_row(developer_id, which) is not None:
+            return perms, _parse_one(perms, which, developer_id)
     return perms, None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import InvalidInput, PageChanged
 
@@ -64,7 +64,7 @@ class AccountPickerPage:
         with self.page.expect_navigation(wait_until="domcontentloaded"):
             self.confirm.click()
 
-    def _button(self, name: str):  # type: ignore[no-untyped-def]
+    def _button(self, name: str) -> Locator:
         return self.buttons.filter(
             has=self.page.locator("div.picker-name").get_by_text(name, exact=True)
         ).first

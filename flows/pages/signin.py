@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from flows import texts
 
@@ -113,7 +113,7 @@ def identify(page: Page) -> Probe:
     return Probe(step=step, seen=seen, url=page.url)
 
 
-def _nudge(page: Page):  # type: ignore[no-untyped-def]
+def _nudge(page: Page) -> Locator:
     """'Not now' / 'Close' on a passkey or phone nudge, only on sign-in paths."""
     if not urlsplit(page.url).path.startswith("/ap/"):
         return page.locator("#sellerauth-never-matches")
@@ -152,7 +152,7 @@ class SignInPage:
         # Never `#continue` here: on this page it is the passkey button.
         self._submit(self.page.locator("input#signInSubmit, button#signInSubmit").first)
 
-    def _submit(self, button) -> None:  # type: ignore[no-untyped-def]
+    def _submit(self, button: Locator) -> None:
         with self.page.expect_navigation(wait_until="domcontentloaded"):
             button.click()
 

@@ -30,6 +30,10 @@ class TestRedirectToSignin:
         assert r.headers["Location"].startswith("/ap/signin?openid.return_to=")
         assert "developerName%3Dshippinno" in r.headers["Location"]
 
+    def test_the_root_leads_to_the_permissions_page(self, make_client):
+        c = make_client()
+        assert c.get("/").headers["Location"] == paths.HOME
+
     def test_after_signin_the_browser_lands_on_the_page_it_asked_for(self, make_client):
         c = make_client()
         r = c.sign_in(REGISTER)
