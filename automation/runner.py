@@ -17,6 +17,8 @@ from automation.settings import AccountProfile, Settings
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+    from automation.browser import BrowserSession
+
 log = structlog.get_logger("automation.runner")
 
 T = TypeVar("T")
@@ -46,13 +48,16 @@ def run_one(
     headed: bool = False,
     clock: Clock | None = None,
     human: Callable[[Page, str], None] | None = None,
+    browser: BrowserSession | None = None,
 ) -> T:
-    """Run `flow` for `account` in a fresh browser context that reuses the account's session."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    """Run `flow` for `account` in a fresh browser context that reuses the account's session.
+
+    `browser` is a started `BrowserSession` to open the context in (a batch worker keeps one
+    for all its accounts); without it the run launches and closes a browser of its own.
+    """
     from playwright.sync_api import expect
 
-    from automation.browser import BrowserSession, masked_screenshot, session_path
+    from automation.browser import BrowserSession, session_path
 
     clock = clock or SystemClock()
     otp = (
@@ -69,49 +74,54 @@ def run_one(
     ctx = RunContext(settings=settings, account=account, otp=otp, clock=clock, human=human)
     state_file = session_path(settings.state_dir, account.name)
     expect.set_options(timeout=settings.timeout_ms)
-    with BrowserSession(settings, headed=headed) as browser:
-        context = browser.new_context(state_file)
-        page = context.new_page()
+    if browser is None:
+        with BrowserSession(settings, headed=headed) as own:
+            return _run_in(own, flow, ctx, state_file)
+    return _run_in(browser, flow, ctx, state_file)
+
+
+def _run_in(browser: BrowserSession, flow: Flow[T], ctx: RunContext, state_file: Path) -> T:
+    """One browser context for one account: run the flow, keep the session, attach evidence."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from automation.browser import masked_screenshot
+
+    settings, account = ctx.settings, ctx.account
+    context = browser.new_context(state_file)
+    page = context.new_page()
+
+    def failed(error: SellerAuthError) -> SellerAuthError:
+        _attach_evidence(error, page, settings.state_dir, account.name, masked_screenshot)
+        return error
+
+    try:
+        return flow(page, ctx)
+    except SellerAuthError as error:
+        raise failed(error) from None
+    except PlaywrightTimeout as error:
+        raise failed(
+            Timeout(
+                f"A page or element did not arrive in time ({_first_line(error)}). Amazon may "
+                "be slow: try again, or raise SELLERAUTH_TIMEOUT_MS."
+            )
+        ) from None
+    except PlaywrightError as error:
+        raise failed(
+            SiteUnavailable(f"The browser lost the page ({_first_line(error)}). Try again later.")
+        ) from None
+    finally:
+        # Kept on failure too: a session that got past sign-in spares the next run a login.
         try:
-            result = flow(page, ctx)
-        except SellerAuthError as error:
-            _attach_evidence(error, page, settings.state_dir, account.name, masked_screenshot)
-            raise
-        except PlaywrightTimeout as error:
-            raise _with_evidence(
-                Timeout(
-                    "A page or element did not arrive in time "
-                    f"({str(error).splitlines()[0]}). Amazon may be slow: try again, or raise "
-                    "SELLERAUTH_TIMEOUT_MS.",
-                ),
-                page,
-                settings.state_dir,
-                account.name,
-                masked_screenshot,
-            ) from None
-        except PlaywrightError as error:
-            raise _with_evidence(
-                SiteUnavailable(
-                    f"The browser lost the page ({str(error).splitlines()[0]}). Try again later."
-                ),
-                page,
-                settings.state_dir,
-                account.name,
-                masked_screenshot,
-            ) from None
-        else:
-            return result
-        finally:
-            # Kept on failure too: a session that got past sign-in spares the next run a login.
             browser.save_storage_state(context, state_file)
             context.close()
+        except Exception as problem:  # a crashed browser has no state to keep
+            log.warning("session_not_saved", account=account.name, problem=type(problem).__name__)
 
 
-def _with_evidence(
-    error: SellerAuthError, page: Page, state_dir: Path, account: str, shoot: Callable[..., Path]
-) -> SellerAuthError:
-    _attach_evidence(error, page, state_dir, account, shoot)
-    return error
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _attach_evidence(
