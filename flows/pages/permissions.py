@@ -115,6 +115,7 @@ class PermissionsPage:
 
     def access_confirmation(self) -> Literal["enabled", "disabled", "mandatory"]:
         """`enabled` (with a 無効にする link), `disabled`, or `mandatory` (on, no link)."""
+        self._wait_filled(self.current_table(), self._sections("current"))  # section is in
         if self.page.get_by_text(texts.containing("confirmation_disabled")).count():
             return "disabled"
         if self.disable_link.count():
@@ -155,8 +156,6 @@ class PermissionsPage:
         table = self.current_table() if which == "current" else self.history_table()
         section = self._sections(which)
         self._wait_filled(table, section)
-        if not table.count():
-            return []
         raw = table.first.evaluate(_READ_TABLE_JS)
         return _parse_rows(raw, which, self.page.url)
 
@@ -206,7 +205,13 @@ class PermissionsPage:
         )
 
     def _wait_filled(self, table: Locator, section: Locator) -> None:
-        """Tables may fill in after load: wait until the pager's row count is on the page."""
+        """Tables may fill in after load: wait for the table, then for the rows its pager counts."""
+        try:
+            expect(table.first).to_be_visible()
+        except AssertionError:
+            raise PageChanged(
+                "The permissions screen shows no table of developers.", url=self.page.url
+            ) from None
         pager = section.get_by_text(_PAGER).first
         if not pager.count():
             return
