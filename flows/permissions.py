@@ -12,6 +12,7 @@ from automation.errors import NotAuthorized, NotConfirmed, PageChanged
 from automation.runner import RunContext
 from automation.settings import AccountProfile
 from flows import texts
+from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
@@ -135,8 +136,7 @@ def act_on_row(
             f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
         ) from None
     log.info("row_action", developer_id=developer_id, action=action)
-    with sc.page.expect_navigation(wait_until="domcontentloaded"):
-        control.click()
+    click_to_navigate(sc.page, control)
     sc.ensure_signed_in()
     confirm = sc.page.get_by_role("button", name=texts.exact("confirm")).or_(
         sc.page.get_by_role("link", name=texts.exact("confirm"))
@@ -149,8 +149,7 @@ def act_on_row(
                 "confirmed.",
                 url=sc.page.url,
             )
-        with sc.page.expect_navigation(wait_until="domcontentloaded"):
-            confirm.first.click()
+        click_to_navigate(sc.page, confirm.first)
         sc.ensure_signed_in()
 
 

@@ -11,6 +11,7 @@ from automation.marketplaces import get_marketplace
 from automation.runner import RunContext
 from automation.settings import AccountProfile
 from flows.pages import registration
+from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PermissionsPage
 from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
 from flows.permissions import act_on_row, find_access, open_permissions
@@ -77,8 +78,7 @@ def _prefill(account: AccountProfile) -> dict[str, str]:
 
 def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentials:
     perms = open_permissions(sc)
-    with sc.page.expect_navigation(wait_until="domcontentloaded"):
-        perms.grant_button.first.click()
+    click_to_navigate(sc.page, perms.grant_button.first)
     sc.ensure_signed_in()
     form = DeveloperFormPage(sc.page)
     form.wait()

@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 from automation.errors import PageChanged
 from flows import texts
 from flows.dates import parse_date, parse_datetime
+from flows.pages.navigation import click_to_navigate
 from flows.results import DeveloperAccess
 
 PATH = "/gp/account-manager/home.html"
@@ -128,8 +129,7 @@ class PermissionsPage:
 
     def disable_confirmation(self) -> None:
         """Click `無効にする`; the caller reads the line back."""
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            self.disable_link.first.click()
+        click_to_navigate(self.page, self.disable_link.first)
 
     # -- tables ----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import InvalidInput, PageChanged
+from flows.pages.navigation import click_to_navigate
 
 
 class AccountPickerPage:
@@ -61,8 +62,7 @@ class AccountPickerPage:
             ) from None
         country.click()
         expect(self.confirm).to_be_enabled()
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            self.confirm.click()
+        click_to_navigate(self.page, self.confirm)
 
     def _button(self, name: str) -> Locator:
         return self.buttons.filter(

@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import PageChanged
 from flows import texts
+from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN
 
 PATH = "/gp/mws/registration/register.html"
@@ -30,8 +31,7 @@ def _button(page: Page, key: str) -> Locator:
 
 
 def _submit(page: Page, key: str = "next") -> None:
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        _button(page, key).click()
+    click_to_navigate(page, _button(page, key))
 
 
 class DeveloperFormPage:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page
 
 from flows import texts
+from flows.pages.navigation import click_to_navigate
 
 
 class SignInStep(enum.Enum):
@@ -153,8 +154,7 @@ class SignInPage:
         self._submit(self.page.locator("input#signInSubmit, button#signInSubmit").first)
 
     def _submit(self, button: Locator) -> None:
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            button.click()
+        click_to_navigate(self.page, button)
 
 
 class MfaPage:
@@ -170,16 +170,14 @@ class MfaPage:
         remember = self.page.locator("input#auth-mfa-remember-device")
         if remember.count() and remember.is_visible():
             remember.check()
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            self.page.locator("input#auth-signin-button").click()
+        click_to_navigate(self.page, self.page.locator("input#auth-signin-button"))
 
     def offers_authenticator_app(self) -> bool:
         return self.page.locator("div.auth-TOTP input[name=otpDeviceContext]").count() > 0
 
     def choose_authenticator_app(self) -> None:
         self.page.locator("div.auth-TOTP input[name=otpDeviceContext]").first.check()
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            self.page.locator("input#auth-send-code").click()
+        click_to_navigate(self.page, self.page.locator("input#auth-send-code"))
 
 
 class InterstitialPage:
@@ -191,5 +189,4 @@ class InterstitialPage:
     def dismiss(self) -> None:
         skip = self.page.locator("#ap-account-fixup-phone-skip-link")
         target = skip if skip.count() else _nudge(self.page).first
-        with self.page.expect_navigation(wait_until="domcontentloaded"):
-            target.click()
+        click_to_navigate(self.page, target)
