@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -16,7 +19,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.console import Console
 
+    from automation.commands import Command
     from automation.settings import AccountProfile, Settings
+    from automation.store import State, Store
 
 HELP = """Give a developer access to Amazon Seller Central accounts, read back the seller ID,
 marketplace ID and MWS auth token, and keep that access from expiring.
@@ -74,14 +79,14 @@ def register(
     Idempotent: when the developer already has access, the token is read and nothing granted;
     when the access expired, it is restored.
     """
-    from flows import register as flow
+    from automation.commands import Command
 
     overrides = {
         "base_url": base_url,
         "developer_name": developer_name,
         "developer_id": developer_id,
     }
-    _execute(account, overrides, headed, as_json, flow.run, _print_register)
+    _execute(account, overrides, headed, as_json, Command("register"), _print_register)
 
 
 @app.command()
@@ -92,11 +97,9 @@ def status(
     as_json: JsonOpt = False,
 ) -> None:
     """List every developer with access to the seller's account, and when it expires."""
-    from flows import permissions
+    from automation.commands import Command
 
-    _execute(
-        account, {"base_url": base_url}, headed, as_json, permissions.run_status, _print_status
-    )
+    _execute(account, {"base_url": base_url}, headed, as_json, Command("status"), _print_status)
 
 
 @app.command()
@@ -126,16 +129,18 @@ def renew(
     Acts only on the configured developer's row, and only when its access expires within
     --renew-within days, has expired, or --force is given. Never revokes anything.
     """
-    from flows import permissions
+    from automation.commands import Command
 
-    flow = functools.partial(
-        permissions.run_renew,
-        renew_within=renew_within,
-        force=force,
-        dry_run=dry_run,
-        disable_confirmation=disable_confirmation,
+    command = Command(
+        "renew",
+        {
+            "renew_within": renew_within,
+            "force": force,
+            "dry_run": dry_run,
+            "disable_confirmation": disable_confirmation,
+        },
     )
-    _execute(account, {"base_url": base_url}, headed, as_json, flow, _print_renew)
+    _execute(account, {"base_url": base_url}, headed, as_json, command, _print_renew)
 
 
 @app.command()
@@ -201,6 +206,280 @@ def demo() -> None:
     raise typer.Exit(run_demo())
 
 
+# -- many accounts -----------------------------------------------------------------------------
+
+accounts_app = typer.Typer(
+    help="The accounts file (accounts.toml): one [accounts.<name>] table per seller.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+batch_app = typer.Typer(
+    help="Run register, status or renew over every account of the accounts file, unattended.\n\n"
+    "Exit status: 0 every account done, 1 any failed, 3 none failed but some need a person, "
+    "2 bad input (nothing run), 130 stopped.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(batch_app, name="batch")
+
+AccountsFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--accounts",
+        help="Accounts file (default: SELLERAUTH_ACCOUNTS_FILE, else ./accounts.toml).",
+    ),
+]
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--only", help="Only these accounts (comma-separated; may be repeated)."),
+]
+ConcurrencyOpt = Annotated[
+    int,
+    typer.Option(
+        "--concurrency", "-c", min=1, max=32, help="Accounts at a time, one browser each."
+    ),
+]
+ResumeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resume",
+        metavar="RUN_ID",
+        help="Finish run RUN_ID: skip its accounts that have a result; the run's own command, "
+        "options and accounts are used.",
+    ),
+]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="K/N",
+        help="Run only shard K (0 to N-1) of N, split by a stable hash of the account name "
+        "(default: JOB_COMPLETION_INDEX/JOB_COMPLETIONS when set).",
+    ),
+]
+RetriesOpt = Annotated[
+    int,
+    typer.Option("--retries", min=0, max=5, help="Retries after a timeout or site error."),
+]
+LinesOpt = Annotated[
+    bool,
+    typer.Option("--json", help="One JSON line per finished account even on a terminal."),
+]
+ListOpt = Annotated[
+    bool,
+    typer.Option("--list", help="Print the accounts this batch would run, and exit."),
+]
+
+
+@accounts_app.command("check")
+def accounts_check(accounts_file: AccountsFileOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the accounts file and say, per account, what is missing; starts no browser.
+
+    Exit status 2 when the file or any account has a problem, else 0.
+    """
+    from automation.plan import check_accounts
+
+    settings = _settings_or_exit(as_json, accounts_file=accounts_file)
+    try:
+        checks = check_accounts(settings)
+    except SellerAuthError as error:
+        _report_error(error, "-", as_json)
+        raise typer.Exit(error.exit_status) from None
+    if as_json:
+        typer.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False))
+    else:
+        _print_checks(checks, settings)
+    if not checks or any(not c.ok for c in checks):
+        raise typer.Exit(2)
+
+
+@batch_app.command("register")
+def batch_register(
+    accounts_file: AccountsFileOpt = None,
+    only: OnlyOpt = None,
+    concurrency: ConcurrencyOpt = 2,
+    resume: ResumeOpt = None,
+    shard: ShardOpt = None,
+    retries: RetriesOpt = 1,
+    as_json: LinesOpt = False,
+    list_only: ListOpt = False,
+) -> None:
+    """Grant the developer access on every account (idempotent); tokens go to the store."""
+    _batch(
+        "register", {}, accounts_file, only, concurrency, resume, shard, retries, as_json, list_only
+    )
+
+
+@batch_app.command("status")
+def batch_status(
+    accounts_file: AccountsFileOpt = None,
+    only: OnlyOpt = None,
+    concurrency: ConcurrencyOpt = 2,
+    resume: ResumeOpt = None,
+    shard: ShardOpt = None,
+    retries: RetriesOpt = 1,
+    as_json: LinesOpt = False,
+    list_only: ListOpt = False,
+) -> None:
+    """Read every account's permissions screen."""
+    _batch(
+        "status", {}, accounts_file, only, concurrency, resume, shard, retries, as_json, list_only
+    )
+
+
+@batch_app.command("renew")
+def batch_renew(
+    accounts_file: AccountsFileOpt = None,
+    only: OnlyOpt = None,
+    concurrency: ConcurrencyOpt = 2,
+    resume: ResumeOpt = None,
+    shard: ShardOpt = None,
+    renew_within: Annotated[
+        int, typer.Option("--renew-within", min=0, help="Renew when expiring within DAYS.")
+    ] = 30,
+    force: Annotated[bool, typer.Option("--force", help="Renew even when not due.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be done; click nothing.")
+    ] = False,
+    retries: RetriesOpt = 1,
+    as_json: LinesOpt = False,
+    list_only: ListOpt = False,
+) -> None:
+    """Renew or restore the developer's access on every account where it is due."""
+    options = {"renew_within": renew_within, "force": force, "dry_run": dry_run}
+    _batch(
+        "renew",
+        options,
+        accounts_file,
+        only,
+        concurrency,
+        resume,
+        shard,
+        retries,
+        as_json,
+        list_only,
+    )
+
+
+@app.command()
+def history(
+    account: Annotated[
+        str | None, typer.Option("--account", "-a", help="Only this account.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="The last N events.")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """The audit trail: every grant, renewal, restore and confirmation change, oldest first."""
+    from automation.report import history_json, history_table
+
+    settings = _settings_or_exit(as_json)
+    store = _store_or_exit(settings, as_json)
+    with store:
+        records = store.audit(account, limit)
+    if as_json:
+        typer.echo(json.dumps(history_json(records), ensure_ascii=False))
+    elif not records:
+        typer.echo("No action recorded yet" + (f" for {account}." if account else "."), err=True)
+    else:
+        _console().print(history_table(records))
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Include the MWS auth tokens (decrypted).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to FILE (mode 0600), not stdout.")
+    ] = None,
+) -> None:
+    """The latest known state of every account: its last result and the values read.
+
+    Tokens only with --reveal; without it the store's encrypted tokens are not even decrypted.
+    """
+    from automation.report import export_text
+    from automation.settings import write_private
+    from automation.store import latest_per_account
+
+    if fmt not in ("csv", "json"):
+        _fail_input(f"--format must be csv or json, not {fmt!r}", as_json=False)
+    settings = _settings_or_exit(False)
+    store = _store_or_exit(settings, False)
+    try:
+        with store:
+            rows = latest_per_account(store.account_results(reveal=reveal))
+    except SellerAuthError as error:
+        _report_error(error, "-", False)
+        raise typer.Exit(error.exit_status) from None
+    text = export_text(rows, fmt)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_private(out.expanduser(), text)
+        typer.echo(f"{len(rows)} accounts written to {out}", err=True)
+
+
+def _settings_or_exit(as_json: bool, **overrides: Any) -> Settings:
+    from automation.log import configure_logging
+    from automation.settings import load_settings
+
+    try:
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_format, settings.log_level)
+    except SellerAuthError as error:
+        _report_error(error, "-", as_json)
+        raise typer.Exit(error.exit_status) from None
+    return settings
+
+
+def _store_or_exit(settings: Settings, as_json: bool) -> Store:
+    from automation.settings import ensure_state_dir
+    from automation.store import Store
+
+    try:
+        ensure_state_dir(settings.state_dir)
+        return Store.open(settings)
+    except SellerAuthError as error:
+        _report_error(error, "-", as_json)
+        raise typer.Exit(error.exit_status) from None
+
+
+def _batch(
+    name: str,
+    options: dict[str, Any],
+    accounts_file: Path | None,
+    only: list[str] | None,
+    concurrency: int,
+    resume: str | None,
+    shard: str | None,
+    retries: int,
+    as_json: bool,
+    list_only: bool,
+) -> None:
+    from automation.batch_command import BatchRequest, run_batch
+
+    request = BatchRequest(
+        command=name,
+        options=options,
+        accounts_file=accounts_file,
+        only=only,
+        concurrency=concurrency,
+        resume=resume,
+        shard=shard,
+        retries=retries,
+        json_lines=as_json or not sys.stdout.isatty(),
+        list_only=list_only,
+    )
+    try:
+        status = run_batch(request)
+    except SellerAuthError as error:
+        _report_error(error, "-", False)
+        raise typer.Exit(error.exit_status) from None
+    raise typer.Exit(status)
+
+
 # -- running a flow --------------------------------------------------------------------------
 
 
@@ -209,11 +488,13 @@ def _execute(
     overrides: dict[str, str | None],
     headed: bool,
     as_json: bool,
-    flow: Callable[..., BaseModel],
+    command: Command,
     render: Callable[[BaseModel, AccountProfile, Settings], None],
 ) -> None:
+    """Run one command for one account, record it in the store, and print its result."""
     from automation.log import configure_logging
     from automation.settings import ensure_state_dir, load_settings, resolve_account
+    from automation.store import Store
 
     try:
         settings = load_settings()
@@ -222,14 +503,70 @@ def _execute(
             settings, account_name, **{k: v for k, v in overrides.items() if v is not None}
         )
         ensure_state_dir(settings.state_dir)
+        store = Store.open(settings)
     except SellerAuthError as error:
         _report_error(error, account_name or "default", as_json)
         raise typer.Exit(error.exit_status) from None
-    result = run_flow(flow, settings, account, headed=headed, as_json=as_json)
+    with store:
+        recorder = _Recorder(store, command, account.name)
+        result = run_flow(
+            command.flow(),
+            settings,
+            account,
+            headed=headed,
+            as_json=as_json,
+            on_error=recorder.failed,
+        )
+        recorder.done(result)
     if as_json:
         typer.echo(result.model_dump_json())
     else:
         render(result, account, settings)
+
+
+class _Recorder:
+    """Writes a single-account run to the store; a store problem is logged, never fatal."""
+
+    def __init__(self, store: Store, command: Command, account: str) -> None:
+        self.store, self.command, self.account = store, command, account
+        self.run_id: str | None = None
+        self.started = time.monotonic()
+        try:
+            run = store.create_run(command.name, command.options, [account], kind="single")
+            store.start_result(run.run_id, account)
+            self.run_id = run.run_id
+        except Exception as problem:
+            _store_warning(problem)
+
+    def done(self, result: BaseModel) -> None:
+        from automation.store import split_secrets
+
+        data, secrets = split_secrets(result)
+        self._finish("done", data=data, secrets=secrets, audit=self.command.audit(data))
+
+    def failed(self, error: SellerAuthError) -> None:
+        from automation.batch import failure
+
+        outcome = failure(self.account, error)
+        self._finish(outcome.state, error=outcome.error)
+
+    def _finish(self, state: State, **fields: Any) -> None:
+        if self.run_id is None:
+            return
+        try:
+            seconds = round(time.monotonic() - self.started, 3)
+            self.store.finish_result(self.run_id, self.account, state, seconds=seconds, **fields)
+            self.store.finish_run(self.run_id)
+        except Exception as problem:
+            _store_warning(problem)
+
+
+def _store_warning(problem: Exception) -> None:
+    from automation.log import get_logger
+
+    get_logger(__name__).warning(
+        "store_write_failed", problem=type(problem).__name__, detail=str(problem)
+    )
 
 
 def run_flow(
@@ -239,6 +576,7 @@ def run_flow(
     *,
     headed: bool,
     as_json: bool,
+    on_error: Callable[[SellerAuthError], None] | None = None,
     **kwargs: Any,
 ) -> BaseModel:
     """Run one flow for one account; on failure print the error and exit with its status."""
@@ -248,6 +586,8 @@ def run_flow(
         human = _watching_person(settings) if headed else None
         return run_one(flow, settings, account, headed=headed, human=human, **kwargs)
     except SellerAuthError as error:
+        if on_error is not None:
+            on_error(error)
         _report_error(error, account.name, as_json)
         raise typer.Exit(error.exit_status) from None
     except KeyboardInterrupt:
@@ -347,6 +687,32 @@ def _print_renew(result: BaseModel, account: AccountProfile, settings: Settings)
     _console().print(
         f"{account.name}: developer {data['developer_id']}: {verb}; access expires {expiry}."
     )
+
+
+def _print_checks(checks: list[Any], settings: Settings) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"accounts in {settings.accounts_file}", title_justify="left")
+    for column in ("account", "e-mail", "marketplace", "TOTP", "what is missing or wrong"):
+        table.add_column(column, overflow="fold")
+    for check in checks:
+        notes = [f"[red]{p}[/red]" for p in check.problems]
+        notes += [f"[yellow]{w}[/yellow]" for w in check.warnings]
+        table.add_row(
+            check.name,
+            check.email or "-",
+            check.marketplace or "-",
+            "yes" if check.totp else "no",
+            "\n".join(notes) or "[green]ok[/green]",
+        )
+    _console().print(table)
+    bad = sum(not c.ok for c in checks)
+    if not checks:
+        _console().print("The accounts file has no [accounts.<name>] table.", style="red")
+    elif bad:
+        _console().print(f"{bad} of {len(checks)} accounts cannot run.", style="red")
+    else:
+        _console().print(f"All {len(checks)} accounts can run.", style="green")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""One error hierarchy: each error has a stable code, a message saying what to do, and an exit status."""
+"""One error hierarchy: each error has a stable code, a message saying what to do, an exit code."""
 
 from __future__ import annotations
 

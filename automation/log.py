@@ -29,6 +29,8 @@ SENSITIVE_KEY_PARTS = ("password", "secret", "token", "cookie")
 # Keys the logger fills itself; they never hold a secret and a code must not mangle a timestamp.
 _OWN_KEYS = frozenset({"timestamp", "level", "logger"})
 
+_ERROR_CODE = re.compile(r"[a-z]+(?:_[a-z]+)*")
+
 _lock = threading.Lock()
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None
@@ -85,9 +87,14 @@ def _redact_value(value: Any) -> Any:
 
 
 def _redact_item(key: object, value: Any) -> Any:
-    if value is not None and is_sensitive_key(key):
+    if value is not None and is_sensitive_key(key) and not _is_error_code(key, value):
         return MASK
     return _redact_value(value)
+
+
+def _is_error_code(key: object, value: Any) -> bool:
+    """`code="site_unavailable"` (an error's code, letters only) is kept; an OTP never is."""
+    return key == "code" and isinstance(value, str) and _ERROR_CODE.fullmatch(value) is not None
 
 
 def redact_event(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:

@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
 from automation.errors import SellerAuthError, SiteUnavailable, Timeout
 from automation.otp import Clock, SystemClock, TotpSource
+from automation.retry import retrying
 from automation.settings import AccountProfile, Settings
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ class RunContext:
     clock: Clock
     # Called with (page, what Amazon asks for) when only a person can go on; None = unattended.
     human: Callable[[Page, str], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Actions clicked on the seller's account in earlier attempts of this run, so a retry
+    # that finds them done reports them as done by this run (see flows' re-reading).
+    journal: list[str] = field(default_factory=list)
 
 
 Flow = Callable[["Page", RunContext], T]
@@ -76,8 +79,21 @@ def run_one(
     expect.set_options(timeout=settings.timeout_ms)
     if browser is None:
         with BrowserSession(settings, headed=headed) as own:
-            return _run_in(own, flow, ctx, state_file)
-    return _run_in(browser, flow, ctx, state_file)
+            return _with_retries(own, flow, ctx, state_file)
+    return _with_retries(browser, flow, ctx, state_file)
+
+
+def _with_retries(browser: BrowserSession, flow: Flow[T], ctx: RunContext, state_file: Path) -> T:
+    """The whole flow again, in a new context, after a transient failure; flows re-read first."""
+    settings = ctx.settings
+    for attempt in retrying(settings, f"flow for {ctx.account.name}", settings.retry_attempts):
+        with attempt:
+            if not browser.browser.is_connected():
+                log.warning("browser_relaunch", account=ctx.account.name)
+                browser.close()
+                browser.start()
+            return _run_in(browser, flow, ctx, state_file)
+    raise AssertionError("unreachable: the last attempt re-raises")
 
 
 def _run_in(browser: BrowserSession, flow: Flow[T], ctx: RunContext, state_file: Path) -> T:

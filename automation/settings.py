@@ -172,6 +172,9 @@ class Settings(BaseSettings):
     human_wait_seconds: int = Field(default=600, ge=0)
     otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
     block_resources: bool = False
+    retry_attempts: int = Field(default=4, ge=1, le=10)
+    step_retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff_ms: int = Field(default=300, ge=0)
 
     @field_validator("marketplace")
     @classmethod

@@ -136,6 +136,7 @@ def act_on_row(
             f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
         ) from None
     log.info("row_action", developer_id=developer_id, action=action)
+    sc.journal.append("renewed" if action == "renew" else "restored")
     click_to_navigate(sc.page, control)
     sc.ensure_signed_in()
     confirm = sc.page.get_by_role("button", name=texts.exact("confirm")).or_(
@@ -182,6 +183,16 @@ def renew(
             "`sellerauth register` first.",
             url=sc.page.url,
         )
+    done_before = next((a for a in ("renewed", "restored") if a in sc.journal), None)
+    if done_before and access.state == "active" and _fresh(access, confirmation, today):
+        # An earlier attempt of this run clicked, and the page shows the effect: never again.
+        return RenewResult(
+            account=account.name,
+            developer_id=account.developer_id,
+            action=done_before,
+            expires_at=access.expires_at,
+            access_confirmation=confirmation,
+        )
     action = decide(access, confirmation, today, renew_within, force)
     log.info("renew_decision", account=account.name, action=action, expires_at=access.expires_at)
     if action == "none" or dry_run:
@@ -208,11 +219,10 @@ def renew(
             "the permissions screen in Seller Central.",
             url=sc.page.url,
         )
-    if confirmation != "disabled" and (
-        after.expires_at is None
-        or (access.expires_at is not None and after.expires_at <= access.expires_at)
-        or after.expires_at < today + timedelta(days=300)
-    ):
+    moved = access.expires_at is None or (
+        after.expires_at is not None and after.expires_at > access.expires_at
+    )
+    if not (moved and _fresh(after, confirmation, today)):
         raise NotConfirmed(
             "The click did not show its effect: the expiry date did not move a year ahead. Check "
             "the permissions screen in Seller Central.",
@@ -225,6 +235,13 @@ def renew(
         expires_at=after.expires_at,
         access_confirmation=confirmation,
     )
+
+
+def _fresh(access: DeveloperAccess, confirmation: str, today: date) -> bool:
+    """Access that a renewal or restore has just moved (about) a year ahead."""
+    if confirmation == "disabled":
+        return True
+    return access.expires_at is not None and access.expires_at >= today + timedelta(days=300)
 
 
 def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:

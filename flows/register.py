@@ -37,7 +37,9 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
     perms, access = find_access(sc, account.developer_id)
     if access is not None and access.state == "active":
         token = _reveal(perms, account)
-        return _result(account, "already_granted", seller_id, marketplace_id, token)
+        # An earlier attempt of this run whose grant or restore took effect before it failed.
+        outcome = next((o for o in ("granted", "restored") if o in sc.journal), "already_granted")
+        return _result(account, outcome, seller_id, marketplace_id, token)
     if access is not None:
         act_on_row(sc, perms, account.developer_id, account.developer_name, "restore")
         perms = open_permissions(sc)
@@ -96,6 +98,7 @@ def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentia
             url=sc.page.url,
         )
     log.info("consent", account=account.name, developer=named)
+    sc.journal.append("granted")
     consent.consent()
     return CompletionPage(sc.page).read()
 

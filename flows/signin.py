@@ -9,10 +9,11 @@ import structlog
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from automation.errors import LoginFailed, NeedsPerson, PageChanged
+from automation.errors import LoginFailed, NeedsPerson, PageChanged, SiteUnavailable, Timeout
 from automation.marketplaces import get_marketplace
 from automation.otp import TotpSource
 from automation.settings import AccountProfile
+from flows.pages.navigation import goto
 from flows.pages.picker import AccountPickerPage
 from flows.pages.signin import (
     HUMAN_DESCRIPTIONS,
@@ -40,12 +41,15 @@ class SignIn:
     otp: TotpSource | None = None
     max_steps: int = 12
     human: HumanHandler | None = None
+    transient_retries: int = 3
 
     def ensure(self, page: Page) -> None:
         """Sign in if the page is a sign-in page; return once it shows Seller Central."""
         last_submit: str | None = None
         otp_rejections = 0
-        for _ in range(self.max_steps):
+        transient = 0
+        restart_url = page.url
+        for _ in range(self.max_steps + self.transient_retries):
             probe = identify(page)
             if probe.step is SignInStep.ARRIVED:
                 return
@@ -68,7 +72,16 @@ class SignIn:
                         "again, so that the account is not locked.",
                         url=page.url,
                     )
-            last_submit = self._act(page, probe)
+            try:
+                last_submit = self._act(page, probe)
+            except (SiteUnavailable, Timeout) as error:
+                # The post may not have reached Amazon: start the sign-in over from its URL.
+                transient += 1
+                if transient > self.transient_retries:
+                    raise
+                log.warning("signin_retry", account=self.account.name, error=error.code)
+                goto(page, restart_url)
+                last_submit = None
         raise PageChanged(
             f"Sign-in did not reach Seller Central within {self.max_steps} steps; the last page "
             "was not one the bot knows. Run with --headed to see it.",

@@ -1,18 +1,91 @@
-"""Clicking a control that loads a new page, and telling a server error from a page."""
+"""Clicking a control that loads a new page, telling a server error from a page, and retrying."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
-from automation.errors import SiteUnavailable
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from automation.errors import SiteUnavailable, Timeout
+from automation.retry import retrying
+
+if TYPE_CHECKING:
+    from automation.settings import Settings
+
+# The retry settings of each page's run, set once by `SellerCentral`; pages of another run
+# (a batch worker's other accounts) have their own.
+_POLICIES: WeakKeyDictionary[Page, Settings] = WeakKeyDictionary()
+
+
+def set_retry_policy(page: Page, settings: Settings) -> None:
+    """Let a failed page load of `page` be tried again as `settings` say."""
+    _POLICIES[page] = settings
+
+
+def goto(page: Page, url: str) -> Response | None:
+    """Load `url`; a server error, a dropped connection or a timeout is transient and retried."""
+    settings = _POLICIES.get(page)
+    if settings is None:
+        return _goto_once(page, url)
+    for attempt in retrying(settings, f"load {url}", settings.step_retries + 1):
+        with attempt:
+            return _goto_once(page, url)
+    return None  # unreachable: the last attempt re-raises
+
+
+def _goto_once(page: Page, url: str) -> Response | None:
+    try:
+        response = page.goto(url, wait_until="domcontentloaded")
+    except PlaywrightTimeout:
+        raise Timeout(
+            "The page did not load in time. Amazon may be slow: try again later, or raise "
+            "SELLERAUTH_TIMEOUT_MS.",
+            url=url,
+        ) from None
+    except PlaywrightError as error:
+        raise SiteUnavailable(
+            f"Could not load the page ({first_line(error)}). Check the network and the base "
+            "URL, then try again.",
+            url=url,
+        ) from None
+    _refuse_server_error(response, url)
+    return response
 
 
 def click_to_navigate(page: Page, control: Locator) -> None:
-    """Click `control`, wait for the page it loads, and refuse a server error as that page."""
-    with page.expect_navigation(wait_until="domcontentloaded") as navigation:
-        control.click()
-    response = navigation.value
+    """Click `control` and wait for the page it loads.
+
+    A server error on a page opened by a link (GET) is loaded again; after a form post the
+    error is raised, since only the flow can tell by re-reading whether the post took effect.
+    """
+    try:
+        with page.expect_navigation(wait_until="domcontentloaded") as navigation:
+            control.click()
+        response = navigation.value
+    except PlaywrightTimeout:
+        raise Timeout("The next page did not load in time.", url=page.url) from None
+    except PlaywrightError as error:
+        raise SiteUnavailable(
+            f"The connection failed while loading the next page ({first_line(error)}).",
+            url=page.url,
+        ) from None
+    if response is not None and response.status >= 500 and response.request.method == "GET":
+        goto(page, response.url)
+        return
+    _refuse_server_error(response, page.url)
+
+
+def _refuse_server_error(response: Response | None, url: str) -> None:
     if response is not None and response.status >= 500:
         raise SiteUnavailable(
-            f"Seller Central answered HTTP {response.status}. Try again later.", url=page.url
+            f"Seller Central answered HTTP {response.status}. Try again later.", url=url
         )
+
+
+def first_line(error: Exception) -> str:
+    """The first line of an error's text (Playwright's carry call logs after it)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

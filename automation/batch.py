@@ -1,0 +1,338 @@
+"""Runs one flow over many accounts: a pool of workers, a browser each, every account isolated."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from automation.errors import Interrupted, InvalidInput, NeedsPerson, SellerAuthError
+from automation.log import get_logger, redact
+from automation.store import AuditEvent, State, Store, error_data, split_secrets
+
+if TYPE_CHECKING:
+    from automation.browser import BrowserSession
+    from automation.otp import Clock
+    from automation.runner import Flow
+    from automation.settings import AccountProfile, Settings
+
+log = get_logger(__name__)
+
+DEFAULT_CONCURRENCY = 2
+EXIT_DONE, EXIT_FAILED, EXIT_NEEDS_PERSON = 0, 1, 3
+
+
+# ---- shards ----------------------------------------------------------------------------
+
+
+def shard_of(name: str, count: int) -> int:
+    """The shard (0 to count-1) an account belongs to: a stable hash of its name."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` of `count` (0-based, as a Kubernetes Indexed Job numbers its pods)."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def select(self, names: Iterable[str]) -> list[str]:
+        """The names that fall in this shard, in their given order."""
+        return [name for name in names if shard_of(name, self.count) == self.index]
+
+
+def parse_shard(text: str, source: str = "--shard") -> Shard:
+    """`K/N` with 0 <= K < N; InvalidInput naming `source` otherwise."""
+    index, _, count = text.strip().partition("/")
+    try:
+        shard = Shard(int(index), int(count))
+    except ValueError:
+        shard = Shard(-1, 0)
+    if not 0 <= shard.index < shard.count:
+        raise InvalidInput(
+            f"{source} {text!r} is not a shard: write K/N with N shards and K from 0 to N-1, "
+            "e.g. 0/3, 1/3 and 2/3",
+            field="shard",
+        )
+    return shard
+
+
+def shard_from_env(environ: Mapping[str, str] | None = None) -> Shard | None:
+    """The shard of a Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX of JOB_COMPLETIONS)."""
+    env = os.environ if environ is None else environ
+    index, count = env.get("JOB_COMPLETION_INDEX"), env.get("JOB_COMPLETIONS")
+    if index is None:
+        return None
+    if count is None:
+        raise InvalidInput(
+            "JOB_COMPLETION_INDEX is set but JOB_COMPLETIONS is not: set JOB_COMPLETIONS to the "
+            "Job's completions (its number of shards), or give --shard K/N",
+            field="shard",
+        )
+    return parse_shard(f"{index}/{count}", "JOB_COMPLETION_INDEX/JOB_COMPLETIONS")
+
+
+# ---- outcomes --------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What happened to one account: done, failed or needs a person; never holds a secret
+    outside `secrets` (which only the store sees, encrypted)."""
+
+    account: str
+    state: State
+    data: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    seconds: float = 0.0
+    attempts: int = 1
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    audit: list[AuditEvent] = field(default_factory=list)
+
+    def line(self, run_id: str) -> dict[str, Any]:
+        """The JSON line printed for schedulers (no secret)."""
+        return {
+            "run_id": run_id,
+            "account": self.account,
+            "state": self.state,
+            "result": self.data,
+            "error": self.error,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def exit_status(states: Iterable[str]) -> int:
+    """0 when every account is done, 1 when any failed, else 3 when any needs a person."""
+    seen = set(states)
+    if seen & {"failed", "running"}:
+        return EXIT_FAILED
+    if "needs_person" in seen:
+        return EXIT_NEEDS_PERSON
+    return EXIT_DONE
+
+
+def failure(account: str, error: SellerAuthError, seconds: float = 0.0) -> Outcome:
+    """The outcome of an account stopped by `error`."""
+    state: State = "needs_person" if isinstance(error, NeedsPerson) else "failed"
+    return Outcome(account, state, error=error_data(error), seconds=seconds)
+
+
+# ---- the pool --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to run on each account: the flow (safe for accounts a killed run may have acted
+    on when asked with `may_have_acted`) and the audit events a result implies."""
+
+    flow: Callable[..., Flow[Any]]
+    audit: Callable[[dict[str, Any]], list[AuditEvent]]
+
+
+Account = tuple[str, "AccountProfile | SellerAuthError"]
+
+
+class Batch:
+    """A pool of `concurrency` worker threads, each with its own Playwright and browser.
+
+    Every account gets a fresh browser context (run_one opens and closes it). Its result is
+    written to the store the moment it finishes, then handed to `on_finish`.
+    """
+
+    def __init__(
+        self,
+        job: Job,
+        settings: Settings,
+        store: Store,
+        run_id: str,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        retries: int = 1,
+        clock: Clock | None = None,
+        on_finish: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.job = job
+        self.settings = settings
+        self.store = store
+        self.run_id = run_id
+        self.concurrency = max(1, concurrency)
+        self.retries = max(0, retries)
+        self.clock = clock
+        self.on_finish = on_finish
+        self.outcomes: list[Outcome] = []
+        self._queue: queue.Queue[Account] = queue.Queue()
+        self._stop = threading.Event()
+        self._report_lock = threading.Lock()
+        self._may_have_acted: set[str] = set()
+
+    def run(self, accounts: Sequence[Account], may_have_acted: Iterable[str] = ()) -> list[Outcome]:
+        """Run every account; `may_have_acted`: accounts a killed run had started.
+
+        Ctrl-C lets the accounts in progress finish (a second Ctrl-C stops at once) and then
+        raises Interrupted; accounts without a result are left for `--resume`.
+        """
+        self._may_have_acted = set(may_have_acted)
+        for account in accounts:
+            self._queue.put(account)
+        workers = [
+            threading.Thread(target=self._work, name=f"batch-worker-{n}", daemon=True)
+            for n in range(min(self.concurrency, len(accounts)))
+        ]
+        for worker in workers:
+            worker.start()
+        try:
+            _join(workers)
+        except KeyboardInterrupt:
+            self._stop.set()
+            log.warning("batch_stopping", run_id=self.run_id, note="Ctrl-C again stops at once")
+            _join(workers)
+            raise Interrupted(
+                f"Stopped by the operator; resume with --resume {self.run_id}."
+            ) from None
+        return self.outcomes
+
+    def stop(self) -> None:
+        """Start no new account; those in progress finish."""
+        self._stop.set()
+
+    # -- workers --------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        browser = _WorkerBrowser(self.settings)
+        try:
+            while not self._stop.is_set():
+                try:
+                    name, profile = self._queue.get_nowait()
+                except queue.Empty:
+                    return
+                with structlog.contextvars.bound_contextvars(run_id=self.run_id, account=name):
+                    outcome = self._one(name, profile, browser)
+                    self._finish(outcome)
+        finally:
+            browser.close()
+
+    def _one(
+        self, name: str, profile: AccountProfile | SellerAuthError, browser: _WorkerBrowser
+    ) -> Outcome:
+        from automation.runner import run_one
+
+        if isinstance(profile, SellerAuthError):
+            return failure(name, profile)
+        self._safely(self.store.start_result, self.run_id, name)
+        started = time.monotonic()
+        acted = name in self._may_have_acted
+        attempt = 1
+        while True:
+            try:
+                result = run_one(
+                    self.job.flow(may_have_acted=acted),
+                    self.settings,
+                    profile,
+                    clock=self.clock,
+                    browser=browser.get(),
+                )
+            except SellerAuthError as error:
+                browser.check()
+                if error.retryable and attempt <= self.retries and not self._stop.is_set():
+                    log.warning("account_retry", code=error.code, attempt=attempt)
+                    attempt, acted = attempt + 1, True
+                    continue
+                outcome = failure(name, error)
+            except Exception as error:  # a bug in one account must not stop the others
+                log.error("account_crashed", problem=type(error).__name__, exc_info=True)
+                browser.check()
+                outcome = failure(name, _unexpected(error))
+            else:
+                data, secrets = split_secrets(result)
+                outcome = Outcome(name, "done", data, secrets=secrets, audit=self.job.audit(data))
+            outcome.seconds, outcome.attempts = time.monotonic() - started, attempt
+            return outcome
+
+    def _finish(self, outcome: Outcome) -> None:
+        if self._stop.is_set() and outcome.state != "done":
+            # After Ctrl-C a failure may be the browser being stopped: leave it for --resume.
+            log.info("account_left_for_resume", state=outcome.state)
+            return
+        self._safely(
+            self.store.finish_result,
+            self.run_id,
+            outcome.account,
+            outcome.state,
+            data=outcome.data,
+            secrets=outcome.secrets,
+            error=outcome.error,
+            seconds=round(outcome.seconds, 3),
+            audit=outcome.audit,
+        )
+        log.info("account_finished", state=outcome.state, seconds=round(outcome.seconds, 2))
+        with self._report_lock:
+            self.outcomes.append(outcome)
+            if self.on_finish is not None:
+                self.on_finish(outcome)
+
+    @staticmethod
+    def _safely(write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        try:
+            write(*args, **kwargs)
+        except Exception as error:  # the store failing must not lose the other accounts
+            log.error("store_write_failed", problem=type(error).__name__, detail=str(error))
+
+
+class _WorkerBrowser:
+    """A worker's own browser, started for its first account, replaced if it crashes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.session: BrowserSession | None = None
+
+    def get(self) -> BrowserSession:
+        from automation.browser import BrowserSession
+
+        if self.session is None:
+            self.session = BrowserSession(self.settings, headed=False).start()
+        return self.session
+
+    def check(self) -> None:
+        """After a failure: a browser that went away is replaced for the next account."""
+        if self.session is not None:
+            try:
+                alive = self.session.browser.is_connected()
+            except Exception:
+                alive = False
+            if not alive:
+                self.close()
+
+    def close(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.close()
+            except Exception as error:
+                log.warning("browser_close_failed", problem=type(error).__name__)
+
+
+def _join(workers: list[threading.Thread]) -> None:
+    for worker in workers:
+        while worker.is_alive():
+            worker.join(0.2)
+
+
+def _unexpected(error: Exception) -> SellerAuthError:
+    text = str(error).strip().splitlines()
+    detail = redact(text[0])[:200] if text else ""
+    return SellerAuthError(
+        f"Unexpected {type(error).__name__}{': ' + detail if detail else ''}. This is a bug: "
+        "report it with the log; the other accounts went on."
+    )

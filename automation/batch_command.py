@@ -1,0 +1,212 @@
+"""`sellerauth batch`: plan the accounts, run the pool, record, report and alert; an exit status."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from automation.batch import EXIT_DONE, Batch, Job, exit_status, parse_shard, shard_from_env
+from automation.commands import Command
+from automation.errors import Interrupted, InvalidInput, SellerAuthError
+from automation.log import configure_logging, get_logger
+from automation.notify import notify_problems, notify_urls
+from automation.plan import accounts_path_or_fail, select, split_names
+from automation.report import JsonLines, ProgressBar, summary_table
+from automation.settings import (
+    AccountProfile,
+    Settings,
+    ensure_state_dir,
+    load_accounts,
+    load_settings,
+)
+from automation.store import Run, Store
+
+log = get_logger(__name__)
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """The `batch` command line."""
+
+    command: str
+    options: dict[str, Any]
+    accounts_file: Path | None = None
+    only: list[str] | None = None
+    concurrency: int = 2
+    resume: str | None = None
+    shard: str | None = None
+    retries: int = 1
+    json_lines: bool = True
+    list_only: bool = False
+
+
+def run_batch(request: BatchRequest) -> int:
+    """Run a batch and return its exit status; InvalidInput (exit 2) before anything runs."""
+    settings = load_settings(accounts_file=request.accounts_file)
+    configure_logging(settings.log_format, settings.log_level)
+    accounts_path_or_fail(settings)
+    profiles = load_accounts(settings)
+    if request.list_only and request.resume is None:
+        for name in _plan(request, profiles):
+            print(name)
+        return EXIT_DONE
+    ensure_state_dir(settings.state_dir)
+    with Store.open(settings) as store:
+        run, command = _run_of(request, store, profiles)
+        done = store.finished_accounts(run.run_id) if request.resume else set()
+        pending = [name for name in run.accounts if name not in done]
+        if request.list_only:
+            for name in pending:
+                print(name)
+            return EXIT_DONE
+        if pending:
+            _browser_or_fail(settings)
+        if request.resume is None:
+            run = store.create_run(command.name, command.options, run.accounts)
+        _announce(run, len(pending), len(done))
+        try:
+            _run_pending(request, settings, store, run, command, profiles, pending)
+        except Interrupted as stop:
+            print(f"sellerauth: {stop.message}", file=sys.stderr)
+            _summary(request, settings, store, run, profiles)
+            return EXIT_INTERRUPTED
+        if all(name in store.finished_accounts(run.run_id) for name in run.accounts):
+            store.finish_run(run.run_id)
+        results = _summary(request, settings, store, run, profiles)
+        if pending:
+            _alert(settings, run, results)
+        states = {r.account: r.state for r in results}
+        return exit_status(states.get(name, "running") for name in run.accounts)
+
+
+def _plan(request: BatchRequest, profiles: dict[str, Any]) -> list[str]:
+    if not profiles:
+        raise InvalidInput(
+            "the accounts file has no [accounts.<name>] table: add one per seller "
+            "(see accounts.example.toml)",
+            field="accounts_file",
+        )
+    shard = parse_shard(request.shard) if request.shard else shard_from_env()
+    return select(list(profiles), split_names(request.only), shard)
+
+
+def _run_of(request: BatchRequest, store: Store, profiles: dict[str, Any]) -> tuple[Run, Command]:
+    """The run to carry out: a plan for a new one (not yet recorded), or the one to resume."""
+    if request.resume is None:
+        command = Command(request.command, request.options)
+        names = _plan(request, profiles)
+        return Run("", command.name, "batch", command.options, names, "", None), command
+    run = store.run(request.resume)
+    if run is None or run.kind != "batch":
+        known = ", ".join(r.run_id for r in store.runs(5) if r.kind == "batch") or "none"
+        raise InvalidInput(
+            f"--resume {request.resume}: the store has no batch run with that ID "
+            f"(latest batch runs: {known})",
+            field="resume",
+        )
+    if run.command != request.command:
+        raise InvalidInput(
+            f"--resume {run.run_id}: that run is `batch {run.command}`, not "
+            f"`batch {request.command}`",
+            field="resume",
+        )
+    if (
+        request.only
+        or request.shard
+        or request.options != {k: v for k, v in run.options.items() if k in request.options}
+    ):
+        log.warning("resume_uses_run_options", run_id=run.run_id, options=run.options)
+    return run, Command(run.command, run.options)
+
+
+def _browser_or_fail(settings: Settings) -> None:
+    from automation.browser import find_chromium
+
+    find_chromium(headed=False, override=settings.browser_path)
+
+
+def _announce(run: Run, pending: int, done: int) -> None:
+    again = f", {done} already done" if done else ""
+    print(
+        f"sellerauth: run {run.run_id}: batch {run.command} over {len(run.accounts)} accounts "
+        f"({pending} to run{again}); if stopped, go on with "
+        f"`sellerauth batch {run.command} --resume {run.run_id}`",
+        file=sys.stderr,
+        flush=True,
+    )
+    log.info("batch_started", run_id=run.run_id, command=run.command, pending=pending)
+
+
+def _run_pending(
+    request: BatchRequest,
+    settings: Settings,
+    store: Store,
+    run: Run,
+    command: Command,
+    profiles: dict[str, AccountProfile | InvalidInput],
+    pending: list[str],
+) -> None:
+    accounts: list[tuple[str, AccountProfile | SellerAuthError]] = [
+        (name, profiles[name] if name in profiles else _gone(name, settings)) for name in pending
+    ]
+    batch = Batch(
+        Job(flow=command.flow, audit=command.audit),
+        settings,
+        store,
+        run.run_id,
+        concurrency=request.concurrency,
+        retries=request.retries,
+    )
+    may_have_acted = store.started_accounts(run.run_id)
+    if request.json_lines:
+        batch.on_finish = JsonLines(run.run_id, sys.stdout)
+        batch.run(accounts, may_have_acted)
+        return
+    finished = [r.state for r in store.results(run.run_id) if r.state != "running"]
+    already: Counter[str] = Counter(finished)
+    label = f"batch {run.command}"
+    with ProgressBar(Console(), label, len(run.accounts), already) as bar:
+        batch.on_finish = bar
+        batch.run(accounts, may_have_acted)
+
+
+def _gone(name: str, settings: Settings) -> InvalidInput:
+    return InvalidInput(
+        f"account {name!r} of this run is no longer in {settings.accounts_file}", field="account"
+    )
+
+
+def _summary(
+    request: BatchRequest,
+    settings: Settings,
+    store: Store,
+    run: Run,
+    profiles: dict[str, AccountProfile | InvalidInput],
+) -> list[Any]:
+    results = store.results(run.run_id)
+
+    def developer_id_of(name: str) -> str:
+        profile = profiles.get(name)
+        return (
+            profile.developer_id if isinstance(profile, AccountProfile) else settings.developer_id
+        )
+
+    console = Console(stderr=True) if request.json_lines else Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    console.print(summary_table(run, results, developer_id_of))
+    return results
+
+
+def _alert(settings: Settings, run: Run, results: list[Any]) -> None:
+    urls = notify_urls(settings.secrets_dir)
+    sent = notify_problems(urls, f"batch {run.command}", run.run_id, results)
+    if sent is not None:
+        log.info("notified", run_id=run.run_id, sent=sent)

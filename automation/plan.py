@@ -1,0 +1,128 @@
+"""Which accounts a batch runs: the accounts file checked per account, `--only`, shards."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.batch import Shard
+from automation.errors import InvalidInput
+from automation.settings import (
+    ENV_PREFIX,
+    Settings,
+    env_key,
+    read_accounts_file,
+    resolve_account,
+)
+
+_STAND_IN_EMAIL = "stand-in@example.com"
+
+
+@dataclass
+class AccountCheck:
+    """One account of the accounts file: what stops it (problems) and what may (warnings)."""
+
+    name: str
+    email: str | None
+    marketplace: str | None
+    base_url: str | None
+    totp: bool
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.name,
+            "ok": self.ok,
+            "email": self.email,
+            "marketplace": self.marketplace,
+            "base_url": self.base_url,
+            "totp": self.totp,
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
+
+
+def accounts_path_or_fail(settings: Settings) -> None:
+    """InvalidInput when there is no accounts file to read."""
+    if settings.accounts_file is None:
+        raise InvalidInput(
+            "there is no accounts file: create accounts.toml here (see accounts.example.toml), "
+            "set SELLERAUTH_ACCOUNTS_FILE or give --accounts FILE",
+            field="accounts_file",
+        )
+
+
+def check_accounts(settings: Settings) -> list[AccountCheck]:
+    """Every account of the accounts file with every problem found, without a browser.
+
+    A broken file (missing, not TOML, unknown key, a secret in it) raises InvalidInput.
+    """
+    accounts_path_or_fail(settings)
+    assert settings.accounts_file is not None
+    tables = read_accounts_file(settings.accounts_file)
+    return [_check_one(settings, name, table) for name, table in tables.items()]
+
+
+def _check_one(settings: Settings, name: str, table: dict[str, str]) -> AccountCheck:
+    check = AccountCheck(
+        name=name,
+        email=table.get("email"),
+        marketplace=table.get("marketplace", settings.marketplace),
+        base_url=table.get("base_url"),
+        totp=False,
+    )
+    # Each missing field stops resolution at the first; stand-ins let it find the next ones.
+    stand_ins: dict[str, Any] = {}
+    for _ in range(3):
+        try:
+            profile = resolve_account(settings, name, **stand_ins)
+        except InvalidInput as problem:
+            check.problems.append(problem.message)
+            if problem.field == "email" and "email" not in stand_ins and "email" not in table:
+                stand_ins["email"] = _STAND_IN_EMAIL
+            elif problem.field == "password" and "password" not in stand_ins:
+                stand_ins["password"] = secrets.token_hex(16)
+            else:
+                break
+        else:
+            check.base_url = profile.base_url
+            check.marketplace = profile.marketplace
+            check.totp = profile.totp_secret is not None
+            break
+    if not check.totp and not any("totp" in p.lower() for p in check.problems):
+        variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__TOTP_SECRET"
+        check.warnings.append(
+            f"no TOTP secret ({variable} or <secrets dir>/{name}.totp_secret): with two-step "
+            "verification on, every sign-in needs a person and unattended runs report "
+            "needs_person"
+        )
+    return check
+
+
+def split_names(values: Iterable[str] | None) -> list[str]:
+    """`--only a,b --only c` -> [a, b, c]."""
+    return [name for value in values or () for name in re.split(r"[\s,]+", value) if name]
+
+
+def select(names: Sequence[str], only: Sequence[str] | None, shard: Shard | None) -> list[str]:
+    """The accounts to run, in file order: those `only` names (all if empty), then the shard's."""
+    chosen = list(names)
+    if only:
+        unknown = [name for name in only if name not in names]
+        if unknown:
+            raise InvalidInput(
+                f"--only names accounts not in the accounts file: {', '.join(unknown)} "
+                f"(accounts there: {', '.join(names) or 'none'})",
+                field="only",
+            )
+        wanted = set(only)
+        chosen = [name for name in names if name in wanted]
+    return shard.select(chosen) if shard is not None else chosen

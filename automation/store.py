@@ -1,0 +1,476 @@
+"""The embedded store (SQLite, WAL): runs, per-account results, an audit trail; tokens encrypted."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography.fernet import Fernet, InvalidToken
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from automation.errors import InvalidInput, SellerAuthError
+from automation.log import redact, register_secret
+from automation.settings import ENV_PREFIX, Settings, private_dir
+
+STORE_FILE = "sellerauth.db"
+KEY_FILE = "sellerauth.key"
+KEY_VARIABLE = f"{ENV_PREFIX}STORE_KEY"
+SCHEMA_VERSION = 1
+
+State = Literal["running", "done", "failed", "needs_person"]
+FINISHED_STATES: tuple[State, ...] = ("done", "failed", "needs_person")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      TEXT PRIMARY KEY,
+    command     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    options     TEXT NOT NULL,
+    accounts    TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS results (
+    run_id      TEXT NOT NULL REFERENCES runs(run_id),
+    account     TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 1,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    seconds     REAL,
+    data        TEXT,
+    secrets     BLOB,
+    error       TEXT,
+    PRIMARY KEY (run_id, account)
+);
+CREATE INDEX IF NOT EXISTS results_by_account ON results(account, finished_at);
+CREATE TABLE IF NOT EXISTS audit (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           TEXT NOT NULL,
+    run_id       TEXT NOT NULL,
+    account      TEXT NOT NULL,
+    developer_id TEXT,
+    action       TEXT NOT NULL,
+    after        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_account ON audit(account, id);
+"""
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO-8601 string that sorts (microseconds, `Z`)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_run_id() -> str:
+    """A run ID that sorts by start time and is unique: `20261126T234400Z-3f2a9c`."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """An action taken on a seller's account, and what the page showed after it."""
+
+    action: str
+    developer_id: str | None
+    after: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A batch or single-account run: its command, options and the accounts it covers."""
+
+    run_id: str
+    command: str
+    kind: str
+    options: dict[str, Any]
+    accounts: list[str]
+    started_at: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """One account's result in one run; `data` never holds a secret."""
+
+    run_id: str
+    account: str
+    state: State
+    attempts: int
+    started_at: str
+    finished_at: str | None
+    seconds: float | None
+    data: dict[str, Any] | None
+    error: dict[str, Any] | None
+    command: str = ""
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """A row of the audit trail."""
+
+    id: int
+    at: str
+    run_id: str
+    account: str
+    developer_id: str | None
+    action: str
+    after: dict[str, Any]
+
+
+def split_secrets(result: BaseModel) -> tuple[dict[str, Any], dict[str, str]]:
+    """A result as JSON-ready data without its `SecretStr` fields, and those fields apart."""
+    hidden = {name: value for name, value in result if isinstance(value, SecretStr)}
+    public = result.model_dump(mode="json", exclude=set(hidden))
+    return public, {name: value.get_secret_value() for name, value in hidden.items()}
+
+
+def error_data(error: SellerAuthError) -> dict[str, Any]:
+    """An error as stored and printed: its code and redacted message, page and screenshot."""
+    data = error.to_dict()
+    data["message"] = redact(str(data["message"]))
+    return data
+
+
+# ---- the key ---------------------------------------------------------------------------
+
+
+class _KeySettings(BaseSettings):
+    """`SELLERAUTH_STORE_KEY` from the environment, `.env` or the secrets directory."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+    store_key: SecretStr | None = None
+
+
+def load_key(state_dir: Path, secrets_dir: Path | None = None) -> bytes:
+    """The Fernet key: `SELLERAUTH_STORE_KEY`, else the key file beside the store (made 0600)."""
+    configured = (
+        _KeySettings(_secrets_dir=secrets_dir)  # type: ignore[call-arg]
+        if secrets_dir is not None
+        else _KeySettings()
+    ).store_key
+    if configured is not None:
+        key = configured.get_secret_value().strip().encode("ascii", "replace")
+        source = KEY_VARIABLE
+    else:
+        path = state_dir / KEY_FILE
+        key = _read_or_create_key(path)
+        source = str(path)
+    register_secret(key.decode("ascii", "replace"))
+    try:
+        Fernet(key)
+    except ValueError:
+        raise InvalidInput(
+            f"the store key from {source} is not a Fernet key (32 url-safe base64-encoded "
+            "bytes): make one with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`",
+            field="store_key",
+        ) from None
+    return key
+
+
+def _read_or_create_key(path: Path) -> bytes:
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            return path.read_bytes().strip()
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot read the store key {path} ({exc.strerror})", field="store_key"
+            ) from None
+    key = Fernet.generate_key()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key + b"\n")
+    return key
+
+
+# ---- the store -------------------------------------------------------------------------
+
+
+class Store:
+    """Runs, results and the audit trail in one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self._fernet = Fernet(key)
+        self._lock = threading.Lock()
+        private_dir(path.parent)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            self._db = sqlite3.connect(
+                path, timeout=30, check_same_thread=False, isolation_level=None
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise InvalidInput(
+                f"the store {path} cannot be opened ({exc}): move it away to start a new one",
+                field="state_dir",
+            ) from None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """The store in the settings' state directory, with its key."""
+        key = load_key(settings.state_dir, settings.secrets_dir)
+        return cls(settings.state_dir / STORE_FILE, key)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def create_run(
+        self, command: str, options: dict[str, Any], accounts: list[str], *, kind: str = "batch"
+    ) -> Run:
+        """Record a new run before any of its accounts starts."""
+        run = Run(new_run_id(), command, kind, options, list(accounts), now_iso(), None)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    run.run_id,
+                    command,
+                    kind,
+                    json.dumps(options, sort_keys=True),
+                    json.dumps(run.accounts),
+                    run.started_at,
+                ),
+            )
+        return run
+
+    def run(self, run_id: str) -> Run | None:
+        """The run with this ID, if the store has it."""
+        rows = self._query("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        return _run(rows[0]) if rows else None
+
+    def runs(self, limit: int = 20) -> list[Run]:
+        """The most recent runs, newest first."""
+        rows = self._query("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", (limit,))
+        return [_run(row) for row in rows]
+
+    def finish_run(self, run_id: str) -> None:
+        """Mark a run finished (every account has a result)."""
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (now_iso(), run_id))
+
+    # -- results --------------------------------------------------------------------------
+
+    def start_result(self, run_id: str, account: str) -> None:
+        """Note that an account is being worked on, so a killed run knows it may have acted."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO results (run_id, account, state, started_at) "
+                "VALUES (?, ?, 'running', ?) ON CONFLICT (run_id, account) DO UPDATE SET "
+                "attempts = attempts + 1, started_at = excluded.started_at",
+                (run_id, account, now_iso()),
+            )
+
+    def finish_result(
+        self,
+        run_id: str,
+        account: str,
+        state: State,
+        *,
+        data: dict[str, Any] | None = None,
+        secrets: dict[str, str] | None = None,
+        error: dict[str, Any] | None = None,
+        seconds: float | None = None,
+        audit: list[AuditEvent] | None = None,
+    ) -> None:
+        """Write an account's result and its audit events in one transaction."""
+        if state not in FINISHED_STATES:
+            raise ValueError(f"not a finished state: {state}")
+        blob = self._fernet.encrypt(json.dumps(secrets).encode()) if secrets else None
+        finished = now_iso()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO results (run_id, account, state, started_at, finished_at, seconds, "
+                "data, secrets, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (run_id, account) DO UPDATE SET state = excluded.state, "
+                "finished_at = excluded.finished_at, seconds = excluded.seconds, "
+                "data = excluded.data, secrets = excluded.secrets, error = excluded.error",
+                (
+                    run_id,
+                    account,
+                    state,
+                    finished,
+                    finished,
+                    seconds,
+                    json.dumps(data, ensure_ascii=False) if data is not None else None,
+                    blob,
+                    json.dumps(error, ensure_ascii=False) if error is not None else None,
+                ),
+            )
+            for event in audit or []:
+                db.execute(
+                    "INSERT INTO audit (at, run_id, account, developer_id, action, after) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        finished,
+                        run_id,
+                        account,
+                        event.developer_id,
+                        event.action,
+                        json.dumps(event.after, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
+
+    def results(self, run_id: str) -> list[ResultRecord]:
+        """Every result of a run (running ones included), by account name."""
+        rows = self._query(
+            "SELECT results.*, runs.command FROM results JOIN runs USING (run_id) "
+            "WHERE run_id = ? ORDER BY account",
+            (run_id,),
+        )
+        return [self._result(row, reveal=False) for row in rows]
+
+    def finished_accounts(self, run_id: str) -> set[str]:
+        """The accounts of a run that have a result."""
+        return {r.account for r in self.results(run_id) if r.state != "running"}
+
+    def started_accounts(self, run_id: str) -> set[str]:
+        """The accounts of a run that were started but have no result (the run was killed)."""
+        return {r.account for r in self.results(run_id) if r.state == "running"}
+
+    def account_results(
+        self, account: str | None = None, *, reveal: bool = False
+    ) -> list[ResultRecord]:
+        """Every finished result (of one account, or all), oldest first."""
+        where = "WHERE state != 'running'" + (" AND account = ?" if account else "")
+        rows = self._query(
+            "SELECT results.*, runs.command FROM results JOIN runs USING (run_id) "
+            f"{where} ORDER BY finished_at, account",
+            (account,) if account else (),
+        )
+        return [self._result(row, reveal=reveal) for row in rows]
+
+    def _result(self, row: sqlite3.Row, *, reveal: bool) -> ResultRecord:
+        return ResultRecord(
+            run_id=row["run_id"],
+            account=row["account"],
+            state=row["state"],
+            attempts=row["attempts"],
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            seconds=row["seconds"],
+            data=json.loads(row["data"]) if row["data"] else None,
+            error=json.loads(row["error"]) if row["error"] else None,
+            command=row["command"],
+            secrets=self._decrypt(row["secrets"]) if reveal and row["secrets"] else {},
+        )
+
+    def _decrypt(self, blob: bytes) -> dict[str, str]:
+        try:
+            values: dict[str, str] = json.loads(self._fernet.decrypt(blob))
+        except InvalidToken:
+            raise InvalidInput(
+                f"the store's tokens were encrypted with another key than {KEY_VARIABLE} or "
+                f"{self.path.parent / KEY_FILE} holds now: use the key they were written with",
+                field="store_key",
+            ) from None
+        for value in values.values():
+            register_secret(value)
+        return values
+
+    # -- audit ----------------------------------------------------------------------------
+
+    def audit(self, account: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+        """The audit trail (of one account, or all), oldest first; the last `limit` events."""
+        where = "WHERE account = ?" if account else ""
+        params: tuple[Any, ...] = (account,) if account else ()
+        sql = f"SELECT * FROM audit {where} ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        rows = self._query(sql, params)
+        return [
+            AuditRecord(
+                id=row["id"],
+                at=row["at"],
+                run_id=row["run_id"],
+                account=row["account"],
+                developer_id=row["developer_id"],
+                action=row["action"],
+                after=json.loads(row["after"]),
+            )
+            for row in reversed(rows)
+        ]
+
+
+def _run(row: sqlite3.Row) -> Run:
+    return Run(
+        run_id=row["run_id"],
+        command=row["command"],
+        kind=row["kind"],
+        options=json.loads(row["options"]),
+        accounts=json.loads(row["accounts"]),
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def latest_per_account(records: list[ResultRecord]) -> list[dict[str, Any]]:
+    """One row per account: its latest result, and the latest value of every field read.
+
+    `records` are oldest first. Fields (seller ID, expiry, token, ...) come from successful,
+    non-dry-run results, later ones winning; lists and objects are left out.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for record in records:
+        row = rows.setdefault(record.account, {"account": record.account})
+        row.update(
+            last_run=record.run_id,
+            last_command=record.command,
+            last_state=record.state,
+            last_finished_at=record.finished_at,
+            last_error=(record.error or {}).get("code"),
+        )
+        data = record.data or {}
+        if record.state != "done" or data.get("dry_run"):
+            continue
+        for key, value in {**data, **record.secrets}.items():
+            if key != "account" and (value is None or isinstance(value, str | int | float | bool)):
+                row[key] = value
+    return [rows[name] for name in sorted(rows)]
