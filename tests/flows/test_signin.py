@@ -169,3 +169,46 @@ class TestSavedSession:
         steps = [e["step"] for e in site.sim.events_of("otp") if e["ok"]]
         assert len(steps) == 2 and steps[0] != steps[1]
         assert all(e["reason"] != "reused" for e in site.sim.events_of("otp"))
+
+
+class TestOnlyPeopleMayAnswer:
+    @pytest.mark.parametrize(
+        "knob", ["captcha", "email_code", "robot_check", "app_approval", "puzzle", "waf_challenge"]
+    )
+    def test_every_human_check_needs_a_person(self, site_factory, account_for, run, knob) -> None:
+        """Each kind of human verification stops an unattended run, unanswered."""
+        site = site_factory("demo", faults=Faults(**{knob: True}))
+        with pytest.raises(NeedsPerson):
+            run(signed_in_seller_id, account_for(site))
+        assert site.sim.events_of(f"{knob}_shown")
+        guesses = [e for e in site.kinds() if e.endswith("_guess")]
+        assert guesses == [] and site.sim.events_of("signin_success") == []
+
+    def test_a_person_finishing_the_check_lets_the_bot_go_on(
+        self, site_factory, account_for, run
+    ) -> None:
+        """In assisted mode the bot waits while a person solves the captcha, then carries on."""
+        from flows.signin import wait_for_person
+
+        site = site_factory("demo", faults=Faults(captcha=True))
+
+        def person(page: Page, what: str) -> None:
+            site.sim.complete_challenge()  # what the operator does in the window
+            wait_for_person(page, what, timeout_s=30)
+
+        assert run(signed_in_seller_id, account_for(site), human=person)
+        assert site.sim.events_of("challenge_completed")
+        assert len(site.sim.events_of("signin_success")) == 1
+
+
+class TestInterstitials:
+    @pytest.mark.parametrize("knob", ["add_phone", "passkey_nudge"])
+    def test_nudges_are_dismissed_without_changing_anything(
+        self, site_factory, account_for, run, knob
+    ) -> None:
+        """Add-a-phone and passkey nudges are dismissed; no phone added, no passkey created."""
+        site = site_factory("demo", faults=Faults(**{knob: True}))
+        assert run(signed_in_seller_id, account_for(site)) == site.login.sellers[0].seller_id
+        assert site.sim.events_of(f"{knob}_dismissed")
+        assert site.sim.events_of("add_phone_submitted") == []
+        assert site.sim.events_of("passkey_created") == []
