@@ -80,6 +80,32 @@ class TestServerErrors:
         assert result.action == "renewed"
         assert actions(site) == [(OUR_ID, "renew")]
 
+    def test_grant_that_took_effect_is_not_repeated(self, site_factory, account_for, run) -> None:
+        """The consent post went through but answered 500: the retry re-reads and grants nothing."""
+        site = site_factory(
+            "demo", faults=Faults(fail_after_once=["POST /gp/mws/registration/consent.html"])
+        )
+        result = run(register.run, account_for(site))
+        assert "fail_after" in served_faults(site)
+        assert result.outcome == "granted"
+        assert grants(site) == [OUR_ID]
+        row = site.sim.developer_row(site.login.sellers[0].seller_id, OUR_ID)
+        assert result.mws_auth_token.get_secret_value() == row.token
+
+    @pytest.mark.parametrize("scenario,action", [("expiring", "renew"), ("expired", "restore")])
+    def test_row_action_that_took_effect_is_not_repeated(
+        self, site_factory, account_for, run, scenario, action
+    ) -> None:
+        """A renew or restore that went through but answered 500 is read back, not clicked again."""
+        site = site_factory(
+            scenario,
+            faults=Faults(fail_after_once=["POST /gp/account-manager/developer-access.html"]),
+        )
+        result = run(functools.partial(permissions.run_renew), account_for(site))
+        assert "fail_after" in served_faults(site)
+        assert result.action == {"renew": "renewed", "restore": "restored"}[action]
+        assert actions(site) == [(OUR_ID, action)]
+
     @pytest.mark.parametrize("seed", [1, 2, 3])
     def test_register_at_a_30_percent_failure_rate(
         self, site_factory, account_for, settings_with, clock, seed

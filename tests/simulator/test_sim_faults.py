@@ -47,6 +47,17 @@ class TestFailures:
         assert first == statuses()
         assert 40 <= first.count(500) <= 80
 
+    def test_fail_once_may_name_the_method(self, make_client):
+        c = make_client(faults=Faults(fail_once=["POST /ap/signin"]))
+        assert c.get(paths.SIGNIN).status_code == 200
+        assert c.post(paths.SIGNIN, data={"email": "x@example.com"}).status_code == 500
+
+    def test_fail_after_once_carries_the_request_out_then_answers_500(self, make_client):
+        c = make_client(faults=Faults(fail_after_once=["POST /ap/signin"]))
+        assert c.post(paths.SIGNIN, data={"email": "nobody@example.com"}).status_code == 500
+        assert c.simulator.events_of("signin_email")
+        assert [e.get("fault") for e in c.simulator.events_of("request")] == ["fail_after"]
+
     def test_the_english_error_page_is_english(self, make_client):
         c = make_client(language="en", faults=Faults(fail_once=["/"]))
         assert "Something went wrong" in c.get(paths.SIGNIN).text
