@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from automation.errors import BrowserNotFound, InvalidInput
 from automation.log import get_logger
@@ -236,11 +236,21 @@ class BrowserSession:
         *,
         locale: str = "ja-JP",
         timeout_ms: int | None = None,
+        record_har_path: Path | None = None,
     ) -> BrowserContext:
-        """A fresh context, with the saved session when that file exists, and our timeouts."""
+        """A fresh context, with the saved session when that file exists, and our timeouts.
+
+        `record_har_path` records the context's traffic as a HAR archive, written when the
+        context closes.
+        """
         timeout_ms = timeout_ms or self.timeout_ms
         state = storage_state_path if storage_state_path and storage_state_path.is_file() else None
-        context = self.browser.new_context(storage_state=state, locale=locale)
+        har: dict[str, Any] = (
+            {"record_har_path": record_har_path, "record_har_content": "attach"}
+            if record_har_path
+            else {}
+        )
+        context = self.browser.new_context(storage_state=state, locale=locale, **har)
         context.set_default_timeout(timeout_ms)
         context.set_default_navigation_timeout(timeout_ms)
         if self.block_resources:

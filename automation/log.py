@@ -32,36 +32,50 @@ _OWN_KEYS = frozenset({"timestamp", "level", "logger"})
 _ERROR_CODE = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
 _lock = threading.Lock()
-_secrets: set[str] = set()
-_pattern: re.Pattern[str] | None = None
+# Registered secrets by length, longest first; replaced whole (copy on write) so that
+# `redact` can read it from any thread without a lock.
+_secrets_by_length: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 def register_secret(value: str | SecretStr | None) -> None:
     """Remember a secret so that it is replaced by `***` wherever it would be logged."""
-    global _pattern
+    global _secrets_by_length
     text = value if value is None or isinstance(value, str) else value.get_secret_value()
     if not text or len(text) < MIN_SECRET_LENGTH:
         return
     with _lock:
-        if text in _secrets:
+        groups = dict(_secrets_by_length)
+        if text in groups.get(len(text), ()):
             return
-        _secrets.add(text)
-        ordered = sorted(_secrets, key=len, reverse=True)
-        _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        groups[len(text)] = groups.get(len(text), frozenset()) | {text}
+        _secrets_by_length = tuple(sorted(groups.items(), reverse=True))
+
+
+def registered_secrets() -> list[str]:
+    """Every registered secret, longest first (for scrubbing archives)."""
+    return [secret for _, group in _secrets_by_length for secret in sorted(group)]
 
 
 def clear_secrets() -> None:
     """Forget every registered secret (for tests)."""
-    global _pattern
+    global _secrets_by_length
     with _lock:
-        _secrets.clear()
-        _pattern = None
+        _secrets_by_length = ()
 
 
 def redact(text: str) -> str:
-    """The text with every registered secret replaced by `***`."""
-    pattern = _pattern
-    return pattern.sub(MASK, text) if pattern is not None else text
+    """The text with every registered secret replaced by `***`.
+
+    Costs one pass over the text per distinct secret length, however many secrets there are
+    (a batch registers thousands of one-time codes).
+    """
+    for length, secrets in _secrets_by_length:
+        if length > len(text):
+            continue
+        windows = {text[i : i + length] for i in range(len(text) - length + 1)}
+        for secret in windows & secrets:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def is_sensitive_key(key: object) -> bool:

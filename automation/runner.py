@@ -1,28 +1,34 @@
-"""Runs one flow for one account: a browser context with its saved session, typed errors."""
+"""Runs one flow for one account: a browser context with its saved session, retries, evidence."""
 
 from __future__ import annotations
 
-import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 
 from automation.errors import SellerAuthError, SiteUnavailable, Timeout
+from automation.evidence import Evidence, NoEvidence, scrub_archive
 from automation.otp import Clock, SystemClock, TotpSource
 from automation.retry import retrying
-from automation.settings import AccountProfile, Settings
+from automation.settings import AccountProfile, Settings, private_dir
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Locator, Page
 
     from automation.browser import BrowserSession
 
 log = structlog.get_logger("automation.runner")
 
 T = TypeVar("T")
+
+
+def _passwords_only(page: Page) -> list[Locator]:
+    return [page.locator("input[type=password]")]
 
 
 @dataclass
@@ -35,12 +41,27 @@ class RunContext:
     clock: Clock
     # Called with (page, what Amazon asks for) when only a person can go on; None = unattended.
     human: Callable[[Page, str], None] | None = None
+    # Asks the person at the terminal for a one-time password; None when nobody is there.
+    ask_otp: Callable[[], str] | None = None
     # Actions clicked on the seller's account in earlier attempts of this run, so a retry
     # that finds them done reports them as done by this run (see flows' re-reading).
     journal: list[str] = field(default_factory=list)
+    # What to paint over in screenshots; the flows know their pages' secret fields.
+    mask: Callable[[Page], list[Locator]] = _passwords_only
+    evidence: Evidence | NoEvidence = field(default_factory=NoEvidence)
 
 
 Flow = Callable[["Page", RunContext], T]
+
+
+@dataclass
+class Recording:
+    """Where to keep a trace or a HAR of the run, and how to make secrets in it consistent."""
+
+    trace: Path | None = None
+    har: Path | None = None
+    # Secret -> placeholder for HAR archives, so a replay types what was recorded.
+    placeholders: dict[str, str] = field(default_factory=dict)
 
 
 def run_one(
@@ -51,7 +72,10 @@ def run_one(
     headed: bool = False,
     clock: Clock | None = None,
     human: Callable[[Page, str], None] | None = None,
+    ask_otp: Callable[[], str] | None = None,
     browser: BrowserSession | None = None,
+    evidence_dir: Path | None = None,
+    recording: Recording | None = None,
 ) -> T:
     """Run `flow` for `account` in a fresh browser context that reuses the account's session.
 
@@ -60,7 +84,7 @@ def run_one(
     """
     from playwright.sync_api import expect
 
-    from automation.browser import BrowserSession, session_path
+    from automation.browser import BrowserSession
 
     clock = clock or SystemClock()
     otp = (
@@ -74,86 +98,122 @@ def run_one(
         if account.totp_secret is not None
         else None
     )
-    ctx = RunContext(settings=settings, account=account, otp=otp, clock=clock, human=human)
-    state_file = session_path(settings.state_dir, account.name)
+    ctx = RunContext(
+        settings=settings, account=account, otp=otp, clock=clock, human=human, ask_otp=ask_otp
+    )
+    if evidence_dir is not None:
+        ctx.evidence = Evidence(evidence_dir, mask=lambda page: ctx.mask(page))
     expect.set_options(timeout=settings.timeout_ms)
+    run = _Run(ctx, recording or Recording())
     if browser is None:
         with BrowserSession(settings, headed=headed) as own:
-            return _with_retries(own, flow, ctx, state_file)
-    return _with_retries(browser, flow, ctx, state_file)
+            return run.with_retries(own, flow)
+    return run.with_retries(browser, flow)
 
 
-def _with_retries(browser: BrowserSession, flow: Flow[T], ctx: RunContext, state_file: Path) -> T:
-    """The whole flow again, in a new context, after a transient failure; flows re-read first."""
-    settings = ctx.settings
-    for attempt in retrying(settings, f"flow for {ctx.account.name}", settings.retry_attempts):
-        with attempt:
-            if not browser.browser.is_connected():
-                log.warning("browser_relaunch", account=ctx.account.name)
-                browser.close()
-                browser.start()
-            return _run_in(browser, flow, ctx, state_file)
-    raise AssertionError("unreachable: the last attempt re-raises")
+class _Run:
+    """The attempts of one flow for one account."""
 
+    def __init__(self, ctx: RunContext, recording: Recording) -> None:
+        from automation.browser import session_path
 
-def _run_in(browser: BrowserSession, flow: Flow[T], ctx: RunContext, state_file: Path) -> T:
-    """One browser context for one account: run the flow, keep the session, attach evidence."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        self.ctx = ctx
+        self.recording = recording
+        self.state_file = session_path(ctx.settings.state_dir, ctx.account.name)
 
-    from automation.browser import masked_screenshot
+    def with_retries(self, browser: BrowserSession, flow: Flow[T]) -> T:
+        """The whole flow again, in a new context, after a transient failure; flows re-read."""
+        settings, name = self.ctx.settings, self.ctx.account.name
+        for attempt in retrying(settings, f"flow for {name}", settings.retry_attempts):
+            with attempt:
+                if not browser.browser.is_connected():
+                    log.warning("browser_relaunch", account=name)
+                    browser.close()
+                    browser.start()
+                return self.once(browser, flow)
+        raise AssertionError("unreachable: the last attempt re-raises")
 
-    settings, account = ctx.settings, ctx.account
-    context = browser.new_context(state_file)
-    page = context.new_page()
+    def once(self, browser: BrowserSession, flow: Flow[T]) -> T:
+        """One browser context: run the flow, keep the session, attach evidence to failures."""
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    def failed(error: SellerAuthError) -> SellerAuthError:
-        _attach_evidence(error, page, settings.state_dir, account.name, masked_screenshot)
-        return error
-
-    try:
-        return flow(page, ctx)
-    except SellerAuthError as error:
-        raise failed(error) from None
-    except PlaywrightTimeout as error:
-        raise failed(
-            Timeout(
-                f"A page or element did not arrive in time ({_first_line(error)}). Amazon may "
-                "be slow: try again, or raise SELLERAUTH_TIMEOUT_MS."
-            )
-        ) from None
-    except PlaywrightError as error:
-        raise failed(
-            SiteUnavailable(f"The browser lost the page ({_first_line(error)}). Try again later.")
-        ) from None
-    finally:
-        # Kept on failure too: a session that got past sign-in spares the next run a login.
+        har_draft = self._draft(self.recording.har)
+        context = browser.new_context(self.state_file, record_har_path=har_draft)
+        if self.recording.trace:
+            context.tracing.start(snapshots=True, screenshots=False, sources=False)
+        page = context.new_page()
         try:
-            browser.save_storage_state(context, state_file)
+            return flow(page, self.ctx)
+        except SellerAuthError as error:
+            raise self._failed(error, page) from None
+        except PlaywrightTimeout as error:
+            raise self._failed(
+                Timeout(
+                    f"A page or element did not arrive in time ({_first_line(error)}). Amazon "
+                    "may be slow: try again, or raise SELLERAUTH_TIMEOUT_MS."
+                ),
+                page,
+            ) from None
+        except PlaywrightError as error:
+            raise self._failed(
+                SiteUnavailable(f"The browser lost the page ({_first_line(error)}). Try again."),
+                page,
+            ) from None
+        finally:
+            self._close(browser, context, har_draft)
+
+    def _close(self, browser: BrowserSession, context: BrowserContext, har: Path | None) -> None:
+        """Keep the session (on failure too: it spares the next run a sign-in) and recordings."""
+        name = self.ctx.account.name
+        try:
+            browser.save_storage_state(context, self.state_file)
+            if self.recording.trace:
+                draft = self._draft(self.recording.trace)
+                assert draft is not None
+                context.tracing.stop(path=draft)
+                self._keep(draft, self.recording.trace)
             context.close()
+            if har is not None and self.recording.har is not None:
+                self._keep(har, self.recording.har)
         except Exception as problem:  # a crashed browser has no state to keep
-            log.warning("session_not_saved", account=account.name, problem=type(problem).__name__)
+            log.warning("session_not_saved", account=name, problem=type(problem).__name__)
+
+    def _draft(self, final: Path | None) -> Path | None:
+        """Where the raw archive is written before secrets are scrubbed out of it."""
+        if final is None:
+            return None
+        private_dir(final.parent)
+        return Path(tempfile.mkdtemp(dir=final.parent, prefix=".draft-")) / final.name
+
+    def _keep(self, draft: Path, final: Path) -> None:
+        """Scrub the draft into `final`; a retry's archive replaces the failed attempt's."""
+        scrub_archive(draft, final, replacements=self.recording.placeholders)
+        draft.unlink(missing_ok=True)
+        draft.parent.rmdir()
+
+    def _failed(self, error: SellerAuthError, page: Page) -> SellerAuthError:
+        """Add the page's URL and a masked screenshot to a failure, never failing itself."""
+        from automation.browser import masked_screenshot
+
+        try:
+            if error.url is None:
+                error.url = page.url
+            if error.screenshot is None and not page.is_closed():
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+                path = (
+                    self.ctx.settings.state_dir
+                    / "evidence"
+                    / self.ctx.account.name
+                    / f"{stamp}-{error.code}.png"
+                )
+                error.screenshot = str(masked_screenshot(page, path, mask=self.ctx.mask(page)))
+            self.ctx.evidence.record(page, "failed", error=error.code)
+        except Exception as problem:  # evidence is best effort; the original error matters
+            log.warning("evidence_failed", problem=type(problem).__name__)
+        return error
 
 
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _attach_evidence(
-    error: SellerAuthError, page: Page, state_dir: Path, account: str, shoot: Callable[..., Path]
-) -> None:
-    """Add the page's URL and a masked screenshot to a failure, without ever failing itself."""
-    try:
-        if error.url is None:
-            error.url = page.url
-        if error.screenshot is None and not page.is_closed():
-            stamp = structlog.processors.TimeStamper(fmt="%Y%m%dT%H%M%S")(None, "", {})["timestamp"]
-            path = state_dir / "evidence" / account / f"{stamp}-{error.code}.png"
-            mask = [
-                page.locator("input[type=password], #ap_password, #auth-mfa-otpcode"),
-                page.get_by_text(re.compile(r"amzn\.mws\.")),
-            ]
-            error.screenshot = str(shoot(page, path, mask=mask))
-    except Exception as problem:  # evidence is best effort; the original error matters
-        log.warning("evidence_failed", problem=type(problem).__name__)

@@ -168,9 +168,11 @@ def renew(
     perms = open_permissions(sc)
     confirmation = perms.access_confirmation()
     if disable_confirmation and confirmation == "enabled" and not dry_run:
+        sc.note("before_disable_confirmation", screenshot=True)
         perms.disable_confirmation()
         perms = open_permissions(sc)
         confirmation = perms.access_confirmation()
+        sc.note("after_disable_confirmation", screenshot=True, confirmation=confirmation)
         if confirmation != "disabled":
             raise NotConfirmed(
                 "Clicked 無効にする but the screen still shows confirmation enabled.",
@@ -205,6 +207,7 @@ def renew(
             dry_run=dry_run,
         )
     perms = open_permissions(sc)
+    sc.note("before_" + action, screenshot=True)
     act_on_row(
         sc,
         perms,
@@ -219,6 +222,7 @@ def renew(
             "the permissions screen in Seller Central.",
             url=sc.page.url,
         )
+    sc.note("after_" + action, screenshot=True, expires_at=str(after.expires_at))
     moved = access.expires_at is None or (
         after.expires_at is not None and after.expires_at > access.expires_at
     )

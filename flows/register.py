@@ -37,6 +37,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
     perms, access = find_access(sc, account.developer_id)
     if access is not None and access.state == "active":
         token = _reveal(perms, account)
+        sc.note("token_revealed", screenshot=True)
         # An earlier attempt of this run whose grant or restore took effect before it failed.
         outcome = next((o for o in ("granted", "restored") if o in sc.journal), "already_granted")
         return _result(account, outcome, seller_id, marketplace_id, token)
@@ -50,6 +51,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
                 url=sc.page.url,
             )
         token = _reveal(perms, account)
+        sc.note("restored", screenshot=True)
         return _result(account, "restored", seller_id, marketplace_id, token)
 
     credentials = _grant(sc, account)
@@ -98,9 +100,13 @@ def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentia
             url=sc.page.url,
         )
     log.info("consent", account=account.name, developer=named)
+    consent.tick_both()
+    sc.note("consent_ticked", screenshot=True, developer=named)
     sc.journal.append("granted")
-    consent.consent()
-    return CompletionPage(sc.page).read()
+    consent.submit()
+    credentials = CompletionPage(sc.page).read()
+    sc.note("completion", screenshot=True)
+    return credentials
 
 
 def _reveal(perms: PermissionsPage, account: AccountProfile) -> str:

@@ -7,6 +7,8 @@ from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import Page
 
+from automation.evidence import Evidence, NoEvidence
+from flows.pages.masking import secret_fields
 from flows.pages.navigation import goto, set_retry_policy
 from flows.signin import SignIn
 
@@ -25,6 +27,7 @@ class SellerCentral:
         self.signin = signin
         # Actions clicked in this run, earlier attempts included (RunContext.journal).
         self.journal = journal if journal is not None else []
+        self.evidence: Evidence | NoEvidence = NoEvidence()
 
     @classmethod
     def for_run(cls, page: Page, ctx: RunContext) -> SellerCentral:
@@ -34,10 +37,14 @@ class SellerCentral:
             otp=ctx.otp,
             max_steps=ctx.settings.signin_max_steps,
             human=ctx.human,
+            ask_otp=ctx.ask_otp,
             transient_retries=ctx.settings.step_retries,
         )
         set_retry_policy(page, ctx.settings)
-        return cls(page, ctx.account.base_url, signin, ctx.journal)
+        ctx.mask = secret_fields
+        sc = cls(page, ctx.account.base_url, signin, ctx.journal)
+        sc.evidence = ctx.evidence
+        return sc
 
     def url(self, path: str, query: dict[str, str] | None = None) -> str:
         return self.base_url + path + (f"?{urlencode(query)}" if query else "")
@@ -51,6 +58,10 @@ class SellerCentral:
             # Sign-in does not always return to where it started.
             goto(self.page, target)
             self.signin.ensure(self.page)
+
+    def note(self, action: str, *, screenshot: bool = False, **details: object) -> None:
+        """Add a step to the run's evidence (when asked for), with a masked screenshot."""
+        self.evidence.record(self.page, action, screenshot=screenshot, **details)
 
     def ensure_signed_in(self) -> None:
         """After a click that may have met an expired session: sign in again if needed."""

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import LoginFailed, NeedsPerson, PageChanged, SiteUnavailable, Timeout
+from automation.log import register_secret
 from automation.marketplaces import get_marketplace
 from automation.otp import TotpSource
 from automation.settings import AccountProfile
@@ -41,6 +42,7 @@ class SignIn:
     otp: TotpSource | None = None
     max_steps: int = 12
     human: HumanHandler | None = None
+    ask_otp: Callable[[], str] | None = None
     transient_retries: int = 3
 
     def ensure(self, page: Page) -> None:
@@ -114,11 +116,16 @@ class SignIn:
             mfa.choose_authenticator_app()
             return "device"
         if step is SignInStep.MFA:
-            if self.otp is None:
-                self._hand_over(page, "a one-time password (no TOTP secret is configured)")
-                return "human"
-            MfaPage(page).submit_code(self.otp.next_code())
-            return "otp"
+            if self.otp is not None:
+                MfaPage(page).submit_code(self.otp.next_code())
+                return "otp"
+            if self.ask_otp is not None:
+                code = self.ask_otp()
+                register_secret(code)
+                MfaPage(page).submit_code(code)
+                return "otp"
+            self._hand_over(page, "a one-time password (no TOTP secret is configured)")
+            return "human"
         if step is SignInStep.INTERSTITIAL:
             InterstitialPage(page).dismiss()
             return "interstitial"

@@ -99,10 +99,12 @@ class ConsentPage:
                 return match["developer"].strip("「」\"' ")
         return None
 
-    def consent(self) -> None:
-        """Tick both boxes and submit."""
+    def tick_both(self) -> None:
+        """Tick the two required boxes."""
         self.box_items.check()
         self.box_responsibility.check()
+
+    def submit(self) -> None:
         _submit(self.page)
 
 

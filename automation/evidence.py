@@ -1,0 +1,109 @@
+"""Proof of what was done on a seller's account: masked screenshots, a step log, clean archives."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from automation.log import registered_secrets
+from automation.settings import private_dir, write_private
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+PLACEHOLDER = "***"
+
+
+class Evidence:
+    """A folder per run and account: `NN-step.png` screenshots (secrets masked) and `steps.json`."""
+
+    def __init__(self, directory: Path, mask: Callable[[Page], list[Locator]]) -> None:
+        self.directory = private_dir(directory)
+        self.mask = mask
+        self.steps: list[dict[str, Any]] = []
+
+    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
+        """Note a step (time, page, action); with `screenshot`, keep a masked picture of it."""
+        from automation.browser import masked_screenshot
+
+        step: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "page": page.url,
+            "action": action,
+            **details,
+        }
+        if screenshot:
+            name = f"{len(self.steps) + 1:02d}-{action}.png"
+            masked_screenshot(page, self.directory / name, mask=self.mask(page))
+            step["screenshot"] = name
+        self.steps.append(step)
+        self.save()
+
+    def save(self) -> Path:
+        return write_private(
+            self.directory / "steps.json", json.dumps(self.steps, ensure_ascii=False, indent=2)
+        )
+
+
+class NoEvidence:
+    """Evidence when none was asked for: every note is dropped."""
+
+    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
+        return None
+
+
+def scrub_archive(
+    source: Path,
+    target: Path,
+    secrets: Iterable[str] | None = None,
+    replacements: dict[str, str] | None = None,
+) -> Path:
+    """Copy a zip (trace, HAR) with every secret replaced, in each of its textual encodings.
+
+    `replacements` maps a secret to the placeholder it becomes (so that a replayed recording
+    still matches what the bot types); other secrets become `***`.
+    """
+    mapping = dict.fromkeys(secrets if secrets is not None else registered_secrets(), PLACEHOLDER)
+    mapping.update(replacements or {})
+    pairs = _encoded_pairs(mapping)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        temporary = Path(tmp.name)
+    with (
+        zipfile.ZipFile(source) as src,
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item.filename)
+            for old, new in pairs:
+                data = data.replace(old, new)
+            dst.writestr(item, data)
+    temporary.chmod(0o600)
+    shutil.move(temporary, target)
+    return target
+
+
+def _encoded_pairs(mapping: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """Each secret as raw text, JSON-escaped, HTML-escaped and URL-encoded; longest first."""
+    from urllib.parse import quote, quote_plus
+
+    pairs: dict[bytes, bytes] = {}
+    for secret, placeholder in mapping.items():
+        if not secret:
+            continue
+        for encode in (
+            lambda s: s,
+            lambda s: json.dumps(s)[1:-1],
+            lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+            html.escape,
+            lambda s: quote(s, safe=""),
+            lambda s: quote_plus(s, safe=""),
+        ):
+            pairs[encode(secret).encode()] = encode(placeholder).encode()
+    return sorted(pairs.items(), key=lambda pair: len(pair[0]), reverse=True)
