@@ -89,6 +89,50 @@ def scrub_archive(
     return target
 
 
+SESSION_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "x-amz-security-token"})
+
+
+def scrub_har(source: Path, target: Path, replacements: dict[str, str]) -> Path:
+    """A HAR archive with cookies and auth headers replaced by consistent placeholders
+    (`cookie-1`, ...: a cookie keeps one placeholder throughout, so a replay still matches),
+    and every registered secret replaced by its placeholder from `replacements` or `***`."""
+    with zipfile.ZipFile(source) as archive:
+        har = json.loads(archive.read("har.har"))
+    values: dict[str, str] = {}
+
+    def placeholder(value: str) -> str:
+        return values.setdefault(value, f"cookie-{len(values) + 1}")
+
+    for entry in har["log"].get("entries", []):
+        for part in (entry.get("request", {}), entry.get("response", {})):
+            for cookie in part.get("cookies", []):
+                cookie["value"] = placeholder(str(cookie.get("value", "")))
+            for header in part.get("headers", []):
+                if header.get("name", "").lower() in SESSION_HEADERS:
+                    header["value"] = _scrub_cookie_header(header["value"], placeholder)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        restructured = Path(work) / "restructured.zip"
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(restructured, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "har.har":
+                    data = json.dumps(har, ensure_ascii=False).encode()
+                dst.writestr(item, data)
+        return scrub_archive(restructured, target, replacements=replacements)
+
+
+def _scrub_cookie_header(value: str, placeholder: Callable[[str], str]) -> str:
+    """`a=1; b=2` and `a=1; Path=/; HttpOnly` with each value replaced; other headers whole."""
+    if "=" not in value:
+        return placeholder(value)
+    parts = []
+    for piece in value.split(";"):
+        name, sep, val = piece.partition("=")
+        attribute = name.strip().lower() in {"path", "domain", "expires", "max-age", "samesite"}
+        parts.append(piece if not sep or attribute else f"{name}={placeholder(val.strip())}")
+    return ";".join(parts)
+
+
 def _encoded_pairs(mapping: dict[str, str]) -> list[tuple[bytes, bytes]]:
     """Each secret as raw text, JSON-escaped, HTML-escaped and URL-encoded; longest first."""
     from urllib.parse import quote, quote_plus

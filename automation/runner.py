@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import structlog
 
 from automation.errors import SellerAuthError, SiteUnavailable, Timeout
-from automation.evidence import Evidence, NoEvidence, scrub_archive
+from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
 from automation.otp import Clock, SystemClock, TotpSource
+from automation.replay import HarReplay
 from automation.retry import retrying
 from automation.settings import AccountProfile, Settings, private_dir
 
@@ -27,6 +28,12 @@ log = structlog.get_logger("automation.runner")
 T = TypeVar("T")
 
 
+class OtpSource(Protocol):
+    """Where one-time passwords come from: a `TotpSource`, or a recording's fixed code."""
+
+    def next_code(self) -> str: ...
+
+
 def _passwords_only(page: Page) -> list[Locator]:
     return [page.locator("input[type=password]")]
 
@@ -37,7 +44,7 @@ class RunContext:
 
     settings: Settings
     account: AccountProfile
-    otp: TotpSource | None
+    otp: OtpSource | None
     clock: Clock
     # Called with (page, what Amazon asks for) when only a person can go on; None = unattended.
     human: Callable[[Page, str], None] | None = None
@@ -56,12 +63,17 @@ Flow = Callable[["Page", RunContext], T]
 
 @dataclass
 class Recording:
-    """Where to keep a trace or a HAR of the run, and how to make secrets in it consistent."""
+    """Trace or HAR archives of the run (secrets scrubbed), or a HAR to replay instead."""
 
     trace: Path | None = None
     har: Path | None = None
-    # Secret -> placeholder for HAR archives, so a replay types what was recorded.
-    placeholders: dict[str, str] = field(default_factory=dict)
+    # Secret -> placeholder for HAR archives (asked when the archive is written, so it knows
+    # the codes and tokens of the run), so that a replay types what was recorded.
+    placeholders: Callable[[], dict[str, str]] = dict
+    # Serve every request from this HAR archive (no network; unknown requests abort).
+    replay: Path | None = None
+    # Start without the account's saved session (a recording then holds the sign-in).
+    fresh_session: bool = False
 
 
 def run_one(
@@ -73,6 +85,7 @@ def run_one(
     clock: Clock | None = None,
     human: Callable[[Page, str], None] | None = None,
     ask_otp: Callable[[], str] | None = None,
+    otp: OtpSource | None = None,
     browser: BrowserSession | None = None,
     evidence_dir: Path | None = None,
     recording: Recording | None = None,
@@ -87,7 +100,7 @@ def run_one(
     from automation.browser import BrowserSession
 
     clock = clock or SystemClock()
-    otp = (
+    otp = otp or (
         TotpSource(
             account.totp_secret,
             account.name,
@@ -139,7 +152,12 @@ class _Run:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         har_draft = self._draft(self.recording.har)
-        context = browser.new_context(self.state_file, record_har_path=har_draft)
+        context = browser.new_context(
+            None if self.recording.fresh_session else self.state_file,
+            record_har_path=har_draft,
+        )
+        if self.recording.replay:
+            HarReplay(self.recording.replay).attach(context)
         if self.recording.trace:
             context.tracing.start(snapshots=True, screenshots=False, sources=False)
         page = context.new_page()
@@ -167,15 +185,16 @@ class _Run:
         """Keep the session (on failure too: it spares the next run a sign-in) and recordings."""
         name = self.ctx.account.name
         try:
-            browser.save_storage_state(context, self.state_file)
+            if not self.recording.fresh_session:
+                browser.save_storage_state(context, self.state_file)
             if self.recording.trace:
                 draft = self._draft(self.recording.trace)
                 assert draft is not None
                 context.tracing.stop(path=draft)
-                self._keep(draft, self.recording.trace)
+                self._keep(draft, self.recording.trace, scrub_archive)
             context.close()
             if har is not None and self.recording.har is not None:
-                self._keep(har, self.recording.har)
+                self._keep(har, self.recording.har, scrub_har)
         except Exception as problem:  # a crashed browser has no state to keep
             log.warning("session_not_saved", account=name, problem=type(problem).__name__)
 
@@ -186,9 +205,9 @@ class _Run:
         private_dir(final.parent)
         return Path(tempfile.mkdtemp(dir=final.parent, prefix=".draft-")) / final.name
 
-    def _keep(self, draft: Path, final: Path) -> None:
+    def _keep(self, draft: Path, final: Path, scrub: Callable[..., Path]) -> None:
         """Scrub the draft into `final`; a retry's archive replaces the failed attempt's."""
-        scrub_archive(draft, final, replacements=self.recording.placeholders)
+        scrub(draft, final, replacements=self.recording.placeholders())
         draft.unlink(missing_ok=True)
         draft.parent.rmdir()
 

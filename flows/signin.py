@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import structlog
 from playwright.sync_api import Page
@@ -12,7 +13,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from automation.errors import LoginFailed, NeedsPerson, PageChanged, SiteUnavailable, Timeout
 from automation.log import register_secret
 from automation.marketplaces import get_marketplace
-from automation.otp import TotpSource
 from automation.settings import AccountProfile
 from flows.pages.navigation import goto
 from flows.pages.picker import AccountPickerPage
@@ -28,6 +28,9 @@ from flows.pages.signin import (
     identify,
 )
 
+if TYPE_CHECKING:
+    from automation.runner import OtpSource
+
 log = structlog.get_logger("flows.signin")
 
 # Called when Amazon asks for something only a person may do; returns once the page moved on.
@@ -39,7 +42,7 @@ class SignIn:
     """Everything the loop needs for one account; `human` is None when nobody is watching."""
 
     account: AccountProfile
-    otp: TotpSource | None = None
+    otp: OtpSource | None = None
     max_steps: int = 12
     human: HumanHandler | None = None
     ask_otp: Callable[[], str] | None = None

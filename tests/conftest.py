@@ -51,6 +51,7 @@ class Site:
 
     sim: Simulator
     url: str
+    server: SimulatorServer
 
     @property
     def login(self) -> Any:
@@ -76,7 +77,7 @@ def site_factory(clock: FakeClock) -> Iterator[Callable[..., Site]]:
         server = SimulatorServer(simulator)
         server.start()
         servers.append(server)
-        return Site(sim=simulator, url=server.url)
+        return Site(sim=simulator, url=server.url, server=server)
 
     yield start
     for server in servers:

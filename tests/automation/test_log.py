@@ -107,9 +107,17 @@ class TestRedaction:
     )
     def test_sensitive_keys_masked(self, stream: io.StringIO, key: str) -> None:
         """Values of sensitive keys are masked, at the top level and nested."""
-        get_logger("t").info("e", **{key: "plain", "nested": {key: "plain"}})
+        get_logger("t").info("e", **{key: "plain-42", "nested": {key: "plain-42"}})
         line = _json_lines(stream)[0]
         assert line[key] == "***" and line["nested"][key] == "***"
+
+    @pytest.mark.parametrize(("value", "shown"), [("site_unavailable", True), ("123456", False)])
+    def test_error_code_kept_otp_code_masked(
+        self, stream: io.StringIO, value: str, shown: bool
+    ) -> None:
+        """`code` keeps an error's code (letters and `_`) but masks anything else."""
+        get_logger("t").info("e", code=value)
+        assert (_json_lines(stream)[0]["code"] == value) is shown
 
     def test_ordinary_keys_kept(self, stream: io.StringIO) -> None:
         """Ordinary keys and values are left alone."""

@@ -1,0 +1,50 @@
+"""Regenerate fixtures/recorded/ from the simulator: `python -m tests.make_recordings`."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+from automation.log import configure_logging
+from automation.settings import load_settings, resolve_account
+from fixtures.simulator import Simulator, SimulatorServer, build_scenario
+from flows import permissions, register
+from flows.recording import record
+
+OUT = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
+
+RECORDINGS = [
+    # (file, scenario, flow name, flow, options)
+    ("register-granted-ja", "demo", "register", register.run, {}),
+    ("status-many-developers-ja", "many-developers", "status", permissions.run_status, {}),
+    ("renew-expiring-en", "expiring", "renew", permissions.run_renew, {"renew_within": 30}),
+]
+
+
+def main() -> None:
+    configure_logging("console", "warning")
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, scenario_name, flow_name, flow, options in RECORDINGS:
+        language = "en" if name.endswith("-en") else "ja"
+        simulator = Simulator(build_scenario(scenario_name, language=language))
+        login = simulator.scenario.logins[0]
+        with SimulatorServer(simulator) as server, tempfile.TemporaryDirectory() as state:
+            settings = load_settings(state_dir=Path(state))
+            account = resolve_account(
+                settings,
+                None,
+                email=login.email,
+                password=login.password,
+                totp_secret=login.totp_secret,
+                base_url=server.url,
+            )
+            bound = functools.partial(flow, **options) if options else flow
+            target = OUT / f"{name}.har.zip"
+            target.unlink(missing_ok=True)
+            record(bound, flow_name, settings, account, target, options)
+            print(f"recorded {target.relative_to(OUT.parents[1])}")
+
+
+if __name__ == "__main__":
+    main()
