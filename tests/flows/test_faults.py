@@ -1,4 +1,4 @@
-"""The fault matrix: slow, failing and changed pages; each case checks the simulator's action log."""
+"""The fault matrix: slow, failing and changed pages; each case checks the action log."""
 
 from __future__ import annotations
 
