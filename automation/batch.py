@@ -97,7 +97,6 @@ class Outcome:
     data: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     seconds: float = 0.0
-    attempts: int = 1
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
     audit: list[AuditEvent] = field(default_factory=list)
 
@@ -123,10 +122,10 @@ def exit_status(states: Iterable[str]) -> int:
     return EXIT_DONE
 
 
-def failure(account: str, error: SellerAuthError, seconds: float = 0.0) -> Outcome:
+def failure(account: str, error: SellerAuthError) -> Outcome:
     """The outcome of an account stopped by `error`."""
     state: State = "needs_person" if isinstance(error, NeedsPerson) else "failed"
-    return Outcome(account, state, error=error_data(error), seconds=seconds)
+    return Outcome(account, state, error=error_data(error))
 
 
 # ---- the pool --------------------------------------------------------------------------
@@ -159,7 +158,6 @@ class Batch:
         run_id: str,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-        retries: int = 1,
         clock: Clock | None = None,
         on_finish: Callable[[Outcome], None] | None = None,
     ) -> None:
@@ -168,7 +166,6 @@ class Batch:
         self.store = store
         self.run_id = run_id
         self.concurrency = max(1, concurrency)
-        self.retries = max(0, retries)
         self.clock = clock
         self.on_finish = on_finish
         self.outcomes: list[Outcome] = []
@@ -180,36 +177,33 @@ class Batch:
     def run(self, accounts: Sequence[Account], may_have_acted: Iterable[str] = ()) -> list[Outcome]:
         """Run every account; `may_have_acted`: accounts a killed run had started.
 
-        Ctrl-C lets the accounts in progress finish (a second Ctrl-C stops at once) and then
-        raises Interrupted; accounts without a result are left for `--resume`.
+        Ctrl-C starts no new account, waits for those in progress (a second Ctrl-C stops at
+        once) and raises Interrupted; only results that are done are written after it, so an
+        account whose browser Ctrl-C stopped as well is left for `--resume`.
         """
         self._may_have_acted = set(may_have_acted)
         for account in accounts:
             self._queue.put(account)
-        workers = [
-            threading.Thread(target=self._work, name=f"batch-worker-{n}", daemon=True)
-            for n in range(min(self.concurrency, len(accounts)))
-        ]
-        for worker in workers:
+        finished = [threading.Event() for _ in range(min(self.concurrency, len(accounts)))]
+        for n, done in enumerate(finished):
+            worker = threading.Thread(
+                target=self._work, args=(done,), name=f"batch-worker-{n}", daemon=True
+            )
             worker.start()
         try:
-            _join(workers)
+            _wait(finished)
         except KeyboardInterrupt:
             self._stop.set()
             log.warning("batch_stopping", run_id=self.run_id, note="Ctrl-C again stops at once")
-            _join(workers)
+            _wait(finished)
             raise Interrupted(
                 f"Stopped by the operator; resume with --resume {self.run_id}."
             ) from None
         return self.outcomes
 
-    def stop(self) -> None:
-        """Start no new account; those in progress finish."""
-        self._stop.set()
-
     # -- workers --------------------------------------------------------------------------
 
-    def _work(self) -> None:
+    def _work(self, finished: threading.Event) -> None:
         browser = _WorkerBrowser(self.settings)
         try:
             while not self._stop.is_set():
@@ -222,6 +216,7 @@ class Batch:
                     self._finish(outcome)
         finally:
             browser.close()
+            finished.set()
 
     def _one(
         self, name: str, profile: AccountProfile | SellerAuthError, browser: _WorkerBrowser
@@ -232,33 +227,26 @@ class Batch:
             return failure(name, profile)
         self._safely(self.store.start_result, self.run_id, name)
         started = time.monotonic()
-        acted = name in self._may_have_acted
-        attempt = 1
-        while True:
-            try:
-                result = run_one(
-                    self.job.flow(may_have_acted=acted),
-                    self.settings,
-                    profile,
-                    clock=self.clock,
-                    browser=browser.get(),
-                )
-            except SellerAuthError as error:
-                browser.check()
-                if error.retryable and attempt <= self.retries and not self._stop.is_set():
-                    log.warning("account_retry", code=error.code, attempt=attempt)
-                    attempt, acted = attempt + 1, True
-                    continue
-                outcome = failure(name, error)
-            except Exception as error:  # a bug in one account must not stop the others
-                log.error("account_crashed", problem=type(error).__name__, exc_info=True)
-                browser.check()
-                outcome = failure(name, _unexpected(error))
-            else:
-                data, secrets = split_secrets(result)
-                outcome = Outcome(name, "done", data, secrets=secrets, audit=self.job.audit(data))
-            outcome.seconds, outcome.attempts = time.monotonic() - started, attempt
-            return outcome
+        try:
+            result = run_one(
+                self.job.flow(may_have_acted=name in self._may_have_acted),
+                self.settings,
+                profile,
+                clock=self.clock,
+                browser=browser.get(),
+            )
+        except SellerAuthError as error:  # transient ones were retried by run_one already
+            browser.check()
+            outcome = failure(name, error)
+        except Exception as error:  # a bug in one account must not stop the others
+            log.error("account_crashed", problem=type(error).__name__, exc_info=True)
+            browser.check()
+            outcome = failure(name, _unexpected(error))
+        else:
+            data, secrets = split_secrets(result)
+            outcome = Outcome(name, "done", data, secrets=secrets, audit=self.job.audit(data))
+        outcome.seconds = time.monotonic() - started
+        return outcome
 
     def _finish(self, outcome: Outcome) -> None:
         if self._stop.is_set() and outcome.state != "done":
@@ -323,10 +311,12 @@ class _WorkerBrowser:
                 log.warning("browser_close_failed", problem=type(error).__name__)
 
 
-def _join(workers: list[threading.Thread]) -> None:
-    for worker in workers:
-        while worker.is_alive():
-            worker.join(0.2)
+def _wait(finished: list[threading.Event]) -> None:
+    """Wait for every worker. Not Thread.join: a join interrupted by Ctrl-C can leave a live
+    thread reported as finished (CPython), and the process would exit under a running worker."""
+    for done in finished:
+        while not done.wait(0.2):
+            pass
 
 
 def _unexpected(error: Exception) -> SellerAuthError:

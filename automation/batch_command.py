@@ -42,7 +42,6 @@ class BatchRequest:
     concurrency: int = 2
     resume: str | None = None
     shard: str | None = None
-    retries: int = 1
     json_lines: bool = True
     list_only: bool = False
 
@@ -162,7 +161,6 @@ def _run_pending(
         store,
         run.run_id,
         concurrency=request.concurrency,
-        retries=request.retries,
     )
     may_have_acted = store.started_accounts(run.run_id)
     if request.json_lines:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import threading
 import time
@@ -232,7 +233,9 @@ AccountsFileOpt = Annotated[
 ]
 OnlyOpt = Annotated[
     list[str] | None,
-    typer.Option("--only", help="Only these accounts (comma-separated; may be repeated)."),
+    typer.Option(
+        "--only", metavar="NAMES", help="Only these accounts (comma-separated; may be repeated)."
+    ),
 ]
 ConcurrencyOpt = Annotated[
     int,
@@ -257,10 +260,6 @@ ShardOpt = Annotated[
         help="Run only shard K (0 to N-1) of N, split by a stable hash of the account name "
         "(default: JOB_COMPLETION_INDEX/JOB_COMPLETIONS when set).",
     ),
-]
-RetriesOpt = Annotated[
-    int,
-    typer.Option("--retries", min=0, max=5, help="Retries after a timeout or site error."),
 ]
 LinesOpt = Annotated[
     bool,
@@ -301,14 +300,11 @@ def batch_register(
     concurrency: ConcurrencyOpt = 2,
     resume: ResumeOpt = None,
     shard: ShardOpt = None,
-    retries: RetriesOpt = 1,
     as_json: LinesOpt = False,
     list_only: ListOpt = False,
 ) -> None:
     """Grant the developer access on every account (idempotent); tokens go to the store."""
-    _batch(
-        "register", {}, accounts_file, only, concurrency, resume, shard, retries, as_json, list_only
-    )
+    _batch("register", {}, accounts_file, only, concurrency, resume, shard, as_json, list_only)
 
 
 @batch_app.command("status")
@@ -318,14 +314,11 @@ def batch_status(
     concurrency: ConcurrencyOpt = 2,
     resume: ResumeOpt = None,
     shard: ShardOpt = None,
-    retries: RetriesOpt = 1,
     as_json: LinesOpt = False,
     list_only: ListOpt = False,
 ) -> None:
     """Read every account's permissions screen."""
-    _batch(
-        "status", {}, accounts_file, only, concurrency, resume, shard, retries, as_json, list_only
-    )
+    _batch("status", {}, accounts_file, only, concurrency, resume, shard, as_json, list_only)
 
 
 @batch_app.command("renew")
@@ -342,7 +335,6 @@ def batch_renew(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be done; click nothing.")
     ] = False,
-    retries: RetriesOpt = 1,
     as_json: LinesOpt = False,
     list_only: ListOpt = False,
 ) -> None:
@@ -356,7 +348,6 @@ def batch_renew(
         concurrency,
         resume,
         shard,
-        retries,
         as_json,
         list_only,
     )
@@ -454,7 +445,6 @@ def _batch(
     concurrency: int,
     resume: str | None,
     shard: str | None,
-    retries: int,
     as_json: bool,
     list_only: bool,
 ) -> None:
@@ -468,7 +458,6 @@ def _batch(
         concurrency=concurrency,
         resume=resume,
         shard=shard,
-        retries=retries,
         json_lines=as_json or not sys.stdout.isatty(),
         list_only=list_only,
     )
@@ -477,6 +466,12 @@ def _batch(
     except SellerAuthError as error:
         _report_error(error, "-", False)
         raise typer.Exit(error.exit_status) from None
+    except KeyboardInterrupt:  # the second Ctrl-C: accounts in progress get no result
+        typer.echo("sellerauth: stopped at once; resume the run with --resume RUN_ID", err=True)
+        sys.stdout.flush()
+        # Workers are still in their browsers: leave without the interpreter's teardown,
+        # which can crash under a running Playwright thread. Results written are committed.
+        os._exit(130)
     raise typer.Exit(status)
 
 
@@ -690,18 +685,19 @@ def _print_renew(result: BaseModel, account: AccountProfile, settings: Settings)
 
 
 def _print_checks(checks: list[Any], settings: Settings) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"accounts in {settings.accounts_file}", title_justify="left")
     for column in ("account", "e-mail", "marketplace", "TOTP", "what is missing or wrong"):
         table.add_column(column, overflow="fold")
     for check in checks:
-        notes = [f"[red]{p}[/red]" for p in check.problems]
-        notes += [f"[yellow]{w}[/yellow]" for w in check.warnings]
+        notes = [f"[red]{escape(p)}[/red]" for p in check.problems]
+        notes += [f"[yellow]{escape(w)}[/yellow]" for w in check.warnings]
         table.add_row(
-            check.name,
-            check.email or "-",
-            check.marketplace or "-",
+            escape(check.name),
+            escape(check.email or "-"),
+            escape(check.marketplace or "-"),
             "yes" if check.totp else "no",
             "\n".join(notes) or "[green]ok[/green]",
         )

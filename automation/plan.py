@@ -100,9 +100,8 @@ def _check_one(settings: Settings, name: str, table: dict[str, str]) -> AccountC
     if not check.totp and not any("totp" in p.lower() for p in check.problems):
         variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__TOTP_SECRET"
         check.warnings.append(
-            f"no TOTP secret ({variable} or <secrets dir>/{name}.totp_secret): with two-step "
-            "verification on, every sign-in needs a person and unattended runs report "
-            "needs_person"
+            f"no TOTP secret ({variable} or <secrets dir>/{name}.totp_secret): unattended "
+            "sign-ins that ask for a code will need a person"
         )
     return check
 

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -116,7 +117,7 @@ def summary_table(
             f"[{STATE_STYLES[record.state]}]{STATE_LABELS[record.state]}[/]",
             outcome,
             expires,
-            f"[{error['code']}] {error.get('message', '')}" if error else "",
+            escape(f"[{error['code']}] {error.get('message', '')}") if error else "",
         )
     table.caption = ", ".join(
         f"{counts[state]} {STATE_LABELS[state]}" for state in STATE_LABELS if counts[state]
@@ -132,12 +133,17 @@ def history_table(records: Sequence[AuditRecord]) -> Table:
     for record in records:
         after = ", ".join(f"{k} {v}" for k, v in record.after.items() if v is not None)
         table.add_row(
-            record.at[:19].replace("T", " "),
-            record.run_id,
-            record.account,
-            record.action,
-            record.developer_id or "-",
-            after,
+            *map(
+                escape,
+                (
+                    record.at[:19].replace("T", " "),
+                    record.run_id,
+                    record.account,
+                    record.action,
+                    record.developer_id or "-",
+                    after,
+                ),
+            )
         )
     return table
 

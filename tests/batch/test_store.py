@@ -1,0 +1,152 @@
+"""The store: runs, results written at once, an audit trail, tokens encrypted at rest."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from pydantic import BaseModel, SecretStr
+
+from automation.errors import InvalidInput
+from automation.settings import load_settings
+from automation.store import (
+    KEY_FILE,
+    STORE_FILE,
+    AuditEvent,
+    Store,
+    latest_per_account,
+    load_key,
+    split_secrets,
+)
+
+TOKEN = "amzn.mws.11111111-2222-4333-8444-555555555555"
+
+
+class Result(BaseModel):
+    account: str
+    outcome: str
+    seller_id: str
+    mws_auth_token: SecretStr
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(load_settings(state_dir=tmp_path / "state"))
+
+
+def store_bytes(state_dir: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in state_dir.glob(STORE_FILE + "*"))
+
+
+class TestKey:
+    def test_key_file_is_created_private_and_reused(self, tmp_path: Path) -> None:
+        """Without SELLERAUTH_STORE_KEY a key file is made 0600 beside the store, then reused."""
+        first = load_key(tmp_path)
+        mode = stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode)
+        assert mode == 0o600
+        assert load_key(tmp_path) == first
+
+    def test_key_from_the_environment(self, tmp_path: Path, monkeypatch) -> None:
+        """SELLERAUTH_STORE_KEY wins, and no key file is written."""
+        key = Fernet.generate_key()
+        monkeypatch.setenv("SELLERAUTH_STORE_KEY", key.decode())
+        assert load_key(tmp_path) == key
+        assert not (tmp_path / KEY_FILE).exists()
+
+    def test_malformed_key_is_refused(self, tmp_path: Path, monkeypatch) -> None:
+        """A key that is not a Fernet key is invalid input naming store_key."""
+        monkeypatch.setenv("SELLERAUTH_STORE_KEY", "not-a-key")
+        with pytest.raises(InvalidInput) as caught:
+            load_key(tmp_path)
+        assert caught.value.field == "store_key"
+
+
+class TestResults:
+    def test_token_is_encrypted_and_revealed_only_when_asked(self, store: Store) -> None:
+        """The token never lands in the file in plaintext; reveal decrypts it."""
+        data, secrets = split_secrets(
+            Result(account="a", outcome="granted", seller_id="A1X", mws_auth_token=SecretStr(TOKEN))
+        )
+        assert "mws_auth_token" not in data and secrets == {"mws_auth_token": TOKEN}
+        run = store.create_run("register", {}, ["a"])
+        store.finish_result(run.run_id, "a", "done", data=data, secrets=secrets)
+        assert TOKEN.encode() not in store_bytes(store.path.parent)
+        [hidden] = store.account_results("a")
+        assert hidden.secrets == {} and hidden.data == data
+        [shown] = store.account_results("a", reveal=True)
+        assert shown.secrets == {"mws_auth_token": TOKEN}
+
+    def test_another_key_cannot_reveal(self, store: Store, tmp_path: Path) -> None:
+        """Revealing with a different key is refused with a message, not a crash."""
+        run = store.create_run("register", {}, ["a"])
+        store.finish_result(run.run_id, "a", "done", data={}, secrets={"t": TOKEN})
+        other = Store(store.path, Fernet.generate_key())
+        with pytest.raises(InvalidInput, match="another key"):
+            other.account_results(reveal=True)
+
+    def test_started_and_finished_accounts(self, store: Store) -> None:
+        """A started account without a result is what a killed run leaves; resume skips results."""
+        run = store.create_run("renew", {"force": False}, ["a", "b", "c"])
+        store.start_result(run.run_id, "a")
+        store.start_result(run.run_id, "b")
+        store.finish_result(run.run_id, "a", "failed", error={"code": "timeout", "message": "x"})
+        assert store.finished_accounts(run.run_id) == {"a"}
+        assert store.started_accounts(run.run_id) == {"b"}
+        again = store.run(run.run_id)
+        assert again is not None and again.accounts == ["a", "b", "c"]
+        assert again.options == {"force": False}
+
+    def test_audit_is_written_with_its_result(self, store: Store) -> None:
+        """Audit events land in the same transaction as the result, oldest first."""
+        run = store.create_run("renew", {}, ["a", "b"])
+        store.finish_result(
+            run.run_id,
+            "a",
+            "done",
+            data={"action": "renewed"},
+            audit=[AuditEvent("renew", "5259-6479-4073", {"expires_at": "2027-01-01"})],
+        )
+        store.finish_result(
+            run.run_id,
+            "b",
+            "done",
+            data={"action": "restored"},
+            audit=[AuditEvent("restore", "5259-6479-4073", {"expires_at": "2027-01-02"})],
+        )
+        trail = store.audit()
+        assert [(e.account, e.action) for e in trail] == [("a", "renew"), ("b", "restore")]
+        assert trail[0].run_id == run.run_id and trail[0].after == {"expires_at": "2027-01-01"}
+        assert [e.account for e in store.audit("b")] == ["b"]
+
+    def test_store_and_wal_files_are_private(self, store: Store) -> None:
+        """The database is created 0600 in a 0700 directory."""
+        run = store.create_run("status", {}, ["a"])
+        store.finish_result(run.run_id, "a", "done", data={})
+        assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
+
+
+class TestLatestPerAccount:
+    def test_fields_fold_from_successful_results(self, store: Store) -> None:
+        """The latest result sets last_*; fields keep the latest successful, non-dry-run value."""
+        first = store.create_run("register", {}, ["a"])
+        store.finish_result(
+            first.run_id,
+            "a",
+            "done",
+            data={"account": "a", "seller_id": "A1X", "outcome": "granted"},
+            secrets={"mws_auth_token": TOKEN},
+        )
+        dry = store.create_run("renew", {"dry_run": True}, ["a"])
+        store.finish_result(
+            dry.run_id, "a", "done", data={"account": "a", "action": "renewed", "dry_run": True}
+        )
+        last = store.create_run("renew", {}, ["a"])
+        store.finish_result(last.run_id, "a", "failed", error={"code": "timeout", "message": ""})
+        [row] = latest_per_account(store.account_results(reveal=True))
+        assert row["seller_id"] == "A1X" and row["mws_auth_token"] == TOKEN
+        assert "action" not in row
+        assert row["last_state"] == "failed" and row["last_error"] == "timeout"
+        assert row["last_command"] == "renew" and row["last_run"] == last.run_id
