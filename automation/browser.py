@@ -220,6 +220,8 @@ class BrowserSession:
                 headless=not self.headed,
                 executable_path=self.choice.executable_path,
                 args=LAUNCH_ARGS,
+                # Ctrl-C is ours to handle: the browser stays up while a run stops cleanly.
+                handle_sigint=False,
             )
         except Error as exc:
             self.close()

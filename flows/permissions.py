@@ -20,6 +20,7 @@ from flows.seller_central import SellerCentral
 log = structlog.get_logger("flows.permissions")
 
 RENEW_WITHIN_DAYS = 30
+Confirmation = Literal["enabled", "disabled", "mandatory"]
 
 
 def run_status(page: Page, ctx: RunContext) -> StatusResult:
@@ -165,19 +166,25 @@ def renew(
     disable_confirmation: bool = False,
 ) -> RenewResult:
     """Renew or restore the configured developer's access when needed, and prove the effect."""
+
+    def result(action: str, expires_at: date | None, **extra: object) -> RenewResult:
+        return RenewResult.model_validate(
+            {
+                "account": account.name,
+                "developer_id": account.developer_id,
+                "action": action,
+                "expires_at": expires_at,
+                "access_confirmation": confirmation,
+                "confirmation_changed": changed,
+                **extra,
+            }
+        )
+
     perms = open_permissions(sc)
     confirmation = perms.access_confirmation()
     if disable_confirmation and confirmation == "enabled" and not dry_run:
-        sc.note("before_disable_confirmation", screenshot=True)
-        perms.disable_confirmation()
-        perms = open_permissions(sc)
-        confirmation = perms.access_confirmation()
-        sc.note("after_disable_confirmation", screenshot=True, confirmation=confirmation)
-        if confirmation != "disabled":
-            raise NotConfirmed(
-                "Clicked 無効にする but the screen still shows confirmation enabled.",
-                url=sc.page.url,
-            )
+        confirmation = _disable_confirmation(sc, perms)
+    changed = "confirmation_disabled" in sc.journal  # by this run, earlier attempts included
     perms, access = find_access(sc, account.developer_id)
     if access is None:
         raise NotAuthorized(
@@ -188,24 +195,11 @@ def renew(
     done_before = next((a for a in ("renewed", "restored") if a in sc.journal), None)
     if done_before and access.state == "active" and _fresh(access, confirmation, today):
         # An earlier attempt of this run clicked, and the page shows the effect: never again.
-        return RenewResult(
-            account=account.name,
-            developer_id=account.developer_id,
-            action=done_before,
-            expires_at=access.expires_at,
-            access_confirmation=confirmation,
-        )
+        return result(done_before, access.expires_at)
     action = decide(access, confirmation, today, renew_within, force)
     log.info("renew_decision", account=account.name, action=action, expires_at=access.expires_at)
     if action == "none" or dry_run:
-        return RenewResult(
-            account=account.name,
-            developer_id=account.developer_id,
-            action=action,
-            expires_at=access.expires_at,
-            access_confirmation=confirmation,
-            dry_run=dry_run,
-        )
+        return result(action, access.expires_at, dry_run=dry_run)
     perms = open_permissions(sc)
     sc.note("before_" + action, screenshot=True)
     act_on_row(
@@ -223,22 +217,35 @@ def renew(
             url=sc.page.url,
         )
     sc.note("after_" + action, screenshot=True, expires_at=str(after.expires_at))
-    moved = access.expires_at is None or (
-        after.expires_at is not None and after.expires_at > access.expires_at
-    )
-    if not (moved and _fresh(after, confirmation, today)):
+    if not _a_year_ahead(after, confirmation, today):
         raise NotConfirmed(
-            "The click did not show its effect: the expiry date did not move a year ahead. Check "
+            "The click did not show its effect: the expiry date is not a year from today. Check "
             "the permissions screen in Seller Central.",
             url=sc.page.url,
         )
-    return RenewResult(
-        account=account.name,
-        developer_id=account.developer_id,
-        action=action,
-        expires_at=after.expires_at,
-        access_confirmation=confirmation,
-    )
+    return result(action, after.expires_at)
+
+
+def _disable_confirmation(sc: SellerCentral, perms: PermissionsPage) -> Confirmation:
+    """Click 無効にする and read the line back; the seller asked for it explicitly."""
+    sc.note("before_disable_confirmation", screenshot=True)
+    sc.journal.append("confirmation_disabled")
+    perms.disable_confirmation()
+    confirmation = open_permissions(sc).access_confirmation()
+    sc.note("after_disable_confirmation", screenshot=True, confirmation=confirmation)
+    if confirmation != "disabled":
+        raise NotConfirmed(
+            "Clicked 無効にする but the screen still shows confirmation enabled.",
+            url=sc.page.url,
+        )
+    return confirmation
+
+
+def _a_year_ahead(access: DeveloperAccess, confirmation: str, today: date) -> bool:
+    """What a renewal or restore shows: expiry a year from today (none when confirmation is off)."""
+    if confirmation == "disabled":
+        return access.expires_at is None
+    return access.expires_at is not None and access.expires_at >= today + timedelta(days=364)
 
 
 def _fresh(access: DeveloperAccess, confirmation: str, today: date) -> bool:

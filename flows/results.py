@@ -54,4 +54,6 @@ class RenewResult(BaseModel):
     state: Literal["active"] = "active"
     expires_at: date | None = None
     access_confirmation: Literal["enabled", "disabled", "mandatory"] | None = None
+    # True when this run clicked 無効にする (the seller's security setting changed).
+    confirmation_changed: bool = False
     dry_run: bool = False

@@ -160,3 +160,27 @@ class TestDisableConfirmation:
         site = site_factory("expiring")
         run(renew_with(), account_for(site))
         assert site.sim.events_of("confirmation_change") == []
+
+
+class TestRenewRules:
+    def test_force_on_the_day_of_a_grant(self, site_factory, account_for, run) -> None:
+        """--force on access granted today renews (expiry stays a year ahead), not not_confirmed."""
+        from flows import register
+
+        site = site_factory("demo")
+        account = account_for(site)
+        run(register.run, account)
+        result = run(renew_with(force=True), account)
+        assert result.action == "renewed"
+        assert row_actions(site) == [(OUR_ID, "renew")]
+
+    def test_disabling_confirmation_is_reported_as_a_change(
+        self, site_factory, account_for, run
+    ) -> None:
+        """A run that clicked 無効にする says so; one that found it off says not."""
+        site = site_factory("granted")
+        account = account_for(site)
+        first = run(renew_with(disable_confirmation=True), account)
+        second = run(renew_with(disable_confirmation=True), account)
+        assert first.confirmation_changed and not second.confirmation_changed
+        assert len(site.sim.events_of("confirmation_change")) == 1
