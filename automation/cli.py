@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -59,6 +60,31 @@ HeadedOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON object on stdout (for scripts).")
 ]
+AssistOpt = Annotated[
+    bool,
+    typer.Option(
+        "--assist",
+        help="Sit with the seller: show the browser, wait (up to SELLERAUTH_HUMAN_WAIT_SECONDS) "
+        "while you answer a captcha or an e-mailed code, and ask for the OTP here when no "
+        "TOTP secret is set.",
+    ),
+]
+EvidenceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence",
+        metavar="DIR",
+        help="Keep proof of what was done: masked screenshots of each step and steps.json.",
+    ),
+]
+TraceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--trace",
+        metavar="FILE",
+        help="Write a Playwright trace (open with `playwright show-trace`); secrets removed.",
+    ),
+]
 
 
 def main() -> None:
@@ -73,6 +99,9 @@ def register(
     developer_name: DevNameOpt = None,
     developer_id: DevIdOpt = None,
     headed: HeadedOpt = False,
+    assist: AssistOpt = False,
+    evidence: EvidenceOpt = None,
+    trace: TraceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Grant the developer access to the seller's account and read back its MWS auth token.
@@ -87,7 +116,8 @@ def register(
         "developer_name": developer_name,
         "developer_id": developer_id,
     }
-    _execute(account, overrides, headed, as_json, Command("register"), _print_register)
+    attended = Attended(headed or assist, evidence, trace)
+    _execute(account, overrides, attended, as_json, Command("register"), _print_register)
 
 
 @app.command()
@@ -95,12 +125,16 @@ def status(
     account: AccountOpt = None,
     base_url: BaseUrlOpt = None,
     headed: HeadedOpt = False,
+    assist: AssistOpt = False,
+    evidence: EvidenceOpt = None,
+    trace: TraceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List every developer with access to the seller's account, and when it expires."""
     from automation.commands import Command
 
-    _execute(account, {"base_url": base_url}, headed, as_json, Command("status"), _print_status)
+    attended = Attended(headed or assist, evidence, trace)
+    _execute(account, {"base_url": base_url}, attended, as_json, Command("status"), _print_status)
 
 
 @app.command()
@@ -123,6 +157,9 @@ def renew(
         ),
     ] = False,
     headed: HeadedOpt = False,
+    assist: AssistOpt = False,
+    evidence: EvidenceOpt = None,
+    trace: TraceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Renew (アクセス権を承認) or restore (アクセス権を復元) the developer's access when needed.
@@ -141,7 +178,8 @@ def renew(
             "disable_confirmation": disable_confirmation,
         },
     )
-    _execute(account, {"base_url": base_url}, headed, as_json, command, _print_renew)
+    attended = Attended(headed or assist, evidence, trace)
+    _execute(account, {"base_url": base_url}, attended, as_json, command, _print_renew)
 
 
 @app.command()
@@ -197,6 +235,52 @@ def sim(
         typer.echo("stopped")
     finally:
         server.stop()
+
+
+@app.command()
+def record(
+    flow: Annotated[
+        str, typer.Argument(metavar="FLOW", help="register, status or renew.")
+    ] = "status",
+    out: Annotated[
+        Path,
+        typer.Option("--out", metavar="FILE.har.zip", help="Where to write the recording."),
+    ] = Path("recording.har.zip"),
+    account: AccountOpt = None,
+    base_url: BaseUrlOpt = None,
+) -> None:
+    """Record a flow's network traffic as a HAR archive for replay tests, secrets replaced.
+
+    Starts from a fresh sign-in (the saved session is neither used nor changed). register and
+    renew really act on the account while they are recorded. See docs/recording.md.
+    """
+    from automation.commands import Command
+    from automation.log import configure_logging
+    from automation.settings import ensure_state_dir, load_settings, resolve_account
+    from flows.recording import read_meta
+    from flows.recording import record as record_flow
+
+    if flow not in ("register", "status", "renew"):
+        _fail_input(f"Unknown flow '{flow}': use register, status or renew.", as_json=False)
+    if not out.name.endswith(".har.zip"):
+        _fail_input(f"--out {out}: the file name must end with .har.zip.", as_json=False)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_format, settings.log_level)
+        profile = resolve_account(settings, account, **({"base_url": base_url} if base_url else {}))
+        ensure_state_dir(settings.state_dir)
+    except SellerAuthError as error:
+        _report_error(error, account or "default", as_json=False)
+        raise typer.Exit(error.exit_status) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        record_flow(Command(flow).flow(), flow, settings, profile, out)
+    except SellerAuthError as error:
+        _report_error(error, profile.name, as_json=False)
+        raise typer.Exit(error.exit_status) from None
+    expected = read_meta(out)["expected"]
+    typer.echo(f"recorded {flow} for {profile.name} to {out} (secrets replaced)")
+    typer.echo(json.dumps(expected, ensure_ascii=False))
 
 
 @app.command()
@@ -478,10 +562,21 @@ def _batch(
 # -- running a flow --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Attended:
+    """How a single-account run is watched and what it leaves behind."""
+
+    # A person watches the browser window and the terminal (--headed or --assist): they answer
+    # what only people may (captchas, e-mailed codes, an OTP without a TOTP secret).
+    watched: bool = False
+    evidence: Path | None = None
+    trace: Path | None = None
+
+
 def _execute(
     account_name: str | None,
     overrides: dict[str, str | None],
-    headed: bool,
+    attended: Attended,
     as_json: bool,
     command: Command,
     render: Callable[[BaseModel, AccountProfile, Settings], None],
@@ -508,7 +603,7 @@ def _execute(
             command.flow(),
             settings,
             account,
-            headed=headed,
+            attended=attended,
             as_json=as_json,
             on_error=recorder.failed,
         )
@@ -569,17 +664,26 @@ def run_flow(
     settings: Settings,
     account: AccountProfile,
     *,
-    headed: bool,
+    attended: Attended,
     as_json: bool,
     on_error: Callable[[SellerAuthError], None] | None = None,
     **kwargs: Any,
 ) -> BaseModel:
     """Run one flow for one account; on failure print the error and exit with its status."""
-    from automation.runner import run_one
+    from automation.runner import Recording, run_one
 
     try:
-        human = _watching_person(settings) if headed else None
-        return run_one(flow, settings, account, headed=headed, human=human, **kwargs)
+        return run_one(
+            flow,
+            settings,
+            account,
+            headed=attended.watched,
+            human=_watching_person(settings) if attended.watched else None,
+            ask_otp=_otp_prompt if attended.watched and sys.stdin.isatty() else None,
+            evidence_dir=attended.evidence,
+            recording=Recording(trace=attended.trace),
+            **kwargs,
+        )
     except SellerAuthError as error:
         if on_error is not None:
             on_error(error)
@@ -592,6 +696,11 @@ def run_flow(
             as_json,
         )
         raise typer.Exit(130) from None
+
+
+def _otp_prompt() -> str:
+    """Ask the operator for the one-time password, without echoing it."""
+    return str(typer.prompt("One-time password (OTP) from the seller's device", hide_input=True))
 
 
 def _watching_person(settings: Settings) -> Callable[..., None]:

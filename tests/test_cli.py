@@ -176,3 +176,58 @@ class TestStatusAndRenewCommands:
         result = json.loads(renew.stdout)
         assert result["action"] == "renewed" and result["state"] == "active"
         assert {"account", "developer_id", "action", "state", "expires_at"} <= set(result)
+
+
+class TestRecordCommand:
+    def test_records_a_replayable_scrubbed_har(self, tmp_path) -> None:
+        """`sellerauth record` writes a .har.zip without the password, and says what it read."""
+        import zipfile
+
+        simulator = Simulator(build_scenario("granted"))
+        out = tmp_path / "rec" / "status.har.zip"
+        with SimulatorServer(simulator) as server:
+            done = sellerauth(
+                "record",
+                "status",
+                "--out",
+                str(out),
+                "--base-url",
+                server.url,
+                state_dir=tmp_path / "state",
+                env=login_env(simulator),
+            )
+        assert done.returncode == 0, done.stderr
+        assert "recorded status" in done.stdout
+        with zipfile.ZipFile(out) as archive:
+            names = archive.namelist()
+            text = b"".join(archive.read(n) for n in names)
+        assert "har.har" in names and "sellerauth.json" in names
+        assert simulator.scenario.logins[0].password.encode() not in text
+
+
+class TestEvidenceOption:
+    def test_evidence_and_trace_from_the_command_line(self, tmp_path) -> None:
+        """--evidence and --trace leave their files, holding neither password nor token."""
+        import zipfile
+
+        simulator = Simulator(build_scenario("demo"))
+        with SimulatorServer(simulator) as server:
+            done = sellerauth(
+                "register",
+                "--json",
+                "--base-url",
+                server.url,
+                "--evidence",
+                str(tmp_path / "ev"),
+                "--trace",
+                str(tmp_path / "trace.zip"),
+                state_dir=tmp_path / "state",
+                env=login_env(simulator),
+            )
+        assert done.returncode == 0, done.stderr
+        token = json.loads(done.stdout)["mws_auth_token"]
+        assert (tmp_path / "ev" / "steps.json").exists()
+        with zipfile.ZipFile(tmp_path / "trace.zip") as archive:
+            text = b"".join(archive.read(n) for n in archive.namelist())
+        for secret in (token, simulator.scenario.logins[0].password):
+            assert secret.encode() not in text
