@@ -231,3 +231,39 @@ class TestEvidenceOption:
             text = b"".join(archive.read(n) for n in archive.namelist())
         for secret in (token, simulator.scenario.logins[0].password):
             assert secret.encode() not in text
+
+
+class TestInterrupt:
+    def test_ctrl_c_ends_cleanly_and_keeps_the_session(self, tmp_path) -> None:
+        """Ctrl-C while a page hangs: exit 130, a clear word, and the signed-in session kept."""
+        import signal
+        import time
+
+        simulator = Simulator(
+            build_scenario("granted", faults=Faults(hang=["/gp/account-manager/home.html"]))
+        )
+        state = tmp_path / "state"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
+        env.update(login_env(simulator))
+        env.update({"SELLERAUTH_STATE_DIR": str(state), "SELLERAUTH_TIMEOUT_MS": "60000"})
+        with SimulatorServer(simulator) as server:
+            process = subprocess.Popen(
+                # register signs in on the registration page, then hangs on the permissions one
+                [sys.executable, "-m", "automation.cli", "register", "--base-url", server.url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=True,
+            )
+            deadline = time.monotonic() + 60
+            while not any(e.get("fault") == "hang" for e in simulator.events_of("request")):
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C on a terminal sends
+            stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert "Stopped by the operator" in stderr
+        assert simulator.events_of("signin_success")
+        saved = json.loads((state / "sessions" / "default.json").read_text())
+        assert saved["cookies"], "the signed-in session was kept"
