@@ -248,6 +248,8 @@ def record(
     ] = Path("recording.har.zip"),
     account: AccountOpt = None,
     base_url: BaseUrlOpt = None,
+    headed: HeadedOpt = False,
+    assist: AssistOpt = False,
 ) -> None:
     """Record a flow's network traffic as a HAR archive for replay tests, secrets replaced.
 
@@ -273,8 +275,17 @@ def record(
         _report_error(error, account or "default", as_json=False)
         raise typer.Exit(error.exit_status) from None
     out.parent.mkdir(parents=True, exist_ok=True)
+    watched = headed or assist
     try:
-        record_flow(Command(flow).flow(), flow, settings, profile, out)
+        record_flow(
+            Command(flow).flow(),
+            flow,
+            settings,
+            profile,
+            out,
+            headed=watched,
+            human=_watching_person(settings) if watched else None,
+        )
     except SellerAuthError as error:
         _report_error(error, profile.name, as_json=False)
         raise typer.Exit(error.exit_status) from None
@@ -690,12 +701,13 @@ def run_flow(
         _report_error(error, account.name, as_json)
         raise typer.Exit(error.exit_status) from None
     except KeyboardInterrupt:
-        _report_error(
-            SellerAuthError("Stopped by the operator; the saved session is kept."),
-            account.name,
-            as_json,
-        )
-        raise typer.Exit(130) from None
+        from automation.errors import Interrupted
+
+        stopped = Interrupted("Stopped by the operator; the saved session is kept.")
+        if on_error is not None:
+            on_error(stopped)
+        _report_error(stopped, account.name, as_json)
+        raise typer.Exit(stopped.exit_status) from None
 
 
 def _otp_prompt() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import structlog
 
-from automation.errors import SellerAuthError, SiteUnavailable, Timeout
+from automation.errors import PageChanged, SellerAuthError, SiteUnavailable, Timeout
 from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
+from automation.log import redact, register_secret
 from automation.otp import Clock, SystemClock, TotpSource
 from automation.replay import HarReplay
 from automation.retry import retrying
@@ -115,7 +117,14 @@ def run_one(
         settings=settings, account=account, otp=otp, clock=clock, human=human, ask_otp=ask_otp
     )
     if evidence_dir is not None:
-        ctx.evidence = Evidence(evidence_dir, mask=lambda page: ctx.mask(page))
+        # A folder per run and account, so a second run never overwrites the first's proof.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        folder = evidence_dir / f"{account.name}-{stamp}"
+        n = 1
+        while folder.exists():
+            n += 1
+            folder = evidence_dir / f"{account.name}-{stamp}-{n}"
+        ctx.evidence = Evidence(folder, mask=lambda page: ctx.mask(page))
     expect.set_options(timeout=settings.timeout_ms)
     run = _Run(ctx, recording or Recording())
     if browser is None:
@@ -174,8 +183,27 @@ class _Run:
                 page,
             ) from None
         except PlaywrightError as error:
+            if "strict mode violation" in str(error):
+                # Two elements where the page had one: the page changed, retrying won't help.
+                changed = PageChanged(f"The page changed: {_first_line(error)}")
+                raise self._failed(changed, page) from None
             raise self._failed(
                 SiteUnavailable(f"The browser lost the page ({_first_line(error)}). Try again."),
+                page,
+            ) from None
+        except AssertionError as error:
+            # An `expect` that nothing turned into a typed error: an element never showed.
+            raise self._failed(
+                PageChanged(f"The page did not show what was expected ({_first_line(error)})."),
+                page,
+            ) from None
+        except Exception as error:
+            log.exception("unexpected_error", account=self.ctx.account.name)
+            raise self._failed(
+                SellerAuthError(
+                    f"Unexpected {type(error).__name__}: {redact(_first_line(error))}. Please "
+                    "report it with the log."
+                ),
                 page,
             ) from None
         finally:
@@ -185,18 +213,24 @@ class _Run:
         """Keep the session (on failure too: it spares the next run a sign-in) and recordings."""
         name = self.ctx.account.name
         try:
+            # The session's cookies would hand the seller's account to anyone holding the
+            # trace: they are scrubbed out of it like every other secret.
+            for cookie in context.cookies():
+                register_secret(cookie.get("value"))
             if not self.recording.fresh_session:
                 browser.save_storage_state(context, self.state_file)
-            if self.recording.trace:
-                draft = self._draft(self.recording.trace)
-                assert draft is not None
-                context.tracing.stop(path=draft)
-                self._keep(draft, self.recording.trace, scrub_archive)
-            context.close()
-            if har is not None and self.recording.har is not None:
-                self._keep(har, self.recording.har, scrub_har)
         except Exception as problem:  # a crashed browser has no state to keep
             log.warning("session_not_saved", account=name, problem=type(problem).__name__)
+        if self.recording.trace:
+            draft = self._draft(self.recording.trace)
+            assert draft is not None
+            self._keep(lambda: context.tracing.stop(path=draft), draft, self.recording.trace)
+        try:
+            context.close()
+        except Exception as problem:
+            log.warning("context_not_closed", account=name, problem=type(problem).__name__)
+        if har is not None and self.recording.har is not None:
+            self._keep(lambda: None, har, self.recording.har, scrub_har)
 
     def _draft(self, final: Path | None) -> Path | None:
         """Where the raw archive is written before secrets are scrubbed out of it."""
@@ -205,11 +239,27 @@ class _Run:
         private_dir(final.parent)
         return Path(tempfile.mkdtemp(dir=final.parent, prefix=".draft-")) / final.name
 
-    def _keep(self, draft: Path, final: Path, scrub: Callable[..., Path]) -> None:
-        """Scrub the draft into `final`; a retry's archive replaces the failed attempt's."""
-        scrub(draft, final, replacements=self.recording.placeholders())
-        draft.unlink(missing_ok=True)
-        draft.parent.rmdir()
+    def _keep(
+        self,
+        write: Callable[[], object],
+        draft: Path,
+        final: Path,
+        scrub: Callable[..., Path] = scrub_archive,
+    ) -> None:
+        """Scrub the draft into `final` (a retry's archive replaces the failed attempt's).
+
+        The raw draft never outlives this: if writing or scrubbing fails, there is no archive
+        at all rather than one holding secrets.
+        """
+        try:
+            write()
+            scrub(draft, final, replacements=self.recording.placeholders())
+        except Exception as problem:
+            final.unlink(missing_ok=True)
+            log.error("archive_not_written", path=str(final), problem=type(problem).__name__)
+        finally:
+            draft.unlink(missing_ok=True)
+            shutil.rmtree(draft.parent, ignore_errors=True)
 
     def _failed(self, error: SellerAuthError, page: Page) -> SellerAuthError:
         """Add the page's URL and a masked screenshot to a failure, never failing itself."""

@@ -169,7 +169,7 @@ class Settings(BaseSettings):
     log_level: str = "info"
     timeout_ms: int = Field(default=30000, gt=0)
     signin_max_steps: int = Field(default=12, gt=0)
-    human_wait_seconds: int = Field(default=600, ge=0)
+    human_wait_seconds: int = Field(default=600, ge=1)
     otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
     block_resources: bool = False
     retry_attempts: int = Field(default=4, ge=1, le=10)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 import structlog
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged
 from automation.runner import RunContext
@@ -137,22 +138,44 @@ def act_on_row(
             f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
         ) from None
     log.info("row_action", developer_id=developer_id, action=action)
-    sc.journal.append("renewed" if action == "renew" else "restored")
-    click_to_navigate(sc.page, control)
-    sc.ensure_signed_in()
+    names_us = developer_pattern(developer_id)
+
+    def answer_native_dialog(dialog: Dialog) -> None:
+        # A browser confirm() is accepted only when it names our developer.
+        if names_us.search(dialog.message) or developer_name in dialog.message:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    sc.page.on("dialog", answer_native_dialog)
+    try:
+        sc.journal.append("renewed" if action == "renew" else "restored")
+        click_to_navigate(sc.page, control, acts=True)
+        sc.ensure_signed_in()
+        _complete_confirmation_step(sc, perms, names_us, developer_name)
+    finally:
+        sc.page.remove_listener("dialog", answer_native_dialog)
+
+
+def _complete_confirmation_step(
+    sc: SellerCentral, perms: PermissionsPage, names_us: re.Pattern[str], developer_name: str
+) -> None:
+    """Confirm (承認する) when the click led to a confirmation naming our developer."""
     confirm = sc.page.get_by_role("button", name=texts.exact("confirm")).or_(
         sc.page.get_by_role("link", name=texts.exact("confirm"))
     )
-    if confirm.count() and confirm.first.is_visible():
-        body = sc.page.locator("body").inner_text()
-        if not (developer_pattern(developer_id).search(body) or developer_name in body):
-            raise PageChanged(
-                "The confirmation step does not name the configured developer; nothing was "
-                "confirmed.",
-                url=sc.page.url,
-            )
-        click_to_navigate(sc.page, confirm.first)
-        sc.ensure_signed_in()
+    # Either the confirmation step or the permissions screen: wait for one of them.
+    expect(confirm.or_(perms.heading).first).to_be_visible()
+    if not (confirm.count() and confirm.first.is_visible()):
+        return
+    body = sc.page.locator("body").inner_text()
+    if not (names_us.search(body) or developer_name in body):
+        raise PageChanged(
+            "The confirmation step does not name the configured developer; nothing was confirmed.",
+            url=sc.page.url,
+        )
+    click_to_navigate(sc.page, confirm.first, acts=True)
+    sc.ensure_signed_in()
 
 
 def renew(

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from automation.errors import SellerAuthError
 from automation.log import registered_secrets
 from automation.otp import FakeClock
 from automation.runner import Recording, run_one
@@ -58,6 +59,7 @@ def record(
     account: AccountProfile,
     out: Path,
     options: dict[str, Any] | None = None,
+    **run_options: Any,
 ) -> BaseModel:
     """Run `flow` from a fresh sign-in and keep its traffic in `out` (a .har.zip), scrubbed."""
     recorded_at = datetime.now(UTC)
@@ -66,7 +68,12 @@ def record(
         settings,
         account,
         recording=Recording(har=out, placeholders=placeholders_for(account), fresh_session=True),
+        **run_options,
     )
+    if not out.exists():
+        raise SellerAuthError(
+            f"The recording could not be written to {out} (see the log); nothing was kept."
+        )
     meta = {
         "flow": flow_name,
         "options": options or {},

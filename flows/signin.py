@@ -63,9 +63,13 @@ class SignIn:
                     otp_rejections += 1
                     if otp_rejections > 1:
                         raise LoginFailed(
-                            "Amazon rejected two one-time passwords in a row: check that the "
-                            "account's TOTP secret is the one registered in its two-step "
-                            "verification settings, and the machine's clock.",
+                            "Amazon rejected two one-time passwords in a row: "
+                            + (
+                                "check that the account's TOTP secret is the one registered in "
+                                "its two-step verification settings, and the machine's clock."
+                                if self.otp is not None
+                                else "check the code on the seller's device and run again."
+                            ),
                             url=page.url,
                         )
                     log.warning("otp_rejected", account=self.account.name, retrying=True)
@@ -171,6 +175,7 @@ def wait_for_person(page: Page, what: str, *, timeout_s: int) -> None:
     present = page.evaluate(_PRESENT_JS, candidates) or candidates
     try:
         page.wait_for_function(_GONE_JS, arg=present, timeout=timeout_s * 1000)
+        page.wait_for_load_state("domcontentloaded")
     except PlaywrightTimeout:
         raise NeedsPerson(
             f"Nobody finished {what} within {timeout_s // 60} minutes. Run again and finish it "

@@ -226,7 +226,7 @@ class TestEvidenceOption:
             )
         assert done.returncode == 0, done.stderr
         token = json.loads(done.stdout)["mws_auth_token"]
-        assert (tmp_path / "ev" / "steps.json").exists()
+        assert list((tmp_path / "ev").glob("default-*/steps.json"))
         with zipfile.ZipFile(tmp_path / "trace.zip") as archive:
             text = b"".join(archive.read(n) for n in archive.namelist())
         for secret in (token, simulator.scenario.logins[0].password):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Locator, Page, Response, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from automation.errors import SiteUnavailable, Timeout
+from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import retrying
 
 if TYPE_CHECKING:
@@ -55,12 +55,20 @@ def _goto_once(page: Page, url: str) -> Response | None:
     return response
 
 
-def click_to_navigate(page: Page, control: Locator) -> None:
+def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> None:
     """Click `control` and wait for the page it loads.
 
-    A server error on a page opened by a link (GET) is loaded again; after a form post the
-    error is raised, since only the flow can tell by re-reading whether the post took effect.
+    A server error on a page opened by a link (GET) is loaded again, unless the click `acts`
+    on the account (a renew link, say); after a form post, or an acting click, the error is
+    raised, since only the flow can tell by re-reading whether the action took effect.
+    A control that is not there is `page_changed`, not a slow page.
     """
+    try:
+        expect(control).to_be_visible()
+    except AssertionError:
+        raise PageChanged(
+            f"The page does not show the control the bot needs ({control}).", url=page.url
+        ) from None
     try:
         with page.expect_navigation(wait_until="domcontentloaded") as navigation:
             control.click()
@@ -72,7 +80,12 @@ def click_to_navigate(page: Page, control: Locator) -> None:
             f"The connection failed while loading the next page ({first_line(error)}).",
             url=page.url,
         ) from None
-    if response is not None and response.status >= 500 and response.request.method == "GET":
+    if (
+        response is not None
+        and response.status >= 500
+        and response.request.method == "GET"
+        and not acts
+    ):
         goto(page, response.url)
         return
     _refuse_server_error(response, page.url)

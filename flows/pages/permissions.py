@@ -57,6 +57,12 @@ def digits(developer_id: str) -> str:
     return re.sub(r"\D", "", developer_id)
 
 
+def developer_cell_pattern(developer_id: str) -> re.Pattern[str]:
+    """Matches a cell holding exactly the developer ID, with or without hyphens."""
+    d = digits(developer_id)
+    return re.compile(rf"^\s*{d[0:4]}-?{d[4:8]}-?{d[8:12]}\s*$")
+
+
 def developer_pattern(developer_id: str) -> re.Pattern[str]:
     """Matches the developer ID as the screen may write it, with or without hyphens."""
     d = digits(developer_id)
@@ -129,7 +135,7 @@ class PermissionsPage:
 
     def disable_confirmation(self) -> None:
         """Click `無効にする`; the caller reads the line back."""
-        click_to_navigate(self.page, self.disable_link.first)
+        click_to_navigate(self.page, self.disable_link.first, acts=True)
 
     # -- tables ----------------------------------------------------------------------------
 
@@ -175,22 +181,31 @@ class PermissionsPage:
         if not link.count() or not link.is_visible():
             return False
         pager = section.get_by_text(_PAGER).first
-        before = pager.inner_text() if pager.count() else None
-        link.click()
-        if before is not None:
-            expect(section.get_by_text(_PAGER).first).not_to_have_text(before)
-        self.page.wait_for_load_state("domcontentloaded")
+        if not pager.count():
+            click_to_navigate(self.page, link)
+            return True
+        before = pager.inner_text()
+        link.click()  # a link or a script: either way the pager's range changes
+        expect(section.get_by_text(_PAGER).first).not_to_have_text(before)
         return True
 
     def find_row(self, developer_id: str, which: Literal["current", "history"]) -> Locator | None:
         """Page through a table to the configured developer's row; None when it has none."""
-        pattern = developer_pattern(developer_id)
+        # The ID cell alone decides: a nickname mentioning our ID is another developer's row.
+        id_cell = self.page.get_by_role("cell", name=developer_cell_pattern(developer_id))
         for _ in range(_MAX_PAGES):
             table = self.current_table() if which == "current" else self.history_table()
             self._wait_filled(table, self._sections(which))
-            row = table.get_by_role("row").filter(has_text=pattern)
-            if row.count():
-                return row.first
+            rows = table.get_by_role("row").filter(has=id_cell)
+            found = rows.count()
+            if found > 1:
+                raise PageChanged(
+                    f"The developer {developer_id} has {found} rows in one table; nothing was "
+                    "clicked. Check the permissions screen in Seller Central.",
+                    url=self.page.url,
+                )
+            if found:
+                return rows.first
             if not self.next_page(which):
                 return None
         raise PageChanged("The table's paging does not end.", url=self.page.url)
@@ -297,11 +312,16 @@ def _parse_rows(raw: list[dict], which: str, url: str) -> list[Row]:
             raise PageChanged(f"A developer ID in the table is malformed: {raw_id!r}.", url=url)
         nickname = cells[nick_col]["text"]
         granted = parse_datetime(cells[date_col]["full"]) if date_col is not None else None
-        expires = (
-            parse_date(cells[expiry_col]["full"])
-            if expiry_col is not None and which == "current"
-            else None
-        )
+        expires = None
+        if expiry_col is not None and which == "current":
+            shown = cells[expiry_col]["full"].strip()
+            expires = parse_date(shown)
+            if expires is None and shown not in ("", "-", "—", "–"):
+                # Never guess: an unread expiry would mean a renewal click on every run.
+                raise PageChanged(
+                    f"An expiry date on the permissions screen is in an unknown format: {shown!r}.",
+                    url=url,
+                )
         access = DeveloperAccess(
             developer_id=f"{raw_id[0:4]}-{raw_id[4:8]}-{raw_id[8:12]}",
             nickname=nickname,

@@ -7,6 +7,8 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import InvalidInput, PageChanged
+from automation.marketplaces import MARKETPLACES
+from flows import texts
 from flows.pages.navigation import click_to_navigate
 
 
@@ -74,25 +76,10 @@ def _any_of(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"^\s*(?:" + "|".join(re.escape(n) for n in names) + r")\s*$")
 
 
+# Every marketplace country the picker may list, in both languages: a picker button showing
+# one of these is a marketplace, any other an account name.
 _ALL_COUNTRIES = frozenset(
-    {
-        "日本",
-        "Japan",
-        "アメリカ合衆国",
-        "United States",
-        "イギリス",
-        "United Kingdom",
-        "ドイツ",
-        "Germany",
-        "カナダ",
-        "Canada",
-        "メキシコ",
-        "Mexico",
-        "フランス",
-        "France",
-        "イタリア",
-        "Italy",
-        "スペイン",
-        "Spain",
-    }
+    {m.country_ja for m in MARKETPLACES.values()}
+    | {m.country_en for m in MARKETPLACES.values()}
+    | set(texts.texts("picker_countries"))
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -118,7 +119,7 @@ def _nudge(page: Page) -> Locator:
     """'Not now' / 'Close' on a passkey or phone nudge, only on sign-in paths."""
     if not urlsplit(page.url).path.startswith("/ap/"):
         return page.locator("#sellerauth-never-matches")
-    name = texts.exact("not_now")
+    name = re.compile(f"{texts.exact('not_now').pattern}|{texts.exact('close').pattern}")
     return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name))
 
 

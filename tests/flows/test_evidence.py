@@ -30,8 +30,9 @@ class TestEvidence:
     ) -> None:
         """Consent (both boxes ticked) and completion are photographed; the token is masked."""
         site = site_factory("demo")
-        evidence = tmp_path / "evidence"
-        result = run(register.run, account_for(site), evidence_dir=evidence)
+        result = run(register.run, account_for(site), evidence_dir=tmp_path / "evidence")
+        (evidence,) = (tmp_path / "evidence").iterdir()  # one folder per run
+        assert evidence.name.startswith("default-")
         steps = json.loads((evidence / "steps.json").read_text())
         actions = [s["action"] for s in steps]
         assert actions == ["consent_ticked", "completion"]
@@ -46,8 +47,12 @@ class TestEvidence:
     ) -> None:
         """A renewal leaves the permissions table before and after, and the new expiry."""
         site = site_factory("expiring")
-        evidence = tmp_path / "evidence"
-        run(functools.partial(permissions.run_renew), account_for(site), evidence_dir=evidence)
+        run(
+            functools.partial(permissions.run_renew),
+            account_for(site),
+            evidence_dir=tmp_path / "evidence",
+        )
+        (evidence,) = (tmp_path / "evidence").iterdir()
         steps = json.loads((evidence / "steps.json").read_text())
         assert [s["action"] for s in steps] == ["before_renewed", "after_renewed"]
         assert steps[1]["expires_at"]
@@ -103,13 +108,20 @@ class TestMasking:
 
 
 class TestTrace:
-    def test_trace_holds_no_secret(self, site_factory, account_for, run, tmp_path) -> None:
+    def test_trace_holds_no_secret(
+        self, site_factory, account_for, run, tmp_path, state_dir
+    ) -> None:
         """A Playwright trace of register holds no password, TOTP secret, OTP or token."""
         site = site_factory("demo")
         trace = tmp_path / "trace.zip"
         result = run(register.run, account_for(site), recording=Recording(trace=trace))
         data = archive_bytes(trace)
         assert b"consent" in data  # it is a real trace of the run
+        session = json.loads((state_dir / "sessions" / "default.json").read_text())
+        cookies = [c["value"] for c in session["cookies"] if len(c["value"]) >= 8]
+        assert cookies, "the run kept a signed-in session"
+        for value in cookies:
+            assert value.encode() not in data, "a session cookie in the trace"
         totp = pyotp.TOTP(site.login.totp_secret)
         otps = [totp.at(e["step"] * 30) for e in site.sim.events_of("otp") if e["ok"]]
         assert otps

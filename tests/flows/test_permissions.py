@@ -184,3 +184,47 @@ class TestRenewRules:
         second = run(renew_with(disable_confirmation=True), account)
         assert first.confirmation_changed and not second.confirmation_changed
         assert len(site.sim.events_of("confirmation_change")) == 1
+
+
+class TestOnlyOurRow:
+    def test_a_nickname_mentioning_our_id_is_not_our_row(
+        self, site_factory, account_for, run
+    ) -> None:
+        """Another developer whose nickname holds our ID, ours with a digit-led nickname:
+        only our row (found by its ID cell) is renewed, and register reveals our token."""
+        from fixtures.simulator import DeveloperRow, new_token
+        from flows import register
+
+        def confusing(scenario: Scenario) -> None:
+            seller = scenario.logins[0].sellers[0]
+            ours = next(r for r in seller.developers if r.developer_id == OUR_ID)
+            ours.nickname = "3PL shippinno"
+            impostor = DeveloperRow(
+                developer_id="1111-2222-3333",
+                nickname=f"ex {OUR_ID} (old)",
+                token=new_token(),
+                granted_at=ours.granted_at,
+                expires_at=ours.expires_at,
+            )
+            seller.developers.insert(0, impostor)
+
+        site = site_factory("expiring", configure=confusing)
+        account = account_for(site)
+        result = run(renew_with(), account)
+        assert result.action == "renewed"
+        assert row_actions(site) == [(OUR_ID, "renew")]
+        token = run(register.run, account).mws_auth_token.get_secret_value()
+        assert token == site.sim.developer_row(site.login.sellers[0].seller_id, OUR_ID).token
+
+    def test_an_unreadable_expiry_is_never_clicked(
+        self, site_factory, account_for, run, monkeypatch
+    ) -> None:
+        """An expiry in an unknown format stops with page_changed before any click."""
+        from automation.errors import PageChanged
+        from fixtures.simulator import permissions as sim_permissions
+
+        site = site_factory("expiring")
+        monkeypatch.setattr(sim_permissions, "format_date", lambda value, language: "06/03/2027")
+        with pytest.raises(PageChanged):
+            run(renew_with(), account_for(site))
+        assert row_actions(site) == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import threading
 import stat
+import threading
 
 import pytest
 from playwright.sync_api import Page
