@@ -67,7 +67,6 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
             "The completion page names another seller ID than the permissions screen.",
             url=sc.page.url,
         )
-    register_secret(credentials.mws_auth_token)
     return _result(account, "granted", seller_id, marketplace_id, credentials.mws_auth_token)
 
 
@@ -105,6 +104,7 @@ def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentia
     sc.journal.append("granted")
     consent.submit()
     credentials = CompletionPage(sc.page).read()
+    register_secret(credentials.mws_auth_token)  # before anything can fail and log or trace it
     sc.note("completion", screenshot=True)
     return credentials
 
