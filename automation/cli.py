@@ -39,19 +39,32 @@ app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False, rich_ma
 
 AccountOpt = Annotated[
     str | None,
-    typer.Option("--account", "-a", help="Named account from the accounts file (default: env)."),
+    typer.Option(
+        "--account",
+        "-a",
+        metavar="NAME",
+        help="Named account from the accounts file (default: env).",
+    ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
-    typer.Option("--base-url", help="Seller Central URL, e.g. https://sellercentral.amazon.co.jp."),
+    typer.Option(
+        "--base-url",
+        metavar="URL",
+        help="Seller Central URL, e.g. https://sellercentral.amazon.co.jp.",
+    ),
 ]
 DevNameOpt = Annotated[
     str | None,
-    typer.Option("--developer-name", help="Developer name to grant (default shippinno)."),
+    typer.Option(
+        "--developer-name", metavar="NAME", help="Developer name to grant (default shippinno)."
+    ),
 ]
 DevIdOpt = Annotated[
     str | None,
-    typer.Option("--developer-id", help="Developer ID, 12 digits (default 5259-6479-4073)."),
+    typer.Option(
+        "--developer-id", metavar="ID", help="Developer ID, 12 digits (default 5259-6479-4073)."
+    ),
 ]
 HeadedOpt = Annotated[
     bool,
@@ -59,6 +72,19 @@ HeadedOpt = Annotated[
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print exactly one JSON object on stdout (for scripts).")
+]
+RenewWithinOpt = Annotated[
+    int,
+    typer.Option(
+        "--renew-within",
+        min=0,
+        metavar="DAYS",
+        help="Renew when access expires within DAYS (Amazon starts reminding at 30).",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Renew even when not due.")]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Say what would be done; click nothing.")
 ]
 AssistOpt = Annotated[
     bool,
@@ -141,13 +167,9 @@ def status(
 def renew(
     account: AccountOpt = None,
     base_url: BaseUrlOpt = None,
-    renew_within: Annotated[
-        int, typer.Option("--renew-within", min=0, help="Renew when expiring within DAYS.")
-    ] = 30,
-    force: Annotated[bool, typer.Option("--force", help="Renew even when not due.")] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be done; click nothing.")
-    ] = False,
+    renew_within: RenewWithinOpt = 30,
+    force: ForceOpt = False,
+    dry_run: DryRunOpt = False,
     disable_confirmation: Annotated[
         bool,
         typer.Option(
@@ -423,13 +445,9 @@ def batch_renew(
     concurrency: ConcurrencyOpt = 2,
     resume: ResumeOpt = None,
     shard: ShardOpt = None,
-    renew_within: Annotated[
-        int, typer.Option("--renew-within", min=0, help="Renew when expiring within DAYS.")
-    ] = 30,
-    force: Annotated[bool, typer.Option("--force", help="Renew even when not due.")] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be done; click nothing.")
-    ] = False,
+    renew_within: RenewWithinOpt = 30,
+    force: ForceOpt = False,
+    dry_run: DryRunOpt = False,
     as_json: LinesOpt = False,
     list_only: ListOpt = False,
 ) -> None:
@@ -451,7 +469,7 @@ def batch_renew(
 @app.command()
 def history(
     account: Annotated[
-        str | None, typer.Option("--account", "-a", help="Only this account.")
+        str | None, typer.Option("--account", "-a", metavar="NAME", help="Only this account.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="The last N events.")] = 200,
     as_json: JsonOpt = False,
