@@ -65,7 +65,8 @@ def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:
     seller_id = perms.seller_id()
     confirmation = perms.access_confirmation()
     current = perms.read_all("current")
-    perms = open_permissions(sc)
+    if perms.paged:
+        perms = open_permissions(sc)
     history = perms.read_all("history")
     return StatusResult(
         account=account.name,
@@ -76,14 +77,20 @@ def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:
 
 
 def find_access(
-    sc: SellerCentral, developer_id: str
+    sc: SellerCentral, developer_id: str, perms: PermissionsPage | None = None
 ) -> tuple[PermissionsPage, DeveloperAccess | None]:
-    """Our developer's row: looked for in the current table, then in the history."""
+    """Our developer's row: looked for in the current table, then in the history.
+
+    Uses the screen `perms` already shows when given; loads it again only when paging one
+    table may have moved the other off its first page.
+    """
     tables: tuple[Literal["current", "history"], ...] = ("current", "history")
     for which in tables:
-        perms = open_permissions(sc)
+        if perms is None or perms.paged:
+            perms = open_permissions(sc)
         if perms.find_row(developer_id, which) is not None:
             return perms, _parse_one(perms, which, developer_id)
+    assert perms is not None
     return perms, None
 
 
@@ -208,7 +215,7 @@ def renew(
     if disable_confirmation and confirmation == "enabled" and not dry_run:
         confirmation = _disable_confirmation(sc, perms)
     changed = "confirmation_disabled" in sc.journal  # by this run, earlier attempts included
-    perms, access = find_access(sc, account.developer_id)
+    perms, access = find_access(sc, account.developer_id, perms)
     if access is None:
         raise NotAuthorized(
             f"Developer {account.developer_id} has no access to this seller account: run "
@@ -223,7 +230,6 @@ def renew(
     log.info("renew_decision", account=account.name, action=action, expires_at=access.expires_at)
     if action == "none" or dry_run:
         return result(action, access.expires_at, dry_run=dry_run)
-    perms = open_permissions(sc)
     sc.note("before_" + action, screenshot=True)
     act_on_row(
         sc,
@@ -279,8 +285,11 @@ def _fresh(access: DeveloperAccess, confirmation: str, today: date) -> bool:
 
 
 def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:
-    """Our row in the current table, read from a fresh load of the screen."""
-    perms = open_permissions(sc)
+    """Our row in the current table, read from a fresh load of the screen: the one the
+    action's answer led to when it is the permissions screen, else a new one."""
+    perms = PermissionsPage(sc.page)
+    if not perms.is_shown():
+        perms = open_permissions(sc)
     row = perms.find_row(developer_id, "current")
     if row is None:
         return None

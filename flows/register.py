@@ -34,7 +34,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
     perms.wait_loaded()
     seller_id = perms.seller_id()
 
-    perms, access = find_access(sc, account.developer_id)
+    perms, access = find_access(sc, account.developer_id, perms)
     if access is not None and access.state == "active":
         token = _reveal(perms, account)
         sc.note("token_revealed", screenshot=True)
@@ -43,7 +43,9 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
         return _result(account, outcome, seller_id, marketplace_id, token)
     if access is not None:
         act_on_row(sc, perms, account.developer_id, account.developer_name, "restore")
-        perms = open_permissions(sc)
+        perms = PermissionsPage(sc.page)
+        if not perms.is_shown():
+            perms = open_permissions(sc)
         if perms.find_row(account.developer_id, "current") is None:
             raise NotConfirmed(
                 "Clicked アクセス権を復元 but the developer is not back in 現在の権限. Check the "
@@ -54,7 +56,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
         sc.note("restored", screenshot=True)
         return _result(account, "restored", seller_id, marketplace_id, token)
 
-    credentials = _grant(sc, account)
+    credentials = _grant(sc, account, perms)
     if credentials.marketplace_id != marketplace_id:
         raise PageChanged(
             f"The completion page shows marketplace {credentials.marketplace_id}, not the "
@@ -79,8 +81,9 @@ def _prefill(account: AccountProfile) -> dict[str, str]:
     }
 
 
-def _grant(sc: SellerCentral, account: AccountProfile) -> registration.Credentials:
-    perms = open_permissions(sc)
+def _grant(
+    sc: SellerCentral, account: AccountProfile, perms: PermissionsPage
+) -> registration.Credentials:
     click_to_navigate(sc.page, perms.grant_button.first)
     sc.ensure_signed_in()
     form = DeveloperFormPage(sc.page)

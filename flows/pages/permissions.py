@@ -85,8 +85,14 @@ class PermissionsPage:
         self.page = page
         self.heading = page.get_by_text(texts.exact("developer_permissions")).first
         self.grant_button = _control(page, texts.exact("authorize_developer"))
+        # True once a table was paged: the other table's first page then needs a fresh load.
+        self.paged = False
 
     # -- the page as a whole -------------------------------------------------------------
+
+    def is_shown(self) -> bool:
+        """Whether the loaded page is the permissions screen (no waiting)."""
+        return self.heading.count() > 0 and self.heading.is_visible()
 
     def wait_loaded(self) -> None:
         """Wait for the screen; an unknown page is `page_changed`."""
@@ -180,6 +186,7 @@ class PermissionsPage:
         link = _control(section, texts.exact("next")).first
         if not link.count() or not link.is_visible():
             return False
+        self.paged = True
         pager = section.get_by_text(_PAGER).first
         if not pager.count():
             click_to_navigate(self.page, link)
