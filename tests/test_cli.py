@@ -240,7 +240,7 @@ class TestInterrupt:
         import time
 
         simulator = Simulator(
-            build_scenario("granted", faults=Faults(hang=["/gp/account-manager/home.html"]))
+            build_scenario("demo", faults=Faults(hang=["/gp/mws/registration/authorize.html"]))
         )
         state = tmp_path / "state"
         env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
@@ -248,7 +248,7 @@ class TestInterrupt:
         env.update({"SELLERAUTH_STATE_DIR": str(state), "SELLERAUTH_TIMEOUT_MS": "60000"})
         with SimulatorServer(simulator) as server:
             process = subprocess.Popen(
-                # register signs in on the registration page, then hangs on the permissions one
+                # register signs in on the registration page, then hangs on the developer form
                 [sys.executable, "-m", "automation.cli", "register", "--base-url", server.url],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
