@@ -48,7 +48,16 @@ check: lint typecheck test
 sim: setup
 	$(VENV)/bin/sellerauth sim --port 8765
 
-bench: setup
+# The benchmarks' extra (Selenium, matplotlib, psutil) and Debian's chromedriver for the Selenium
+# peer, each installed only when missing.
+$(VENV)/.bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@test -x /usr/bin/chromedriver || { \
+	    echo "Installing Debian's chromium-driver for the Selenium benchmark"; \
+	    $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium-driver; }
+	touch $@
+
+bench: setup $(VENV)/.bench
 	$(PY) -m bench
 
 clean:

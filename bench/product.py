@@ -1,0 +1,70 @@
+"""sellerauth itself, driven in-process the way its command line drives it (`run_one`)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.site import Credentials
+
+FLOWS = ("register", "renew", "status")
+
+
+class RecordingClock:
+    """The real clock, noting every wait (the OTP source waits out a time-step's last seconds)."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.sleeps.append(seconds)
+            time.sleep(seconds)
+
+
+def flow_of(name: str) -> Any:
+    from flows import permissions, register
+
+    return {
+        "register": register.run,
+        "renew": permissions.run_renew,
+        "status": permissions.run_status,
+    }[name]
+
+
+def start_browser(browser_path: Path | None = None, *, block_resources: bool = False) -> Any:
+    """A started `BrowserSession` (the one a batch worker keeps for all its accounts)."""
+    from automation.browser import BrowserSession
+    from automation.settings import load_settings
+
+    settings = load_settings(browser_path=browser_path, block_resources=block_resources)
+    return BrowserSession(settings).start()
+
+
+def run(
+    browser: Any,
+    flow: str,
+    base_url: str,
+    who: Credentials,
+    state_dir: Path,
+    *,
+    clock: RecordingClock | None = None,
+) -> Any:
+    """One flow for one seller, as `sellerauth <flow>` runs it: settings, account, `run_one`."""
+    from automation.runner import run_one
+    from automation.settings import load_settings, resolve_account
+
+    settings = load_settings(state_dir=state_dir, block_resources=browser.block_resources)
+    account = resolve_account(
+        settings,
+        None,
+        email=who.email,
+        password=who.password,
+        totp_secret=who.totp_secret,
+        base_url=base_url,
+    )
+    return run_one(flow_of(flow), settings, account, browser=browser, clock=clock)
