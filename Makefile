@@ -31,7 +31,7 @@ $(VENV)/.browser: $(VENV)/.installed
 	touch $@
 
 demo: setup
-	$(PY) -m automation.cli demo
+	$(PY) -m sellerauth demo
 
 test: setup
 	$(PY) -m pytest

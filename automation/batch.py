@@ -6,21 +6,21 @@ import hashlib
 import os
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import structlog
 
-from automation.errors import Interrupted, InvalidInput, NeedsPerson, SellerAuthError
-from automation.log import get_logger, redact
-from automation.store import AuditEvent, State, Store, error_data, split_secrets
+from automation.errors import Interrupted, InvalidInput, SellerAuthError
+from automation.log import get_logger
+from automation.outcome import Outcome, failure, record_outcome, run_account, safely
+from automation.store import Store
 
 if TYPE_CHECKING:
     from automation.browser import BrowserSession
+    from automation.commands import Command
     from automation.otp import Clock
-    from automation.runner import Flow
     from automation.settings import AccountProfile, Settings
 
 log = get_logger(__name__)
@@ -87,31 +87,6 @@ def shard_from_env(environ: Mapping[str, str] | None = None) -> Shard | None:
 # ---- outcomes --------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    """What happened to one account: done, failed or needs a person; never holds a secret
-    outside `secrets` (which only the store sees, encrypted)."""
-
-    account: str
-    state: State
-    data: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
-    seconds: float = 0.0
-    secrets: dict[str, str] = field(default_factory=dict, repr=False)
-    audit: list[AuditEvent] = field(default_factory=list)
-
-    def line(self, run_id: str) -> dict[str, Any]:
-        """The JSON line printed for schedulers (no secret)."""
-        return {
-            "run_id": run_id,
-            "account": self.account,
-            "state": self.state,
-            "result": self.data,
-            "error": self.error,
-            "seconds": round(self.seconds, 2),
-        }
-
-
 def exit_status(states: Iterable[str]) -> int:
     """0 when every account is done, 1 when any failed, else 3 when any needs a person."""
     seen = set(states)
@@ -122,22 +97,7 @@ def exit_status(states: Iterable[str]) -> int:
     return EXIT_DONE
 
 
-def failure(account: str, error: SellerAuthError) -> Outcome:
-    """The outcome of an account stopped by `error`."""
-    state: State = "needs_person" if isinstance(error, NeedsPerson) else "failed"
-    return Outcome(account, state, error=error_data(error))
-
-
 # ---- the pool --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Job:
-    """What to run on each account: the flow (safe for accounts a killed run may have acted
-    on when asked with `may_have_acted`) and the audit events a result implies."""
-
-    flow: Callable[..., Flow[Any]]
-    audit: Callable[[dict[str, Any]], list[AuditEvent]]
 
 
 Account = tuple[str, "AccountProfile | SellerAuthError"]
@@ -152,7 +112,7 @@ class Batch:
 
     def __init__(
         self,
-        job: Job,
+        command: Command,
         settings: Settings,
         store: Store,
         run_id: str,
@@ -161,7 +121,7 @@ class Batch:
         clock: Clock | None = None,
         on_finish: Callable[[Outcome], None] | None = None,
     ) -> None:
-        self.job = job
+        self.command = command
         self.settings = settings
         self.store = store
         self.run_id = run_id
@@ -221,61 +181,31 @@ class Batch:
     def _one(
         self, name: str, profile: AccountProfile | SellerAuthError, browser: _WorkerBrowser
     ) -> Outcome:
-        from automation.runner import run_one
+        from automation.runner import RunOptions
 
         if isinstance(profile, SellerAuthError):
             return failure(name, profile)
-        self._safely(self.store.start_result, self.run_id, name)
-        started = time.monotonic()
-        try:
-            result = run_one(
-                self.job.flow(may_have_acted=name in self._may_have_acted),
-                self.settings,
-                profile,
-                clock=self.clock,
-                browser=browser.get(),
-            )
-        except SellerAuthError as error:  # transient ones were retried by run_one already
-            browser.check()
-            outcome = failure(name, error)
-        except Exception as error:  # a bug in one account must not stop the others
-            log.error("account_crashed", problem=type(error).__name__, exc_info=True)
-            browser.check()
-            outcome = failure(name, _unexpected(error))
-        else:
-            data, secrets = split_secrets(result)
-            outcome = Outcome(name, "done", data, secrets=secrets, audit=self.job.audit(data))
-        outcome.seconds = time.monotonic() - started
-        return outcome
+        safely(self.store.start_result, self.run_id, name)
+        return run_account(
+            self.command,
+            self.settings,
+            profile,
+            RunOptions(clock=self.clock, browser=browser.get()),
+            may_have_acted=name in self._may_have_acted,
+            on_failure=browser.check,
+        )
 
     def _finish(self, outcome: Outcome) -> None:
         if self._stop.is_set() and outcome.state != "done":
             # After Ctrl-C a failure may be the browser being stopped: leave it for --resume.
             log.info("account_left_for_resume", state=outcome.state)
             return
-        self._safely(
-            self.store.finish_result,
-            self.run_id,
-            outcome.account,
-            outcome.state,
-            data=outcome.data,
-            secrets=outcome.secrets,
-            error=outcome.error,
-            seconds=round(outcome.seconds, 3),
-            audit=outcome.audit,
-        )
+        record_outcome(self.store, self.run_id, outcome)
         log.info("account_finished", state=outcome.state, seconds=round(outcome.seconds, 2))
         with self._report_lock:
             self.outcomes.append(outcome)
             if self.on_finish is not None:
                 self.on_finish(outcome)
-
-    @staticmethod
-    def _safely(write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
-        try:
-            write(*args, **kwargs)
-        except Exception as error:  # the store failing must not lose the other accounts
-            log.error("store_write_failed", problem=type(error).__name__, detail=str(error))
 
 
 class _WorkerBrowser:
@@ -317,12 +247,3 @@ def _wait(finished: list[threading.Event]) -> None:
     for done in finished:
         while not done.wait(0.2):
             pass
-
-
-def _unexpected(error: Exception) -> SellerAuthError:
-    text = str(error).strip().splitlines()
-    detail = redact(text[0])[:200] if text else ""
-    return SellerAuthError(
-        f"Unexpected {type(error).__name__}{': ' + detail if detail else ''}. This is a bug: "
-        "report it with the log; the other accounts went on."
-    )

@@ -1,103 +1,195 @@
-"""What each command does to a seller's account: its flow, the audit events its result implies."""
+"""Command specs: what a job is (name, options, flow, result, audit rule, columns), declared once.
+
+A site declares one `CommandSpec` per job next to its flow; the composition root hands the
+list to `automation.cli.build_app`, which builds `<job>` and `batch <job>` from it. The engine
+never names a job: everything it needs to run, record, audit and print one is on its spec.
+"""
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict
+
+from automation.errors import InvalidInput
 from automation.store import AuditEvent
 
 if TYPE_CHECKING:
-    from automation.runner import Flow
+    from playwright.sync_api import Page
+    from rich.console import Console
 
-COMMANDS = ("register", "status", "renew")
-RENEW_DEFAULTS: dict[str, Any] = {
-    "renew_within": 30,
-    "force": False,
-    "dry_run": False,
-    "disable_confirmation": False,
-}
+    from automation.runner import Flow, RunContext
+    from automation.settings import AccountProfile, Settings
+
+O = TypeVar("O", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+
+
+class NoOptions(BaseModel):
+    """The options of a job that has none."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def no_audit(data: dict[str, Any], options: Any) -> list[AuditEvent]:
+    """The audit rule of a job that only reads: no action on the account, nothing audited."""
+    return []
+
+
+def no_summary(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
+    """The summary of a job that declares none: no outcome, no expiry."""
+    return "-", "-"
+
+
+def same_options(options: Any) -> Any:
+    """The retry rule of an idempotent job: an account a killed run may have acted on is run
+    again with the same options."""
+    return options
+
+
+@dataclass(frozen=True)
+class CommandSpec(Generic[O, R]):
+    """One job of the command line, declared once, in its flow module.
+
+    - `name`: the command (`sellerauth NAME`, `sellerauth batch NAME`); unique in a site.
+    - `help`: the command's help; its first line is the one-line summary.
+    - `options`: a frozen pydantic model of the job's own options, every field with a default.
+      Each field becomes `--field-name` (underscores as hyphens); its `description` is the
+      option's help; `json_schema_extra` may give `metavar` and `batch: False` (single runs
+      only). `ge`/`le` constraints become the option's bounds.
+    - `flow(page, ctx, options) -> result`: what runs in the browser, once per attempt.
+    - `result`: the pydantic model the flow returns (SecretStr fields go to the store
+      encrypted, never to logs or JSON lines).
+    - `audit(data, options) -> [AuditEvent]`: the actions on the account a result's public
+      data says were taken (the audit trail); `no_audit` for jobs that only read.
+    - `summary(data, account) -> (outcome, expiry)`: a few words each for the batch summary
+      table; `account` is the run's profile, None when it is no longer in the accounts file.
+    - `render(data, account, console)`: the result for a person at a terminal (single runs).
+    - `retry_safe(options) -> options`: the options for an account a killed run may already
+      have acted on (a forced renewal becomes unforced); idempotent jobs keep `same_options`.
+    - `account_overrides`: a model of the account settings this job lets the command line
+      override (e.g. `base_url`); fields are `str | None`, None meaning "not given".
+    - `export_columns`: result keys the export lists first, in this order.
+    - `secret_fields`: the result's secret fields (documentation and a check; the store
+      splits SecretStr fields off by their type).
+    - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
+    """
+
+    name: str
+    help: str
+    options: type[O]
+    flow: Callable[[Page, RunContext, O], R]
+    result: type[R]
+    account_overrides: type[BaseModel]
+    audit: Callable[[dict[str, Any], O], list[AuditEvent]] = no_audit
+    summary: Callable[[dict[str, Any], AccountProfile | None], tuple[str, str]] = no_summary
+    render: Callable[[dict[str, Any], AccountProfile, Console], None] | None = None
+    retry_safe: Callable[[O], O] = same_options
+    export_columns: tuple[str, ...] = ()
+    secret_fields: tuple[str, ...] = ()
+    batch: bool = True
+    batch_help: str | None = None
+
+    def parse_options(self, given: Mapping[str, Any]) -> O:
+        """The job's options from `given` (missing ones take their defaults); InvalidInput
+        naming the option when one is not allowed."""
+        from pydantic import ValidationError
+
+        try:
+            return self.options.model_validate(dict(given))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            name = str(first["loc"][0]) if first["loc"] else "options"
+            raise InvalidInput(
+                f"--{name.replace('_', '-')} {first['msg']}".replace("Value error, ", ""),
+                field=name,
+            ) from None
+
+    def command(self, given: Mapping[str, Any] | None = None) -> Command:
+        """This job with its options (missing ones take their defaults)."""
+        return Command(self, self.parse_options(given or {}))
 
 
 @dataclass(frozen=True)
 class Command:
-    """A command with its options, as a run records them."""
+    """A job with its options, as a run records them: what to run on each account."""
 
-    name: str
-    options: dict[str, Any] = field(default_factory=dict)
+    spec: CommandSpec[Any, Any]
+    options: BaseModel
+
+    @property
+    def name(self) -> str:
+        """The job's name, as runs are recorded under it."""
+        return self.spec.name
+
+    def recorded_options(self) -> dict[str, Any]:
+        """The options as the store keeps them (JSON-ready)."""
+        return self.options.model_dump(mode="json")
 
     def flow(self, *, may_have_acted: bool = False) -> Flow[Any]:
-        """The flow to run; `may_have_acted` when an interrupted attempt may already have acted.
+        """The flow to run; `may_have_acted` when an interrupted attempt may already have acted
+        (then the spec's `retry_safe` options are used)."""
+        options = self.spec.retry_safe(self.options) if may_have_acted else self.options
+        flow = self.spec.flow
 
-        Every flow is idempotent except a forced renewal, which would renew a second time: an
-        account that may have been renewed already is renewed only if it is due.
-        """
-        from flows import permissions, register
+        def run(page: Page, ctx: RunContext) -> Any:
+            return flow(page, ctx, options)
 
-        if self.name == "register":
-            return register.run
-        if self.name == "status":
-            return permissions.run_status
-        options = {**RENEW_DEFAULTS, **self.options}
-        if may_have_acted:
-            options["force"] = False
-        return functools.partial(permissions.run_renew, **options)
+        run.options = options  # type: ignore[attr-defined]  # for tests and logs
+        return run
 
     def audit(self, data: dict[str, Any]) -> list[AuditEvent]:
-        """The actions a result (its public data) says were taken on the seller's account."""
-        developer = data.get("developer_id")
-        events: list[AuditEvent] = []
-        if self.name == "register" and data.get("outcome") in ("granted", "restored"):
-            action = "grant" if data["outcome"] == "granted" else "restore"
-            after = {k: data.get(k) for k in ("seller_id", "marketplace_id")} | {"state": "active"}
-            events.append(AuditEvent(action, developer, after))
-        if self.name == "renew" and not data.get("dry_run"):
-            after = {k: data.get(k) for k in ("state", "expires_at", "access_confirmation")}
-            if data.get("action") in ("renewed", "restored"):
-                action = "renew" if data["action"] == "renewed" else "restore"
-                events.append(AuditEvent(action, developer, after))
-            if self._confirmation_disabled(data):
-                events.append(
-                    AuditEvent(
-                        "disable_confirmation", developer, {"access_confirmation": "disabled"}
-                    )
-                )
-        return events
+        """The actions a result (its public data) says were taken on the account."""
+        return self.spec.audit(data, self.options)
 
-    def _confirmation_disabled(self, data: dict[str, Any]) -> bool:
-        changed = data.get("confirmation_changed")
-        if changed is not None:
-            return bool(changed)
-        # Older results do not say whether the flow clicked: asked for and now disabled.
-        return bool(self.options.get("disable_confirmation")) and (
-            data.get("access_confirmation") == "disabled"
-        )
+    def describe(
+        self, data: dict[str, Any] | None, account: AccountProfile | None
+    ) -> tuple[str, str]:
+        """A result's outcome and expiry in a few words, for the summary table."""
+        if not data:
+            return "-", "-"
+        return self.spec.summary(data, account)
 
 
-def describe(command: str, data: dict[str, Any] | None, developer_id: str) -> tuple[str, str]:
-    """A result's outcome and expiry in a few words, for the summary table."""
-    if not data:
-        return "-", "-"
-    if command == "register":
-        return str(data.get("outcome", "-")), "-"
-    if command == "renew":
-        action = str(data.get("action", "-"))
-        if data.get("dry_run") and action != "none":
-            action = f"would be {action}"
-        expires = data.get("expires_at") or (
-            "never" if data.get("access_confirmation") == "disabled" else "-"
-        )
-        return action, str(expires)
-    developers = data.get("developers") or []
-    wanted = _digits(developer_id)
-    ours = [d for d in developers if _digits(d.get("developer_id", "")) == wanted]
-    if not ours:
-        return f"{len(developers)} developers; ours absent", "-"
-    return f"{len(developers)} developers; ours {ours[0]['state']}", str(
-        ours[0].get("expires_at") or "-"
-    )
+@dataclass(frozen=True)
+class RecordHook:
+    """How a site records a flow as a HAR archive for replay tests (`sellerauth record`)."""
+
+    # record(command, settings, account, out, headed=..., human=...) -> the expected result
+    record: Callable[..., dict[str, Any]]
+    # The job recorded when none is named.
+    default: str
 
 
-def _digits(developer_id: str) -> str:
-    return "".join(ch for ch in developer_id if ch.isdigit())
+@dataclass(frozen=True)
+class Site:
+    """What the composition root hands the engine: the jobs and the site's few hooks.
+
+    - `commands`: the jobs, in the order `--help` lists them.
+    - `help`: the top-level help text.
+    - `watching_person(settings)`: what runs when only a person can go on and one watches
+      (`--headed`/`--assist`): called with (page, what is asked); None: nobody is asked.
+    - `account_overrides`: the account settings `record` lets the command line override.
+    - `record`: how `sellerauth record` records a flow; None: no `record` command.
+    """
+
+    commands: Sequence[CommandSpec[Any, Any]]
+    help: str
+    account_overrides: type[BaseModel]
+    watching_person: Callable[[Settings], Callable[[Page, str], None]] | None = None
+    record: RecordHook | None = None
+
+    def __post_init__(self) -> None:
+        names = [spec.name for spec in self.commands]
+        if len(set(names)) != len(names):
+            raise ValueError(f"two commands share a name: {names}")
+
+    def spec(self, name: str) -> CommandSpec[Any, Any]:
+        """The job called `name`; InvalidInput naming the known ones otherwise."""
+        for spec in self.commands:
+            if spec.name == name:
+                return spec
+        known = ", ".join(s.name for s in self.commands)
+        raise InvalidInput(f"unknown command {name!r}: use one of {known}", field="command")

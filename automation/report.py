@@ -24,8 +24,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from automation.batch import Outcome
-from automation.commands import describe
+from automation.outcome import Outcome
 from automation.store import AuditRecord, ResultRecord, Run
 
 STATE_LABELS = {
@@ -97,9 +96,13 @@ class ProgressBar:
 
 
 def summary_table(
-    run: Run, results: Sequence[ResultRecord], developer_id_of: Callable[[str], str]
+    run: Run,
+    results: Sequence[ResultRecord],
+    describe: Callable[[str, dict[str, Any] | None], tuple[str, str]],
 ) -> Table:
-    """Per account: state, outcome, expiry and error; accounts not reached shown as such."""
+    """Per account: state, outcome, expiry and error; accounts not reached shown as such.
+
+    `describe(account, data)` is the job's outcome and expiry in a few words each."""
     by_name = {r.account: r for r in results}
     counts: Counter[str] = Counter(r.state for r in results)
     table = Table(title=f"{run.command} · run {run.run_id}", title_justify="left")
@@ -110,7 +113,7 @@ def summary_table(
         if record is None:
             table.add_row(name, "not reached", "-", "-", "-", style="dim")
             continue
-        outcome, expires = describe(run.command, record.data, developer_id_of(name))
+        outcome, expires = describe(name, record.data)
         error = record.error or {}
         table.add_row(
             name,
@@ -163,32 +166,21 @@ def history_json(records: Sequence[AuditRecord]) -> list[dict[str, Any]]:
     ]
 
 
-EXPORT_FIRST = (
-    "account",
-    "seller_id",
-    "marketplace_id",
-    "developer_id",
-    "outcome",
-    "action",
-    "expires_at",
-    "access_confirmation",
-    "last_command",
-    "last_state",
-    "last_error",
-    "last_finished_at",
-    "last_run",
-)
+LAST_RUN_COLUMNS = ("last_command", "last_state", "last_error", "last_finished_at", "last_run")
 
 
-def export_columns(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """The export's columns: the usual ones first, then any other in name order."""
+def export_columns(rows: Sequence[dict[str, Any]], first: Sequence[str] = ()) -> list[str]:
+    """The export's columns: `account`, the jobs' own columns (`first`, from their specs),
+    the last run's, then any other in name order."""
     seen = {key for row in rows for key in row}
-    return [c for c in EXPORT_FIRST if c in seen] + sorted(seen - set(EXPORT_FIRST))
+    leading = list(dict.fromkeys(["account", *first, *LAST_RUN_COLUMNS]))
+    return [c for c in leading if c in seen] + sorted(seen - set(leading))
 
 
-def export_text(rows: Sequence[dict[str, Any]], fmt: str) -> str:
-    """The export as CSV (a header line, then one line per account) or a JSON list."""
-    columns = export_columns(rows)
+def export_text(rows: Sequence[dict[str, Any]], fmt: str, first: Sequence[str] = ()) -> str:
+    """The export as CSV (a header line, then one line per account) or a JSON list;
+    `first`: the jobs' own columns, listed before the others."""
+    columns = export_columns(rows, first)
     if fmt == "json":
         ordered = [{c: row.get(c) for c in columns} for row in rows]
         return json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import structlog
@@ -21,6 +24,26 @@ if TYPE_CHECKING:
 log = structlog.get_logger("automation.retry")
 
 MAX_BACKOFF_SECONDS = 8.0
+
+# The retry settings of the flow running in this thread, set by the runner for the length of
+# one attempt (`retry_policy`), read by page loads (`current_policy`). Not a registry: each
+# batch worker's thread sees only its own run's.
+_CURRENT: ContextVar[Settings | None] = ContextVar("sellerauth_retry_policy", default=None)
+
+
+@contextmanager
+def retry_policy(settings: Settings) -> Iterator[None]:
+    """Within this block, a transient page-load failure is retried as `settings` say."""
+    token = _CURRENT.set(settings)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_policy() -> Settings | None:
+    """The retry settings of the running flow; None outside a run (one attempt only)."""
+    return _CURRENT.get()
 
 
 def is_transient(error: BaseException) -> bool:

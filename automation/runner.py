@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import structlog
 
@@ -17,7 +17,7 @@ from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
 from automation.log import redact, register_secret
 from automation.otp import Clock, SystemClock, TotpSource
 from automation.replay import HarReplay
-from automation.retry import retrying
+from automation.retry import retry_policy, retrying
 from automation.settings import AccountProfile, Settings, private_dir
 
 if TYPE_CHECKING:
@@ -52,12 +52,28 @@ class RunContext:
     human: Callable[[Page, str], None] | None = None
     # Asks the person at the terminal for a one-time password; None when nobody is there.
     ask_otp: Callable[[], str] | None = None
-    # Actions clicked on the seller's account in earlier attempts of this run, so a retry
-    # that finds them done reports them as done by this run (see flows' re-reading).
+    # Actions the flow clicked on the account in earlier attempts of this run, so a retry
+    # that finds them done reports them as done by this run. The site types its entries
+    # (a Literal of its action names); the engine only keeps the list across attempts.
     journal: list[str] = field(default_factory=list)
-    # What to paint over in screenshots; the flows know their pages' secret fields.
-    mask: Callable[[Page], list[Locator]] = _passwords_only
     evidence: Evidence | NoEvidence = field(default_factory=NoEvidence)
+    # What to paint over in screenshots, besides password fields: declared by the flow
+    # (`declare_mask`), applied by the runner (failure screenshots) and the evidence.
+    _masks: list[Callable[[Page], list[Locator]]] = field(default_factory=list)
+
+    def declare_mask(self, mask: Callable[[Page], list[Locator]]) -> None:
+        """Add the secret fields `mask(page)` finds to what every screenshot paints over
+        (declaring the same function twice, e.g. on a retry, adds it once)."""
+        if mask not in self._masks:
+            self._masks.append(mask)
+
+    def masked(self, page: Page) -> list[Locator]:
+        """The locators to paint over in a screenshot of `page`: password fields, and what
+        the flow declared."""
+        found = _passwords_only(page)
+        for mask in self._masks:
+            found.extend(mask(page))
+        return found
 
 
 Flow = Callable[["Page", RunContext], T]
@@ -78,31 +94,51 @@ class Recording:
     fresh_session: bool = False
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How one run of a flow is watched, what it leaves behind, and what it runs in.
+
+    - `headed`: show the browser window (a person watches).
+    - `clock`: the clock for one-time passwords (tests pass a fake one).
+    - `human(page, what)`: called when only a person can go on; None = unattended.
+    - `ask_otp()`: asks the person at the terminal for a one-time password.
+    - `otp`: where one-time passwords come from (default: the account's TOTP secret).
+    - `browser`: a started `BrowserSession` to open the context in (a batch worker keeps one
+      for all its accounts); None: the run launches and closes a browser of its own.
+    - `evidence_dir`: keep masked screenshots of each step and steps.json under it.
+    - `recording`: trace or HAR archives of the run, or a HAR to replay.
+    """
+
+    headed: bool = False
+    clock: Clock | None = None
+    human: Callable[[Page, str], None] | None = None
+    ask_otp: Callable[[], str] | None = None
+    otp: OtpSource | None = None
+    browser: BrowserSession | None = None
+    evidence_dir: Path | None = None
+    recording: Recording | None = None
+
+
 def run_one(
     flow: Flow[T],
     settings: Settings,
     account: AccountProfile,
-    *,
-    headed: bool = False,
-    clock: Clock | None = None,
-    human: Callable[[Page, str], None] | None = None,
-    ask_otp: Callable[[], str] | None = None,
-    otp: OtpSource | None = None,
-    browser: BrowserSession | None = None,
-    evidence_dir: Path | None = None,
-    recording: Recording | None = None,
+    options: RunOptions | None = None,
+    **fields: Any,
 ) -> T:
     """Run `flow` for `account` in a fresh browser context that reuses the account's session.
 
-    `browser` is a started `BrowserSession` to open the context in (a batch worker keeps one
-    for all its accounts); without it the run launches and closes a browser of its own.
+    `options` says how (see `RunOptions`); keyword `fields` replace single fields of it, e.g.
+    `run_one(flow, settings, account, clock=clock)` (a TypeError names an unknown one).
+    Raises the flow's `SellerAuthError` (transient ones after the configured retries).
     """
     from playwright.sync_api import expect
 
     from automation.browser import BrowserSession
 
-    clock = clock or SystemClock()
-    otp = otp or (
+    options = replace(options or RunOptions(), **fields)
+    clock = options.clock or SystemClock()
+    otp = options.otp or (
         TotpSource(
             account.totp_secret,
             account.name,
@@ -114,8 +150,14 @@ def run_one(
         else None
     )
     ctx = RunContext(
-        settings=settings, account=account, otp=otp, clock=clock, human=human, ask_otp=ask_otp
+        settings=settings,
+        account=account,
+        otp=otp,
+        clock=clock,
+        human=options.human,
+        ask_otp=options.ask_otp,
     )
+    evidence_dir = options.evidence_dir
     if evidence_dir is not None:
         # A folder per run and account, so a second run never overwrites the first's proof.
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -124,13 +166,13 @@ def run_one(
         while folder.exists():
             n += 1
             folder = evidence_dir / f"{account.name}-{stamp}-{n}"
-        ctx.evidence = Evidence(folder, mask=lambda page: ctx.mask(page))
+        ctx.evidence = Evidence(folder, mask=lambda page: ctx.masked(page))
     expect.set_options(timeout=settings.timeout_ms)
-    run = _Run(ctx, recording or Recording())
-    if browser is None:
-        with BrowserSession(settings, headed=headed) as own:
+    run = _Run(ctx, options.recording or Recording())
+    if options.browser is None:
+        with BrowserSession(settings, headed=options.headed) as own:
             return run.with_retries(own, flow)
-    return run.with_retries(browser, flow)
+    return run.with_retries(options.browser, flow)
 
 
 class _Run:
@@ -171,7 +213,8 @@ class _Run:
             context.tracing.start(snapshots=True, screenshots=False, sources=False)
         page = context.new_page()
         try:
-            return flow(page, self.ctx)
+            with retry_policy(self.ctx.settings):
+                return flow(page, self.ctx)
         except SellerAuthError as error:
             raise self._failed(error, page) from None
         except PlaywrightTimeout as error:
@@ -276,7 +319,7 @@ class _Run:
                     / self.ctx.account.name
                     / f"{stamp}-{error.code}.png"
                 )
-                error.screenshot = str(masked_screenshot(page, path, mask=self.ctx.mask(page)))
+                error.screenshot = str(masked_screenshot(page, path, mask=self.ctx.masked(page)))
             self.ctx.evidence.record(page, "failed", error=error.code)
         except Exception as problem:  # evidence is best effort; the original error matters
             log.warning("evidence_failed", problem=type(problem).__name__)

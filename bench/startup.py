@@ -98,7 +98,7 @@ def imports(runs: int) -> dict[str, Any]:
     helped, renew_helped = (
         _importtimes(
             f"import sys; sys.argv = {argv!r}\n"
-            "from automation.cli import main\n"
+            "from sellerauth.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass",
             runs,
             env,

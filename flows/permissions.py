@@ -8,15 +8,18 @@ from typing import Literal
 
 import structlog
 from playwright.sync_api import Dialog, Page, expect
+from pydantic import BaseModel, ConfigDict, Field
 
+from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged
 from automation.runner import RunContext
 from automation.settings import AccountProfile
-from flows import texts
+from flows import reporting, texts
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
+from flows.site import SiteOverrides
 
 log = structlog.get_logger("flows.permissions")
 
@@ -294,3 +297,76 @@ def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:
     if row is None:
         return None
     return _parse_one(perms, "current", developer_id)
+
+
+# ---- the commands --------------------------------------------------------------------------
+
+
+def run_status_job(page: Page, ctx: RunContext, options: NoOptions) -> StatusResult:
+    """`status` as the engine runs it (it has no options)."""
+    return run_status(page, ctx)
+
+
+class RenewOptions(BaseModel):
+    """`renew`'s options and their defaults (the only place they are written down)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    renew_within: int = Field(
+        RENEW_WITHIN_DAYS,
+        ge=0,
+        description="Renew when access expires within DAYS (Amazon starts reminding at 30).",
+        json_schema_extra={"metavar": "DAYS"},
+    )
+    force: bool = Field(False, description="Renew even when not due.")
+    dry_run: bool = Field(False, description="Say what would be done; click nothing.")
+    disable_confirmation: bool = Field(
+        False,
+        description="Also switch off the seller's developer access confirmation (無効にする), "
+        "so access stops expiring. Changes a security setting: only when the seller asked.",
+        json_schema_extra={"batch": False},
+    )
+
+
+def run_renew_job(page: Page, ctx: RunContext, options: RenewOptions) -> RenewResult:
+    """`renew` as the engine runs it."""
+    return run_renew(page, ctx, **options.model_dump())
+
+
+def unforced(options: RenewOptions) -> RenewOptions:
+    """A forced renewal would renew a second time: an account a killed run may already have
+    renewed is renewed again only when it is due."""
+    return options.model_copy(update={"force": False})
+
+
+STATUS = CommandSpec(
+    name="status",
+    help="List every developer with access to the seller's account, and when it expires.",
+    batch_help="Read every account's permissions screen.",
+    options=NoOptions,
+    flow=run_status_job,
+    result=StatusResult,
+    account_overrides=SiteOverrides,
+    summary=reporting.summarise_status,
+    render=reporting.render_status,
+)
+
+RENEW = CommandSpec(
+    name="renew",
+    help="""Renew (アクセス権を承認) or restore (アクセス権を復元) the developer's access
+    when needed.
+
+    Acts only on the configured developer's row, and only when its access expires within
+    --renew-within days, has expired, or --force is given. Never revokes anything.
+    """,
+    batch_help="Renew or restore the developer's access on every account where it is due.",
+    options=RenewOptions,
+    flow=run_renew_job,
+    result=RenewResult,
+    account_overrides=SiteOverrides,
+    audit=reporting.audit_renew,
+    summary=reporting.summarise_renew,
+    render=reporting.render_renew,
+    retry_safe=unforced,
+    export_columns=("action", "expires_at", "access_confirmation"),
+)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import structlog
 from playwright.sync_api import Page
 
+from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.marketplaces import get_marketplace
 from automation.runner import RunContext
 from automation.settings import AccountProfile
+from flows import reporting
 from flows.pages import registration
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PermissionsPage
@@ -17,6 +19,7 @@ from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormP
 from flows.permissions import act_on_row, find_access, open_permissions
 from flows.results import RegisterResult
 from flows.seller_central import SellerCentral
+from flows.site import DeveloperOverrides
 
 log = structlog.get_logger("flows.register")
 
@@ -134,3 +137,31 @@ def _result(
             "developer_id": account.developer_id,
         }
     )
+
+
+# ---- the command ---------------------------------------------------------------------------
+
+
+def run_job(page: Page, ctx: RunContext, options: NoOptions) -> RegisterResult:
+    """`register` as the engine runs it (it has no options)."""
+    return run(page, ctx)
+
+
+SPEC = CommandSpec(
+    name="register",
+    help="""Grant the developer access to the seller's account and read back its MWS auth token.
+
+    Idempotent: when the developer already has access, the token is read and nothing granted;
+    when the access expired, it is restored.
+    """,
+    batch_help="Grant the developer access on every account (idempotent); tokens go to the store.",
+    options=NoOptions,
+    flow=run_job,
+    result=RegisterResult,
+    account_overrides=DeveloperOverrides,
+    audit=reporting.audit_register,
+    summary=reporting.summarise_register,
+    render=reporting.render_register,
+    export_columns=("seller_id", "marketplace_id", "developer_id", "outcome"),
+    secret_fields=("mws_auth_token",),
+)

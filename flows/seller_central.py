@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import Page
 
 from automation.evidence import Evidence, NoEvidence
 from flows.pages.masking import secret_fields
-from flows.pages.navigation import goto, set_retry_policy
+from flows.pages.navigation import goto
 from flows.signin import SignIn
 
 if TYPE_CHECKING:
     from automation.runner import RunContext
+
+# What a flow clicked on the seller's account, as it notes it in the run's journal (mypy
+# checks each name, and with strict equality each `in sc.journal` test).
+Action = Literal["granted", "renewed", "restored", "confirmation_disabled"]
 
 
 class SellerCentral:
     """A page on one seller's Seller Central, and the sign-in loop that guards it."""
 
     def __init__(
-        self, page: Page, base_url: str, signin: SignIn, journal: list[str] | None = None
+        self, page: Page, base_url: str, signin: SignIn, journal: list[Action] | None = None
     ) -> None:
         self.page = page
         self.base_url = base_url.rstrip("/")
@@ -40,9 +44,8 @@ class SellerCentral:
             ask_otp=ctx.ask_otp,
             transient_retries=ctx.settings.step_retries,
         )
-        set_retry_policy(page, ctx.settings)
-        ctx.mask = secret_fields
-        sc = cls(page, ctx.account.base_url, signin, ctx.journal)
+        ctx.declare_mask(secret_fields)
+        sc = cls(page, ctx.account.base_url, signin, cast("list[Action]", ctx.journal))
         sc.evidence = ctx.evidence
         return sc
 

@@ -38,7 +38,7 @@ def sellerauth(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Co
     full = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
     full.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "automation.cli", *args],
+        [sys.executable, "-m", "sellerauth", *args],
         capture_output=True,
         text=True,
         env=full,

@@ -37,7 +37,7 @@ def sellerauth(
     )
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "automation.cli", *args],
+        [sys.executable, "-m", "sellerauth", *args],
         capture_output=True,
         text=True,
         env=full_env,
@@ -249,7 +249,7 @@ class TestInterrupt:
         with SimulatorServer(simulator) as server:
             process = subprocess.Popen(
                 # register signs in on the registration page, then hangs on the developer form
-                [sys.executable, "-m", "automation.cli", "register", "--base-url", server.url],
+                [sys.executable, "-m", "sellerauth", "register", "--base-url", server.url],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
-
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Response, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
-from automation.retry import retrying
-
-if TYPE_CHECKING:
-    from automation.settings import Settings
-
-# The retry settings of each page's run, set once by `SellerCentral`; pages of another run
-# (a batch worker's other accounts) have their own.
-_POLICIES: WeakKeyDictionary[Page, Settings] = WeakKeyDictionary()
-
-
-def set_retry_policy(page: Page, settings: Settings) -> None:
-    """Let a failed page load of `page` be tried again as `settings` say."""
-    _POLICIES[page] = settings
+from automation.retry import current_policy, retrying
 
 
 def goto(page: Page, url: str) -> Response | None:
-    """Load `url`; a server error, a dropped connection or a timeout is transient and retried."""
-    settings = _POLICIES.get(page)
+    """Load `url`; a server error, a dropped connection or a timeout is transient and retried
+    as the running flow's settings say (`automation.retry.retry_policy`, set by the runner)."""
+    settings = current_policy()
     if settings is None:
         return _goto_once(page, url)
     for attempt in retrying(settings, f"load {url}", settings.step_retries + 1):

@@ -212,9 +212,9 @@ class Done:
 
 
 def sellerauth(fleet: Fleet, *args: str, timeout: float = 150, **env: str) -> Done:
-    """Run `python -m automation.cli ARGS` on the fleet, stdout not a terminal."""
+    """Run `python -m sellerauth ARGS` on the fleet, stdout not a terminal."""
     done = subprocess.run(
-        [sys.executable, "-m", "automation.cli", *args],
+        [sys.executable, "-m", "sellerauth", *args],
         capture_output=True,
         text=True,
         env=fleet.env(**env),

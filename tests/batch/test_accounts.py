@@ -25,7 +25,7 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
     full.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "automation.cli", *args],
+        [sys.executable, "-m", "sellerauth", *args],
         capture_output=True,
         text=True,
         env=full,

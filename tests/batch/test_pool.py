@@ -11,7 +11,8 @@ import pytest
 from pydantic import BaseModel, SecretStr
 
 from automation import browser as browser_module
-from automation.batch import Batch, Job
+from automation.batch import Batch
+from automation.commands import Command, CommandSpec, NoOptions
 from automation.errors import InvalidInput, NeedsPerson
 from automation.report import JsonLines
 from automation.settings import AccountProfile, Settings, load_settings
@@ -37,6 +38,20 @@ def flow_for(page: Any, ctx: Any) -> Echo:
     if name.startswith("person"):
         raise NeedsPerson("a captcha")
     return Echo(account=name, token=SecretStr(SECRET))
+
+
+def echo_job(audit: Any = None) -> Command:
+    """A stand-in job running `flow_for`, audited by `audit(data)` (default: nothing)."""
+    spec = CommandSpec(
+        name="echo",
+        help="A stand-in job.",
+        options=NoOptions,
+        flow=lambda page, ctx, options: flow_for(page, ctx),
+        result=Echo,
+        account_overrides=NoOptions,
+        audit=(lambda data, options: audit(data)) if audit else (lambda data, options: []),
+    )
+    return spec.command()
 
 
 def profile(name: str) -> AccountProfile:
@@ -76,10 +91,7 @@ class TestPool:
         names = ["ok-1", "crash-2", "ok-3", "kill-4", "ok-5", "person-6", "ok-7"]
         run = store.create_run("test", {}, names + ["broken-8"])
         out = io.StringIO()
-        job = Job(
-            flow=lambda may_have_acted=False: flow_for,
-            audit=lambda data: [AuditEvent("echo", None, {"account": data["account"]})],
-        )
+        job = echo_job(lambda data: [AuditEvent("echo", None, {"account": data["account"]})])
         batch = Batch(
             job,
             settings,
@@ -123,7 +135,7 @@ class TestPool:
         store = Store.open(settings)
         names = [f"ok-{n}" for n in range(6)]
         run = store.create_run("test", {}, names)
-        job = Job(flow=lambda may_have_acted=False: flow_for, audit=lambda data: [])
+        job = echo_job()
         outcomes = Batch(job, settings, store, run.run_id, concurrency=2).run(
             [(n, profile(n)) for n in names]
         )

@@ -23,7 +23,7 @@ def kill_after(fleet: Fleet, lines: int, delay: float) -> tuple[list[dict], str]
     """Start `batch renew`, SIGKILL it `delay` seconds after its `lines`-th JSON line (or
     after it announced its run when 0), wait until its browsers are gone too."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "automation.cli", "batch", "renew"],
+        [sys.executable, "-m", "sellerauth", "batch", "renew"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

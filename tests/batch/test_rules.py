@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from automation.batch import Shard, exit_status, parse_shard, shard_from_env, shard_of
-from automation.commands import Command, describe
 from automation.errors import InvalidInput
 from automation.log import register_secret
 from automation.notify import Problem, compose
 from automation.plan import select, split_names
+from flows.permissions import RENEW, STATUS
+from flows.register import SPEC as REGISTER
 
 OUR_ID = "5259-6479-4073"
 NAMES = [f"seller-{n:03d}" for n in range(1, 101)]
@@ -87,7 +88,7 @@ class TestSelect:
 class TestAuditEvents:
     def test_register_outcomes(self) -> None:
         """granted and restored are audited; already_granted is not."""
-        command = Command("register")
+        command = REGISTER.command()
         base = {"developer_id": OUR_ID, "seller_id": "A1X", "marketplace_id": "M"}
         [grant] = command.audit({**base, "outcome": "granted"})
         assert (grant.action, grant.developer_id) == ("grant", OUR_ID)
@@ -97,7 +98,7 @@ class TestAuditEvents:
 
     def test_renew_actions(self) -> None:
         """renewed and restored are audited with the expiry read back; none and dry runs not."""
-        command = Command("renew", {"renew_within": 30})
+        command = RENEW.command({"renew_within": 30})
         data = {
             "developer_id": OUR_ID,
             "state": "active",
@@ -114,16 +115,17 @@ class TestAuditEvents:
     def test_confirmation_change(self) -> None:
         """Disabling confirmation is audited when the result says so (or asked and now off)."""
         data = {"developer_id": OUR_ID, "action": "none", "access_confirmation": "disabled"}
-        asked = Command("renew", {"disable_confirmation": True})
+        asked = RENEW.command({"disable_confirmation": True})
         assert [e.action for e in asked.audit(data)] == ["disable_confirmation"]
-        assert Command("renew").audit(data) == []
+        assert RENEW.command().audit(data) == []
         assert asked.audit({**data, "confirmation_changed": False}) == []
 
     def test_forced_renewal_is_not_forced_twice(self) -> None:
         """An account a killed run may have renewed is renewed again only when due."""
-        command = Command("renew", {"force": True})
-        assert command.flow().keywords["force"] is True  # type: ignore[attr-defined]
-        assert command.flow(may_have_acted=True).keywords["force"] is False  # type: ignore[attr-defined]
+        command = RENEW.command({"force": True})
+        assert command.flow().options.force is True  # type: ignore[attr-defined]
+        assert command.flow(may_have_acted=True).options.force is False  # type: ignore[attr-defined]
+        assert command.options.force is True, "the run's own options are left as they were"
 
     def test_describe_status(self) -> None:
         """The summary of a status result names our row's state and expiry."""
@@ -133,7 +135,7 @@ class TestAuditEvents:
                 {"developer_id": "1", "state": "x"},
             ]
         }
-        assert describe("status", data, OUR_ID) == ("2 developers; ours active", "2027-01-01")
+        assert STATUS.command().describe(data, None) == ("2 developers; ours active", "2027-01-01")
 
 
 class TestAlertText:

@@ -1,4 +1,4 @@
-"""`sellerauth batch`: plan the accounts, run the pool, record, report and alert; an exit status."""
+"""`sellerauth batch <job>`: plan the accounts, run the pool, record, report and alert; an exit status."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from rich.console import Console
 
-from automation.batch import EXIT_DONE, Batch, Job, exit_status, parse_shard, shard_from_env
-from automation.commands import Command
+from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
+from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.log import configure_logging, get_logger
 from automation.notify import notify_problems, notify_urls
@@ -35,7 +35,8 @@ EXIT_INTERRUPTED = 130
 class BatchRequest:
     """The `batch` command line."""
 
-    command: str
+    site: Site
+    spec: CommandSpec[Any, Any]
     options: dict[str, Any]
     accounts_file: Path | None = None
     only: list[str] | None = None
@@ -68,17 +69,17 @@ def run_batch(request: BatchRequest) -> int:
         if pending:
             _browser_or_fail(settings)
         if request.resume is None:
-            run = store.create_run(command.name, command.options, run.accounts)
+            run = store.create_run(command.name, run.options, run.accounts)
         _announce(run, len(pending), len(done))
         try:
             _run_pending(request, settings, store, run, command, profiles, pending)
         except Interrupted as stop:
             print(f"sellerauth: {stop.message}", file=sys.stderr)
-            _summary(request, settings, store, run, profiles)
+            _summary(request, command, store, run, profiles)
             return EXIT_INTERRUPTED
         if all(name in store.finished_accounts(run.run_id) for name in run.accounts):
             store.finish_run(run.run_id)
-        results = _summary(request, settings, store, run, profiles)
+        results = _summary(request, command, store, run, profiles)
         if pending:
             _alert(settings, run, results)
         states = {r.account: r.state for r in results}
@@ -99,9 +100,9 @@ def _plan(request: BatchRequest, profiles: dict[str, Any]) -> list[str]:
 def _run_of(request: BatchRequest, store: Store, profiles: dict[str, Any]) -> tuple[Run, Command]:
     """The run to carry out: a plan for a new one (not yet recorded), or the one to resume."""
     if request.resume is None:
-        command = Command(request.command, request.options)
+        command = request.spec.command(request.options)
         names = _plan(request, profiles)
-        return Run("", command.name, "batch", command.options, names, "", None), command
+        return Run("", command.name, "batch", request.options, names, "", None), command
     run = store.run(request.resume)
     if run is None or run.kind != "batch":
         known = ", ".join(r.run_id for r in store.runs(5) if r.kind == "batch") or "none"
@@ -110,10 +111,10 @@ def _run_of(request: BatchRequest, store: Store, profiles: dict[str, Any]) -> tu
             f"(latest batch runs: {known})",
             field="resume",
         )
-    if run.command != request.command:
+    if run.command != request.spec.name:
         raise InvalidInput(
             f"--resume {run.run_id}: that run is `batch {run.command}`, not "
-            f"`batch {request.command}`",
+            f"`batch {request.spec.name}`",
             field="resume",
         )
     if (
@@ -122,7 +123,7 @@ def _run_of(request: BatchRequest, store: Store, profiles: dict[str, Any]) -> tu
         or request.options != {k: v for k, v in run.options.items() if k in request.options}
     ):
         log.warning("resume_uses_run_options", run_id=run.run_id, options=run.options)
-    return run, Command(run.command, run.options)
+    return run, request.site.spec(run.command).command(run.options)
 
 
 def _browser_or_fail(settings: Settings) -> None:
@@ -156,7 +157,7 @@ def _run_pending(
         (name, profiles[name] if name in profiles else _gone(name, settings)) for name in pending
     ]
     batch = Batch(
-        Job(flow=command.flow, audit=command.audit),
+        command,
         settings,
         store,
         run.run_id,
@@ -183,23 +184,21 @@ def _gone(name: str, settings: Settings) -> InvalidInput:
 
 def _summary(
     request: BatchRequest,
-    settings: Settings,
+    command: Command,
     store: Store,
     run: Run,
     profiles: dict[str, AccountProfile | InvalidInput],
 ) -> list[Any]:
     results = store.results(run.run_id)
 
-    def developer_id_of(name: str) -> str:
+    def describe(name: str, data: dict[str, Any] | None) -> tuple[str, str]:
         profile = profiles.get(name)
-        return (
-            profile.developer_id if isinstance(profile, AccountProfile) else settings.developer_id
-        )
+        return command.describe(data, profile if isinstance(profile, AccountProfile) else None)
 
     console = Console(stderr=True) if request.json_lines else Console()
     if not console.is_terminal:
         console.width = max(console.width, 160)
-    console.print(summary_table(run, results, developer_id_of))
+    console.print(summary_table(run, results, describe))
     return results
 
 

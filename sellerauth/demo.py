@@ -17,7 +17,8 @@ def run_demo() -> int:
     from automation.runner import run_one
     from automation.settings import load_settings, resolve_account
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
-    from flows import permissions, register
+    from flows.permissions import RENEW, STATUS
+    from flows.register import SPEC as REGISTER
 
     console = Console()
     simulator = Simulator(build_scenario("demo"))
@@ -40,16 +41,16 @@ def run_demo() -> int:
             base_url=server.url,
         )
         steps = [
-            ("register", "give shippinno access and read back the credentials", register.run),
-            ("register again", "idempotent: nothing is granted twice", register.run),
-            ("status", "every developer on the permissions screen", permissions.run_status),
-            ("renew", "renew only when access expires within 30 days", permissions.run_renew),
+            ("register", "give shippinno access and read back the credentials", REGISTER),
+            ("register again", "idempotent: nothing is granted twice", REGISTER),
+            ("status", "every developer on the permissions screen", STATUS),
+            ("renew", "renew only when access expires within 30 days", RENEW),
         ]
-        for number, (name, why, flow) in enumerate(steps, 1):
+        for number, (name, why, spec) in enumerate(steps, 1):
             console.rule(f"{number}. sellerauth {name}: {why}")
             before = len(simulator.events)
             try:
-                result = run_one(flow, settings, account)
+                result = run_one(spec.command().flow(), settings, account)
             except SellerAuthError as error:
                 console.print(f"[red]failed: [{error.code}] {error}[/red]")
                 return error.exit_status

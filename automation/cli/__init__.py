@@ -1,0 +1,69 @@
+"""The command-line builder: `build_app(site)` makes the `sellerauth` command from a site's jobs.
+
+The modules by concern: `output` (JSON and people's output, errors), `params` (options, and
+those built from a job's options model), `single` (one account), `batch` (many), `accounts`,
+`history` (audit trail and export), `record` (HAR recordings). The engine names no job:
+everything comes from the `Site` the composition root hands over.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from automation.commands import Site
+
+DebugOpt = Annotated[
+    bool,
+    typer.Option("--debug", help="On an unexpected error, print its traceback (stderr)."),
+]
+
+
+def build_app(site: Site) -> typer.Typer:
+    """The command line of `site`: a command and a batch command per job, plus `accounts`,
+    `history`, `export` and (when the site records) `record`."""
+    from automation.cli import accounts, batch, history, record, single
+
+    app = typer.Typer(
+        help=site.help,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def _root(debug: DebugOpt = False) -> None:
+        """The global options (the help is the site's)."""
+
+    single.add_commands(app, site)
+    if site.record is not None:
+        record.add_command(app, site, site.record)
+    app.add_typer(accounts.accounts_app, name="accounts")
+    app.add_typer(batch.batch_app(site), name="batch")
+    history.add_commands(app, site)
+    return app
+
+
+def run(app: typer.Typer, args: Sequence[str] | None = None) -> int:
+    """Run the command line; whatever escapes a command (a bug included) is reported as one
+    `internal` error (the JSON object with --json), its traceback only with --debug.
+    Returns the exit status."""
+    from automation.cli.output import internal_error
+
+    argv = list(sys.argv[1:] if args is None else args)
+    # --debug is global: accepted anywhere on the line, taken out before the command sees it.
+    debug = "--debug" in argv
+    argv = [arg for arg in argv if arg != "--debug"]
+    try:
+        app(args=argv, prog_name="sellerauth")
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except Exception as problem:
+        return internal_error(problem, as_json="--json" in argv, debug=debug)
+    return 0

@@ -1,0 +1,95 @@
+"""`sellerauth history` (the audit trail) and `sellerauth export` (each account's last state)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from automation.cli.accounts import settings_or_exit
+from automation.cli.output import console, exit_with, fail_input
+from automation.cli.params import JsonOpt
+from automation.errors import SellerAuthError
+
+if TYPE_CHECKING:
+    from automation.commands import Site
+    from automation.settings import Settings
+    from automation.store import Store
+
+
+def add_commands(app: typer.Typer, site: Site) -> None:
+    """Add `history` and `export`; the export lists the jobs' own columns first."""
+    first = list(dict.fromkeys(c for spec in site.commands for c in spec.export_columns))
+
+    @app.command()
+    def history(
+        account: Annotated[
+            str | None, typer.Option("--account", "-a", metavar="NAME", help="Only this account.")
+        ] = None,
+        limit: Annotated[int, typer.Option("--limit", min=1, help="The last N events.")] = 200,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """The audit trail: every action the jobs took on an account, oldest first."""
+        from automation.report import history_json, history_table
+
+        settings = settings_or_exit(as_json)
+        store = store_or_exit(settings, as_json)
+        with store:
+            records = store.audit(account, limit)
+        if as_json:
+            typer.echo(json.dumps(history_json(records), ensure_ascii=False))
+        elif not records:
+            typer.echo(
+                "No action recorded yet" + (f" for {account}." if account else "."), err=True
+            )
+        else:
+            console().print(history_table(records))
+
+    @app.command()
+    def export(
+        fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+        reveal: Annotated[
+            bool, typer.Option("--reveal", help="Include the secrets read back (decrypted).")
+        ] = False,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Write to FILE (mode 0600), not stdout.")
+        ] = None,
+    ) -> None:
+        """The latest known state of every account: its last result and the values read.
+
+        Secrets only with --reveal; without it the store's encrypted ones are not even
+        decrypted.
+        """
+        from automation.report import export_text
+        from automation.settings import write_private
+        from automation.store import latest_per_account
+
+        if fmt not in ("csv", "json"):
+            fail_input(f"--format must be csv or json, not {fmt!r}", as_json=False)
+        settings = settings_or_exit(False)
+        store = store_or_exit(settings, False)
+        try:
+            with store:
+                rows = latest_per_account(store.account_results(reveal=reveal))
+        except SellerAuthError as error:
+            exit_with(error, "-", False)
+        text = export_text(rows, fmt, first)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_private(out.expanduser(), text)
+            typer.echo(f"{len(rows)} accounts written to {out}", err=True)
+
+
+def store_or_exit(settings: Settings, as_json: bool) -> Store:
+    """The store, its directory made; a problem is reported and exits."""
+    from automation.settings import ensure_state_dir
+    from automation.store import Store
+
+    try:
+        ensure_state_dir(settings.state_dir)
+        return Store.open(settings)
+    except SellerAuthError as error:
+        exit_with(error, "-", as_json)

@@ -1,0 +1,67 @@
+"""What the command prints: one JSON object for scripts, a short line or a table for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from automation.errors import InvalidInput, SellerAuthError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def console() -> Console:
+    """A rich console on stdout."""
+    from rich.console import Console
+
+    return Console()
+
+
+def report_error(error: SellerAuthError, account: str, as_json: bool) -> None:
+    """Print `error`: `{"account", "error": {code, message, ...}}` on stdout with --json,
+    else one line on stderr; registered secrets are masked either way."""
+    from automation.log import redact
+
+    data = error.to_dict()
+    data["message"] = redact(data["message"])
+    if as_json:
+        typer.echo(json.dumps({"account": account, "error": data}, ensure_ascii=False))
+    else:
+        typer.echo(f"error [{error.code}] {account}: {redact(str(error))}", err=True)
+
+
+def exit_with(error: SellerAuthError, account: str, as_json: bool) -> NoReturn:
+    """Report `error` and leave with its exit status."""
+    report_error(error, account, as_json)
+    raise typer.Exit(error.exit_status)
+
+
+def fail_input(message: str, as_json: bool) -> NoReturn:
+    """Refuse bad input (exit 2) before anything runs."""
+    exit_with(InvalidInput(message), "-", as_json)
+
+
+def internal_error(problem: BaseException, *, as_json: bool, debug: bool) -> int:
+    """Report what escaped a command (a bug included) as an `internal` error; its exit status.
+
+    With --json the one JSON error object is still printed on stdout; on a terminal a short
+    message, and the traceback only with --debug.
+    """
+    from automation.log import redact
+
+    first = str(problem).strip().splitlines()
+    detail = redact(first[0])[:200] if first else ""
+    error = SellerAuthError(
+        f"Unexpected {type(problem).__name__}{': ' + detail if detail else ''}. This is a bug: "
+        "please report it with the log (run again with --debug for the traceback)."
+    )
+    if debug:
+        text = "".join(traceback.format_exception(problem))
+        print(redact(text), file=sys.stderr)
+    report_error(error, "-", as_json)
+    return error.exit_status

@@ -1,0 +1,5 @@
+"""`python -m sellerauth`: the same as the `sellerauth` console script."""
+
+from sellerauth.app import main
+
+main()
