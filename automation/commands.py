@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from automation.runner import Flow, RunContext
     from automation.settings import AccountProfile, Settings
 
-O = TypeVar("O", bound=BaseModel)
-R = TypeVar("R", bound=BaseModel)
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+ResultT = TypeVar("ResultT", bound=BaseModel)
 
 
 class NoOptions(BaseModel):
@@ -50,7 +50,7 @@ def same_options(options: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class CommandSpec(Generic[O, R]):
+class CommandSpec(Generic[OptionsT, ResultT]):
     """One job of the command line, declared once, in its flow module.
 
     - `name`: the command (`sellerauth NAME`, `sellerauth batch NAME`); unique in a site.
@@ -79,20 +79,20 @@ class CommandSpec(Generic[O, R]):
 
     name: str
     help: str
-    options: type[O]
-    flow: Callable[[Page, RunContext, O], R]
-    result: type[R]
+    options: type[OptionsT]
+    flow: Callable[[Page, RunContext, OptionsT], ResultT]
+    result: type[ResultT]
     account_overrides: type[BaseModel]
-    audit: Callable[[dict[str, Any], O], list[AuditEvent]] = no_audit
+    audit: Callable[[dict[str, Any], OptionsT], list[AuditEvent]] = no_audit
     summary: Callable[[dict[str, Any], AccountProfile | None], tuple[str, str]] = no_summary
     render: Callable[[dict[str, Any], AccountProfile, Console], None] | None = None
-    retry_safe: Callable[[O], O] = same_options
+    retry_safe: Callable[[OptionsT], OptionsT] = same_options
     export_columns: tuple[str, ...] = ()
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None
 
-    def parse_options(self, given: Mapping[str, Any]) -> O:
+    def parse_options(self, given: Mapping[str, Any]) -> OptionsT:
         """The job's options from `given` (missing ones take their defaults); InvalidInput
         naming the option when one is not allowed."""
         from pydantic import ValidationError

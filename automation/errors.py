@@ -61,14 +61,14 @@ class BrowserNotFound(SellerAuthError):
 
 
 class NeedsPerson(SellerAuthError):
-    """Amazon asked for something only a person may do (captcha, e-mailed code, approval)."""
+    """The site asked for something only a person may do (captcha, e-mailed code, approval)."""
 
     code = "needs_person"
     exit_status = 3
 
 
 class LoginFailed(SellerAuthError):
-    """Amazon refused the e-mail, password or one-time password."""
+    """The site refused the e-mail, password or one-time password."""
 
     code = "login_failed"
     exit_status = 4

@@ -5,34 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from automation.log import get_logger, redact, register_secret
-from automation.settings import ENV_PREFIX
+from automation.settings import Settings
 
 log = get_logger(__name__)
 
 MAX_LISTED = 50
 
 
-class _NotifySettings(BaseSettings):
-    """`SELLERAUTH_NOTIFY_URLS` from the environment, `.env` or the secrets directory."""
-
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
-
-    notify_urls: str = ""
-
-
-def notify_urls(secrets_dir: Path | None = None) -> list[str]:
-    """The apprise URLs to alert (comma or space separated); each is treated as a secret."""
-    found = (
-        _NotifySettings(_secrets_dir=secrets_dir)  # type: ignore[call-arg]
-        if secrets_dir is not None
-        else _NotifySettings()
-    ).notify_urls
+def notify_urls(settings: Settings) -> list[str]:
+    """The apprise URLs to alert (`SELLERAUTH_NOTIFY_URLS`: comma or space separated); each
+    is treated as a secret."""
+    found = settings.notify_urls
     urls = [url for url in re.split(r"[\s,]+", found) if url]
     for url in urls:
         register_secret(url)  # webhook URLs carry their own credentials

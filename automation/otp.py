@@ -87,7 +87,7 @@ class TotpSource:
 
     The last used step is kept in `state_dir/otp/<account>.json` (mode 0600); a lock file
     beside it serialises processes and threads that ask for the same account's codes.
-    There is no `mark_rejected()`: when Amazon refuses a code, `next_code()` already gives
+    There is no `mark_rejected()`: when the site refuses a code, `next_code()` already gives
     the next step's code (waiting for that step to begin).
     """
 

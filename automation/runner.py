@@ -48,7 +48,7 @@ class RunContext:
     account: AccountProfile
     otp: OtpSource | None
     clock: Clock
-    # Called with (page, what Amazon asks for) when only a person can go on; None = unattended.
+    # Called with (page, what the site asks for) when only a person can go on; None = unattended.
     human: Callable[[Page, str], None] | None = None
     # Asks the person at the terminal for a one-time password; None when nobody is there.
     ask_otp: Callable[[], str] | None = None
@@ -220,7 +220,7 @@ class _Run:
         except PlaywrightTimeout as error:
             raise self._failed(
                 Timeout(
-                    f"A page or element did not arrive in time ({_first_line(error)}). Amazon "
+                    f"A page or element did not arrive in time ({_first_line(error)}). The site "
                     "may be slow: try again, or raise SELLERAUTH_TIMEOUT_MS."
                 ),
                 page,

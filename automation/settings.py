@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     retry_attempts: int = Field(default=4, ge=1, le=10)
     step_retries: int = Field(default=3, ge=0, le=10)
     retry_backoff_ms: int = Field(default=300, ge=0)
+    # The store's encryption key (else a key file beside the store) and where alerts go.
+    store_key: SecretStr | None = None
+    notify_urls: str = ""
 
     @field_validator("marketplace")
     @classmethod

@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from automation.errors import InvalidInput, SellerAuthError
 from automation.log import redact, register_secret
@@ -146,21 +145,11 @@ def error_data(error: SellerAuthError) -> dict[str, Any]:
 # ---- the key ---------------------------------------------------------------------------
 
 
-class _KeySettings(BaseSettings):
-    """`SELLERAUTH_STORE_KEY` from the environment, `.env` or the secrets directory."""
-
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
-
-    store_key: SecretStr | None = None
-
-
-def load_key(state_dir: Path, secrets_dir: Path | None = None) -> bytes:
-    """The Fernet key: `SELLERAUTH_STORE_KEY`, else the key file beside the store (made 0600)."""
-    configured = (
-        _KeySettings(_secrets_dir=secrets_dir)  # type: ignore[call-arg]
-        if secrets_dir is not None
-        else _KeySettings()
-    ).store_key
+def load_key(settings: Settings) -> bytes:
+    """The Fernet key: `SELLERAUTH_STORE_KEY` (environment, `.env` or the secrets directory),
+    else the key file beside the store (made 0600); InvalidInput (`store_key`) if malformed."""
+    configured = settings.store_key
+    state_dir = settings.state_dir
     if configured is not None:
         key = configured.get_secret_value().strip().encode("ascii", "replace")
         source = KEY_VARIABLE
@@ -229,7 +218,7 @@ class Store:
     @classmethod
     def open(cls, settings: Settings) -> Store:
         """The store in the settings' state directory, with its key."""
-        key = load_key(settings.state_dir, settings.secrets_dir)
+        key = load_key(settings)
         return cls(settings.state_dir / STORE_FILE, key)
 
     def close(self) -> None:

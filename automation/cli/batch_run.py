@@ -1,4 +1,4 @@
-"""`sellerauth batch <job>`: plan the accounts, run the pool, record, report and alert; an exit status."""
+"""`sellerauth batch <job>`: plan the accounts, run the pool, record, report, alert; exit status."""
 
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ def _summary(
 
 
 def _alert(settings: Settings, run: Run, results: list[Any]) -> None:
-    urls = notify_urls(settings.secrets_dir)
+    urls = notify_urls(settings)
     sent = notify_problems(urls, f"batch {run.command}", run.run_id, results)
     if sent is not None:
         log.info("notified", run_id=run.run_id, sent=sent)

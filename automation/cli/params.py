@@ -87,18 +87,20 @@ def model_params(model: type[BaseModel], *, batch: bool = False) -> list[inspect
 
 
 def _option(name: str, info: FieldInfo, extra: dict[str, Any]) -> Any:
-    bounds: dict[str, Any] = {}
+    low: float | None = None
+    high: float | None = None
     for rule in info.metadata:
-        if isinstance(rule, Ge):
-            bounds["min"] = rule.ge
-        elif isinstance(rule, Le):
-            bounds["max"] = rule.le
+        if isinstance(rule, Ge) and isinstance(rule.ge, int | float):
+            low = rule.ge
+        elif isinstance(rule, Le) and isinstance(rule.le, int | float):
+            high = rule.le
     metavar = extra.get("metavar")
     return typer.Option(
         flag(name),
         help=info.description,
-        **({"metavar": metavar} if isinstance(metavar, str) else {}),
-        **bounds,
+        metavar=metavar if isinstance(metavar, str) else None,
+        min=low,
+        max=high,
     )
 
 

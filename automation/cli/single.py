@@ -14,10 +14,8 @@ from automation.cli.output import console, exit_with, report_error
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
     from automation.commands import Command, CommandSpec, Site
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
     from automation.store import Store
 
 

@@ -43,23 +43,23 @@ def store_bytes(state_dir: Path) -> bytes:
 class TestKey:
     def test_key_file_is_created_private_and_reused(self, tmp_path: Path) -> None:
         """Without SELLERAUTH_STORE_KEY a key file is made 0600 beside the store, then reused."""
-        first = load_key(tmp_path)
+        first = load_key(load_settings(state_dir=tmp_path))
         mode = stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode)
         assert mode == 0o600
-        assert load_key(tmp_path) == first
+        assert load_key(load_settings(state_dir=tmp_path)) == first
 
     def test_key_from_the_environment(self, tmp_path: Path, monkeypatch) -> None:
         """SELLERAUTH_STORE_KEY wins, and no key file is written."""
         key = Fernet.generate_key()
         monkeypatch.setenv("SELLERAUTH_STORE_KEY", key.decode())
-        assert load_key(tmp_path) == key
+        assert load_key(load_settings(state_dir=tmp_path)) == key
         assert not (tmp_path / KEY_FILE).exists()
 
     def test_malformed_key_is_refused(self, tmp_path: Path, monkeypatch) -> None:
         """A key that is not a Fernet key is invalid input naming store_key."""
         monkeypatch.setenv("SELLERAUTH_STORE_KEY", "not-a-key")
         with pytest.raises(InvalidInput) as caught:
-            load_key(tmp_path)
+            load_key(load_settings(state_dir=tmp_path))
         assert caught.value.field == "store_key"
 
 
