@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from automation.audit import AuditEvent
 from automation.errors import InvalidInput
-from automation.store import AuditEvent
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

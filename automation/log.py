@@ -207,7 +207,8 @@ def configure_logging(
 
 def get_logger(name: str | None = None) -> FilteringBoundLogger:
     """A logger whose events carry `logger=<name>`; it follows later `configure_logging` calls."""
-    return structlog.get_logger(name) if name else structlog.get_logger()
+    logger: FilteringBoundLogger = structlog.get_logger(name) if name else structlog.get_logger()
+    return logger
 
 
 if not structlog.is_configured():

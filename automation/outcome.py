@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from automation.audit import AuditEvent
 from automation.errors import Interrupted, NeedsPerson, SellerAuthError
 from automation.log import get_logger, redact
-from automation.store import AuditEvent, State, Store, error_data, split_secrets
+from automation.store import State, Store, error_data, split_secrets
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

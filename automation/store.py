@@ -17,6 +17,7 @@ from typing import Any, Literal
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, SecretStr
 
+from automation.audit import AuditEvent
 from automation.errors import InvalidInput, SellerAuthError
 from automation.log import redact, register_secret
 from automation.settings import ENV_PREFIX, Settings, private_dir
@@ -74,15 +75,6 @@ def now_iso() -> str:
 def new_run_id() -> str:
     """A run ID that sorts by start time and is unique: `20261126T234400Z-3f2a9c`."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """An action taken on a seller's account, and what the page showed after it."""
-
-    action: str
-    developer_id: str | None
-    after: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from automation.store import AuditEvent
+from automation.audit import AuditEvent
 
 if TYPE_CHECKING:
     from rich.console import Console

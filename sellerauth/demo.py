@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from automation.commands import CommandSpec
 from automation.errors import SellerAuthError
 
 
@@ -40,7 +42,7 @@ def run_demo() -> int:
             totp_secret=login.totp_secret,
             base_url=server.url,
         )
-        steps = [
+        steps: list[tuple[str, str, CommandSpec[Any, Any]]] = [
             ("register", "give shippinno access and read back the credentials", REGISTER),
             ("register again", "idempotent: nothing is granted twice", REGISTER),
             ("status", "every developer on the permissions screen", STATUS),

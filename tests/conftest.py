@@ -17,6 +17,43 @@ from automation.runner import run_one
 from automation.settings import AccountProfile, Settings, load_settings, resolve_account
 from fixtures.simulator import Scenario, Simulator, SimulatorServer, build_scenario
 
+# Fixtures that start a real Chromium, directly or through the product: a test using any of
+# them is marked `browser`, so `pytest -m "not browser"` runs in seconds.
+BROWSER_FIXTURES = frozenset(
+    {
+        "page",  # pytest-playwright
+        "context",
+        "browser",
+        "run",  # a flow through the product's runner (below)
+        "account_for",  # an account for a served simulator: only a browser signs in with it
+        "site_factory",  # a simulator served over HTTP (the simulator's own tests use a client)
+        "real_clock_site",  # tests/test_cli.py: the command in another process
+        "fleet_factory",  # tests/batch: `sellerauth batch` over a fleet of simulated sellers
+        "launches",  # tests/batch/test_pool.py: the pool's own browsers
+        "browser_path",  # tests that start the product's browser themselves
+    }
+)
+# Modules whose every test drives a browser without one of those fixtures.
+BROWSER_MODULES = frozenset(
+    {
+        "test_browser.py",
+        "test_recorded.py",
+        "test_pool.py",
+        "test_resume.py",
+        "test_leaks.py",
+        "test_batch_register.py",
+        "test_batch_renew.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that drives a browser `browser` (see BROWSER_FIXTURES)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES or item.path.name in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:

@@ -56,6 +56,7 @@ def login_env(simulator: Simulator, **changes: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.browser
 class TestRegisterCommand:
     def test_json_contract_and_idempotence(self, real_clock_site, tmp_path) -> None:
         """--json prints one object with the contract's keys; a second run grants nothing."""
@@ -154,6 +155,7 @@ class TestInputValidation:
             assert word in done.stdout
 
 
+@pytest.mark.browser
 class TestStatusAndRenewCommands:
     def test_status_and_renew_json(self, tmp_path) -> None:
         """status and renew --json print their contract objects."""
@@ -178,6 +180,7 @@ class TestStatusAndRenewCommands:
         assert {"account", "developer_id", "action", "state", "expires_at"} <= set(result)
 
 
+@pytest.mark.browser
 class TestRecordCommand:
     def test_records_a_replayable_scrubbed_har(self, tmp_path) -> None:
         """`sellerauth record` writes a .har.zip without the password, and says what it read."""
@@ -205,6 +208,7 @@ class TestRecordCommand:
         assert simulator.scenario.logins[0].password.encode() not in text
 
 
+@pytest.mark.browser
 class TestEvidenceOption:
     def test_evidence_and_trace_from_the_command_line(self, tmp_path) -> None:
         """--evidence and --trace leave their files, holding neither password nor token."""
@@ -233,6 +237,7 @@ class TestEvidenceOption:
             assert secret.encode() not in text
 
 
+@pytest.mark.browser
 class TestInterrupt:
     def test_ctrl_c_ends_cleanly_and_keeps_the_session(self, tmp_path) -> None:
         """Ctrl-C while a page hangs: exit 130, a clear word, and the signed-in session kept."""
