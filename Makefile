@@ -7,8 +7,9 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # and CJK fonts, for machines where Playwright cannot download its own browser.
 DEBIAN_BROWSER_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk
 
-.PHONY: setup demo test lint typecheck check sim bench clean
+.PHONY: setup demo test quick lint typecheck check sim bench clean
 
+# Two stamps: the virtualenv (enough for lint and typecheck) and the browser (for tests/demo).
 setup: $(VENV)/.installed $(VENV)/.browser
 
 $(VENV)/.installed: pyproject.toml
@@ -36,11 +37,17 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
-lint: setup
-	$(VENV)/bin/ruff check automation flows fixtures tests bench
-	$(VENV)/bin/ruff format --check automation flows fixtures tests bench
+# The quick loop: every test that starts no browser (seconds, not minutes).
+quick: $(VENV)/.installed
+	$(PY) -m pytest -m "not browser" -q
 
-typecheck: setup
+CODE := sellerauth automation flows fixtures tests bench
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check $(CODE)
+	$(VENV)/bin/ruff format --check $(CODE)
+
+typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 check: lint typecheck test
