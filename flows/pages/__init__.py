@@ -1,1 +1,1 @@
-"""Page objects, one per page of shared/PAGES.md; every locator and visible text lives here."""
+"""Page objects, one per page of docs/pages.md; every locator and visible text lives here."""
