@@ -62,7 +62,7 @@ def unexpected(error: Exception) -> SellerAuthError:
     detail = redact(text[0])[:200] if text else ""
     return SellerAuthError(
         f"Unexpected {type(error).__name__}{': ' + detail if detail else ''}. This is a bug: "
-        "report it with the log; the other accounts went on."
+        "report it with the log (in a batch, the other accounts go on)."
     )
 
 

@@ -36,6 +36,7 @@ BROWSER_FIXTURES = frozenset(
 # Modules whose every test drives a browser without one of those fixtures.
 BROWSER_MODULES = frozenset(
     {
+        "test_base_page.py",
         "test_browser.py",
         "test_recorded.py",
         "test_pool.py",

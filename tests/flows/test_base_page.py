@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
+from automation.browser import BrowserSession
 from automation.errors import PageChanged
 from flows.pages.base import expect_shown
 
 
-def test_shown_element_passes(page) -> None:
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[Any]:
+    """A page of the product's own browser (not pytest-playwright's: its event loop would stay
+    open in this thread and break every later sync Playwright run of the session)."""
+    with BrowserSession() as session:
+        context = session.new_context(None)
+        yield context.new_page()
+        context.close()
+
+
+def test_shown_element_passes(browser_page) -> None:
     """An element that is visible (or becomes so) returns quietly."""
-    page.set_content("<h1>ユーザー権限</h1>")
-    expect_shown(page.get_by_role("heading", name="ユーザー権限"), "the heading", timeout_ms=2000)
+    browser_page.set_content("<h1>ユーザー権限</h1>")
+    heading = browser_page.get_by_role("heading", name="ユーザー権限")
+    expect_shown(heading, "the heading", timeout_ms=2000)
 
 
-def test_missing_element_is_page_changed_with_the_url(page) -> None:
+def test_missing_element_is_page_changed_with_the_url(browser_page) -> None:
     """An element that never shows is `page_changed`, naming what was expected and the URL."""
-    page.set_content("<h1>Something else</h1>")
+    browser_page.set_content("<h1>Something else</h1>")
     with pytest.raises(PageChanged) as changed:
-        expect_shown(page.get_by_role("table"), "the permissions table", timeout_ms=300)
+        expect_shown(browser_page.get_by_role("table"), "the permissions table", timeout_ms=300)
     assert "the permissions table" in changed.value.message
-    assert changed.value.url == page.url
+    assert changed.value.url == browser_page.url
     assert changed.value.code == "page_changed" and not changed.value.retryable
 
 
-def test_hidden_element_is_not_shown(page) -> None:
+def test_hidden_element_is_not_shown(browser_page) -> None:
     """Present in the markup but hidden counts as not shown."""
-    page.set_content('<button style="display:none">承認</button>')
+    browser_page.set_content('<button style="display:none">承認</button>')
     with pytest.raises(PageChanged):
-        expect_shown(page.get_by_role("button", name="承認"), "the button", timeout_ms=300)
+        expect_shown(browser_page.get_by_role("button", name="承認"), "the button", timeout_ms=300)
