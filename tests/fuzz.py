@@ -4,6 +4,7 @@ seeds (`make fuzz`). Prints, for any failure, the seed, the check and the comman
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import sys
 import tempfile
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             for seed in range(args.start, args.start + args.seeds):
                 for name, check in checks.items():
                     runs += 1
+                    # A check stuck for minutes prints where it is (to stderr), and goes on.
+                    faulthandler.dump_traceback_later(180, repeat=True)
                     try:
                         check(h, seed)
                     except Exception as error:
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                             f"  layout:    .venv/bin/python -m fixtures.simulator.layouts {seed}"
                         )
                         print(f"FAIL {failures[-1]}", flush=True)
+                    finally:
+                        faulthandler.cancel_dump_traceback_later()
                 print(
                     f"seed {seed}: {runs} runs, {len(failures)} failures, "
                     f"{time.monotonic() - started:.0f} s",
