@@ -48,9 +48,7 @@ class TestC13InPageConfirmDialog:
         assert result.expires_at >= (sim.now() + timedelta(days=364)).date()
         assert row_actions(sim) == [(OUR_ID, "renew")]
 
-    def test_a_browser_confirm_naming_another_developer_is_declined(
-        self, shared: Harness
-    ) -> None:
+    def test_a_browser_confirm_naming_another_developer_is_declined(self, shared: Harness) -> None:
         """A native confirm() that names another developer is dismissed: nothing happens, and
         the run stops with page_changed, nothing confirmed."""
         seed = first_seed(lambda c, lang: lang == "ja" and c.confirm == "native")
@@ -93,9 +91,7 @@ class TestC14EnglishConsentWording:
         assert sim.events_of("grant_attempt") == []
         assert len(sim.events_of("consent_shown")) == 1
 
-    def test_another_developer_in_the_integrator_wording_is_refused(
-        self, shared: Harness
-    ) -> None:
+    def test_another_developer_in_the_integrator_wording_is_refused(self, shared: Harness) -> None:
         seed = first_seed(lambda c, lang: lang == "en" and c.consent_wording == 1)
         faults = Faults(consent_developer_name="evil-corp")
         sim, error = shared.run(seed, "demo", register.run, faults=faults, expect_error=True)
@@ -151,5 +147,3 @@ class TestGridPageWithEmptyHistory:
         )
         assert all(d.state == "active" for d in result.developers)
         assert row_actions(sim) == []
-
-
