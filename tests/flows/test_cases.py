@@ -147,3 +147,36 @@ class TestGridPageWithEmptyHistory:
         )
         assert all(d.state == "active" for d in result.developers)
         assert row_actions(sim) == []
+
+
+class TestActingClicks:
+    @pytest.mark.parametrize("flow", ["renew", "register"])
+    def test_a_click_with_no_effect_is_page_changed_and_never_repeated(
+        self, shared: Harness, flow: str
+    ) -> None:
+        """A row action after which nothing happens (no page, no dialog, no change) is
+        page_changed once: the run is not retried, the control clicked once."""
+        seed = first_seed(lambda c, lang: lang == "ja" and c.confirm == "none")
+
+        def run_with_dead_forms(page, ctx):
+            # The page swallows the row actions' submissions, as a broken script would.
+            page.add_init_script(
+                "document.addEventListener('submit', e => { const to = e.target.getAttribute("
+                "'action'); if (to.includes('/developer-access')) e.preventDefault(); }, true);"
+            )
+            if flow == "renew":
+                return permissions.run_renew(page, ctx)
+            return register.run(page, ctx)
+
+        scenario = "expiring" if flow == "renew" else "expired"
+        sim, error = shared.run(seed, scenario, run_with_dead_forms, expect_error=True)
+        assert isinstance(error, PageChanged), repr(error)
+        assert "nothing happened" in str(error)
+        assert row_actions(sim) == []
+        screens = ("/gp/account-manager/home.html", "/gp/mws/registration/register.html")
+        loads = [
+            e
+            for e in sim.events
+            if e["kind"] == "request" and e["path"] in screens and e["status"] == 200
+        ]
+        assert len(loads) == 1, "the flow was tried again"
