@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
-from flows.pages.reading import Control, read_page
+from flows.pages.reading import Control, marked, read_page
 
 PATH = "/gp/mws/registration/register.html"
 # The developer the consent statement names, per locale (PAGES.md §3 ④).
@@ -26,13 +26,16 @@ CONSENT_DEVELOPER = (
 _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 
 
-def _button(page: Page, key: str) -> Locator:
-    name = texts.exact(key)
-    return page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).first
-
-
 def _submit(page: Page, key: str = "next") -> None:
-    click_to_navigate(page, _button(page, key))
+    """Click the loaded page's `次へ` / `Next` control (a button, link or submit input) and wait
+    for the next page; a page without one is `page_changed` at once, not a slow page."""
+    control = read_page(page, wait=False).control(texts.exact(key))
+    if control is None:
+        raise PageChanged(
+            f"The page shows no {texts.texts(key)[0]} button where the bot needs one.",
+            url=page.url,
+        )
+    click_to_navigate(page, marked(page, control.mark))
 
 
 class DeveloperFormPage:
