@@ -109,7 +109,10 @@ _READ_JS = (
   const ready = !loading && tables.every(t => {
     const m = t.pager && t.pager.match(pager);
     if (!m || +m[3] === 0) return true;
-    return t.rows.filter(r => !r.header).length >= +m[2] - +m[1] + 1;
+    // Without th / columnheader cells, the first row is the header (a `td` header row).
+    const data = t.rows.some(r => r.header) ? t.rows.filter(r => !r.header).length
+      : t.rows.length - 1;
+    return data >= +m[2] - +m[1] + 1;
   });
   return {url: location.href, text: document.body ? document.body.innerText : '', loading,
           tables, dialogs, controls, ready};

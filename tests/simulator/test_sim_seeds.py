@@ -219,3 +219,13 @@ class TestWordings:
             '<button type="submit" class="a-button a-button-primary" disabled '
             'id="developer-form-next">' in html
         )
+
+
+class TestLateRows:
+    def test_rows_that_arrive_after_the_table_and_its_pager(self, make_client, with_layout):
+        with_layout(late_ms=300, late_rows=True, table="td")
+        html = make_client("granted").sign_in().text
+        assert "1-2 / 2 件を表示" in page_text(html)
+        assert "<template data-late-rows>" in html
+        assert OUR_DEVELOPER_ID not in page_text(html)
+        assert OUR_DEVELOPER_ID in page_text(html, keep_templates=True)
