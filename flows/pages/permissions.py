@@ -117,6 +117,7 @@ class PermissionsPage:
 
     @property
     def snap(self) -> Snapshot:
+        """The last read of this load (read now when there is none)."""
         return self._snap if self._snap is not None else self.refresh()
 
     @property
@@ -155,6 +156,7 @@ class PermissionsPage:
 
     @property
     def disable_link(self) -> Locator:
+        """`無効にする` on the confirmation line, whatever control it is."""
         return self._control_locator(texts.exact("disable"), "無効にする")
 
     def disable_confirmation(self) -> None:

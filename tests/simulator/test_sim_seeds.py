@@ -95,8 +95,9 @@ class TestTables:
         with_layout(hidden_copy="before")
         c = make_client("granted")
         html = main_html(c.sign_in().text)
-        copy = html[html.index('<div class="sc-compact" hidden aria-hidden="true">') :]
-        assert copy.index("sc-compact") < html.index('id="mws-current-authorizations"') or True
+        start = html.index('<div class="sc-compact" hidden aria-hidden="true">')
+        assert start < html.index('id="mws-current-authorizations"')  # before the visible one
+        copy = html[start:]
         assert f'action="{paths.DECOY}"' in copy
         assert html.count("アクセス権を承認") == 4  # our row and the other one, twice
 
