@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # and CJK fonts, for machines where Playwright cannot download its own browser.
 DEBIAN_BROWSER_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk
 
-.PHONY: setup demo test quick lint typecheck check sim bench clean
+.PHONY: setup demo test quick lint typecheck check sim bench clean fuzz
 
 # Two stamps: the virtualenv (enough for lint and typecheck) and the browser (for tests/demo).
 setup: $(VENV)/.installed $(VENV)/.browser
@@ -66,6 +66,10 @@ $(VENV)/.bench: $(VENV)/.installed
 
 bench: setup $(VENV)/.bench
 	$(PY) -m bench
+
+# The core flows on many layout seeds (not part of `make test`): FUZZ_SEEDS=200 FUZZ_START=1.
+fuzz: setup
+	$(PY) -m tests.fuzz --seeds $${FUZZ_SEEDS:-200} --start $${FUZZ_START:-1}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

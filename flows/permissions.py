@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 import structlog
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Dialog, Page
 from pydantic import BaseModel, ConfigDict, Field
 
 from automation.commands import CommandSpec, NoOptions
@@ -15,8 +15,8 @@ from automation.errors import NotAuthorized, NotConfirmed, PageChanged
 from automation.runner import RunContext
 from automation.settings import AccountProfile
 from flows import reporting, texts
-from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
+from flows.pages.reading import RawRow, click_and_settle, read_page
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
 from flows.site import SiteOverrides
@@ -91,22 +91,21 @@ def find_access(
     for which in tables:
         if perms is None or perms.paged:
             perms = open_permissions(sc)
-        if perms.find_row(developer_id, which) is not None:
-            return perms, _parse_one(perms, which, developer_id)
+        row = perms.find_row(developer_id, which)
+        if row is not None:
+            return perms, row.access
     assert perms is not None
     return perms, None
 
 
-def _parse_one(
-    perms: PermissionsPage, which: Literal["current", "history"], developer_id: str
-) -> DeveloperAccess:
-    pattern = developer_pattern(developer_id)
-    rows = [r for r in perms.read_table(which) if pattern.search(r.access.developer_id)]
-    if len(rows) != 1:
-        raise PageChanged(
-            f"The configured developer appears {len(rows)} times in one table.", url=perms.page.url
-        )
-    return rows[0].access
+def current_screen(sc: SellerCentral) -> PermissionsPage:
+    """The permissions screen as shown now (read afresh), or loaded again when the page shows
+    something else."""
+    perms = PermissionsPage(sc.page)
+    if perms.is_shown():
+        perms.refresh()
+        return perms
+    return open_permissions(sc)
 
 
 def decide(
@@ -133,7 +132,14 @@ def act_on_row(
     developer_name: str,
     action: Literal["renew", "restore"],
 ) -> None:
-    """Click the row's renew or restore control once, completing a confirmation step if shown."""
+    """Click the row's renew or restore control once, then wait for whichever comes: a new
+    page, a confirmation step naming our developer (a page, an in-page dialog or a browser
+    `confirm()`, each confirmed once), or our row changing in place. The caller reads the
+    effect back.
+
+    Raises `PageChanged` when the row or its control is missing, when a confirmation does not
+    name the configured developer (nothing confirmed), or when the click shows no effect.
+    """
     which: Literal["current", "history"] = "current" if action == "renew" else "history"
     row = perms.find_row(developer_id, which)
     if row is None:
@@ -141,50 +147,83 @@ def act_on_row(
             "The developer's row went away before it could be clicked.", url=sc.page.url
         )
     control = perms.row_action(row, action)
-    try:
-        expect(control).to_be_visible()
-    except AssertionError:
-        raise PageChanged(
-            f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
-        ) from None
+    label = texts.texts(action)[0]
+    if control is None:
+        raise PageChanged(f"The developer's row offers no {label} control.", url=sc.page.url)
     log.info("row_action", developer_id=developer_id, action=action)
     names_us = developer_pattern(developer_id)
 
+    def names_ours(text: str) -> bool:
+        return bool(names_us.search(text) or (developer_name and developer_name in text))
+
+    declined: list[str] = []
+
     def answer_native_dialog(dialog: Dialog) -> None:
         # A browser confirm() is accepted only when it names our developer.
-        if names_us.search(dialog.message) or developer_name in dialog.message:
+        if names_ours(dialog.message):
             dialog.accept()
         else:
+            declined.append(dialog.type)
             dialog.dismiss()
 
     sc.page.on("dialog", answer_native_dialog)
     try:
         sc.journal.append("renewed" if action == "renew" else "restored")
-        click_to_navigate(sc.page, control, acts=True)
-        sc.ensure_signed_in()
-        _complete_confirmation_step(sc, perms, names_us, developer_name)
+        try:
+            outcome = click_and_settle(sc.page, control, what=label, row=row.raw, dialogs=True)
+        except PageChanged:
+            if declined:
+                raise PageChanged(
+                    "The browser asked to confirm for another developer than the configured "
+                    "one; nothing was confirmed.",
+                    url=sc.page.url,
+                ) from None
+            raise
+        if outcome == "dialog":
+            _confirm_dialog(sc, names_ours, row.raw)
+        elif outcome == "navigated":
+            sc.ensure_signed_in()
+            _confirm_page(sc, names_ours)
     finally:
         sc.page.remove_listener("dialog", answer_native_dialog)
 
 
-def _complete_confirmation_step(
-    sc: SellerCentral, perms: PermissionsPage, names_us: re.Pattern[str], developer_name: str
+def _confirm_dialog(
+    sc: SellerCentral, names_ours: Callable[[str], bool], row: RawRow | None
 ) -> None:
-    """Confirm (承認する) when the click led to a confirmation naming our developer."""
-    confirm = sc.page.get_by_role("button", name=texts.exact("confirm")).or_(
-        sc.page.get_by_role("link", name=texts.exact("confirm"))
-    )
-    # Either the confirmation step or the permissions screen: wait for one of them.
-    expect(confirm.or_(perms.heading).first).to_be_visible()
-    if not (confirm.count() and confirm.first.is_visible()):
+    """Confirm (承認する) an in-page dialog naming our developer, once."""
+    snap = read_page(sc.page, wait=False)
+    for dialog in snap.dialogs:
+        confirm = next((c for c in dialog.controls if texts.exact("confirm").match(c.name)), None)
+        if confirm is None:
+            continue
+        if not names_ours(dialog.text):
+            raise PageChanged(
+                "The confirmation dialog does not name the configured developer; nothing was "
+                "confirmed.",
+                url=sc.page.url,
+            )
+        if click_and_settle(sc.page, confirm, what="承認する", row=row) == "navigated":
+            sc.ensure_signed_in()
         return
-    body = sc.page.locator("body").inner_text()
-    if not (names_us.search(body) or developer_name in body):
+    raise PageChanged(
+        "A dialog opened that offers no 承認する / Confirm button; nothing was confirmed.",
+        url=sc.page.url,
+    )
+
+
+def _confirm_page(sc: SellerCentral, names_ours: Callable[[str], bool]) -> None:
+    """Confirm (承認する) when the click led to a confirmation page naming our developer."""
+    snap = read_page(sc.page)
+    confirm = snap.control(texts.exact("confirm"))
+    if confirm is None:
+        return  # the click's answer is the result itself
+    if not names_ours(snap.text):
         raise PageChanged(
             "The confirmation step does not name the configured developer; nothing was confirmed.",
             url=sc.page.url,
         )
-    click_to_navigate(sc.page, confirm.first, acts=True)
+    click_and_settle(sc.page, confirm, what="承認する")
     sc.ensure_signed_in()
 
 
@@ -288,15 +327,11 @@ def _fresh(access: DeveloperAccess, confirmation: str, today: date) -> bool:
 
 
 def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:
-    """Our row in the current table, read from a fresh load of the screen: the one the
-    action's answer led to when it is the permissions screen, else a new one."""
-    perms = PermissionsPage(sc.page)
-    if not perms.is_shown():
-        perms = open_permissions(sc)
+    """Our row in the current table, read from the screen the action's answer shows (updated
+    in place or newly loaded) when it is the permissions screen, else from a new load."""
+    perms = current_screen(sc)
     row = perms.find_row(developer_id, "current")
-    if row is None:
-        return None
-    return _parse_one(perms, "current", developer_id)
+    return row.access if row is not None else None
 
 
 # ---- the commands --------------------------------------------------------------------------

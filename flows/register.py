@@ -6,7 +6,7 @@ import structlog
 from playwright.sync_api import Page
 
 from automation.commands import CommandSpec, NoOptions
-from automation.errors import NotConfirmed, PageChanged, WrongDeveloper
+from automation.errors import NotConfirmed, PageChanged
 from automation.log import register_secret
 from automation.marketplaces import get_marketplace
 from automation.runner import RunContext
@@ -15,8 +15,9 @@ from flows import reporting
 from flows.pages import registration
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PermissionsPage
+from flows.pages.reading import click_and_settle
 from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
-from flows.permissions import act_on_row, find_access, open_permissions
+from flows.permissions import act_on_row, current_screen, find_access
 from flows.results import RegisterResult
 from flows.seller_central import SellerCentral
 from flows.site import DeveloperOverrides
@@ -46,9 +47,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
         return _result(account, outcome, seller_id, marketplace_id, token)
     if access is not None:
         act_on_row(sc, perms, account.developer_id, account.developer_name, "restore")
-        perms = PermissionsPage(sc.page)
-        if not perms.is_shown():
-            perms = open_permissions(sc)
+        perms = current_screen(sc)
         if perms.find_row(account.developer_id, "current") is None:
             raise NotConfirmed(
                 "Clicked アクセス権を復元 but the developer is not back in 現在の権限. Check the "
@@ -87,7 +86,7 @@ def _prefill(account: AccountProfile) -> dict[str, str]:
 def _grant(
     sc: SellerCentral, account: AccountProfile, perms: PermissionsPage
 ) -> registration.Credentials:
-    click_to_navigate(sc.page, perms.grant_button.first)
+    click_to_navigate(sc.page, perms.grant_button)
     sc.ensure_signed_in()
     form = DeveloperFormPage(sc.page)
     form.wait()
@@ -96,19 +95,20 @@ def _grant(
     form.submit(account.developer_name, account.developer_id)
 
     consent = ConsentPage(sc.page)
-    named = consent.named_developer()
-    if named != account.developer_name:
-        raise WrongDeveloper(
-            f"The consent page names the developer '{named or 'unknown'}', not the configured "
-            f"'{account.developer_name}'. Nothing was consented. Check the developer name and "
-            "ID, and open the registration link you were given with --headed.",
+    consent.read()
+    # Stops with nothing ticked when the page names another developer or an unknown box.
+    consent.check(account.developer_name, account.developer_id)
+    log.info("consent", account=account.name, developer=account.developer_name)
+    consent.tick_all()
+    sc.note("consent_ticked", screenshot=True, developer=account.developer_name)
+    submit = consent.submit_control()
+    sc.journal.append("granted")
+    if click_and_settle(sc.page, submit, what="次へ (consent)") != "navigated":
+        raise PageChanged(
+            "After consenting, the page changed in place instead of showing the completion page.",
             url=sc.page.url,
         )
-    log.info("consent", account=account.name, developer=named)
-    consent.tick_both()
-    sc.note("consent_ticked", screenshot=True, developer=named)
-    sc.journal.append("granted")
-    consent.submit()
+    sc.ensure_signed_in()
     credentials = CompletionPage(sc.page).read()
     register_secret(credentials.mws_auth_token)  # before anything can fail and log or trace it
     sc.note("completion", screenshot=True)
@@ -116,6 +116,7 @@ def _grant(
 
 
 def _reveal(perms: PermissionsPage, account: AccountProfile) -> str:
+    """Our row's MWS auth token, revealed by its 表示 control (in place or after a reload)."""
     row = perms.find_row(account.developer_id, "current")
     if row is None:
         raise PageChanged("The developer's row went away.", url=perms.page.url)

@@ -47,12 +47,31 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "developer_id_label": ("開発者ID",),
         "next": ("次へ",),
         "consent_statement": ("にAmazon出品用アカウントへのアクセス権が付与されます",),
-        "consent_prohibited_items": ("すべての商品は禁止商品ではないことを誓約します",),
-        "consent_responsibility": ("完全に責任を負うことを理解し",),
-        "completion": ("手続きが完了しました",),
-        "seller_id": ("出品者ID",),
-        "marketplace_id": ("マーケットプレイスID",),
-        "mws_auth_token": ("MWS認証トークン",),
+        "consent_prohibited_items": (
+            "すべての商品は禁止商品ではないことを誓約します",
+            "禁止商品",
+            "ライセンス契約",
+        ),
+        "consent_responsibility": (
+            "完全に責任を負うことを理解し",
+            "責任を負う",
+        ),
+        "completion": (
+            "手続きが完了しました",
+            "登録が完了しました",
+        ),
+        "seller_id": (
+            "出品者ID",
+            "出品者 ID",
+        ),
+        "marketplace_id": (
+            "マーケットプレイスID",
+            "マーケットプレイス ID",
+        ),
+        "mws_auth_token": (
+            "MWS認証トークン",
+            "MWS 認証トークン",
+        ),
         # §4 permissions screen
         "developer_permissions": ("Amazon MWS 開発者権限",),
         "account_information": ("アカウント情報",),
@@ -77,6 +96,10 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("編集",),
         "confirm": ("承認する",),
         "previous_page": ("前へ",),
+        # layouts the project has not seen (PAGES.md "The markup is not known")
+        "loading": ("読み込み中",),
+        "empty_table": ("表示する項目はありません", "該当するデータはありません"),
+        "cancel": ("キャンセル",),
     },
     "en": {
         "signin_error_heading": ("There was a problem",),
@@ -108,7 +131,12 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Saudi Arabia",
             "Egypt",
         ),
-        "authorize_developer": ("Authorize a developer", "Authorize a Developer"),
+        "authorize_developer": (
+            "Authorize a developer",
+            "Authorize a Developer",
+            "Authorise a developer",
+            "Authorise a Developer",
+        ),
         "option_give_developer_access": (
             "I want to give a developer access to my Amazon seller account with MWS.",
         ),
@@ -116,23 +144,52 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "developer_id_label": ("Developer Account Number", "Developer ID"),
         "next": ("Next",),
         "consent_statement": ("access to your Amazon seller account",),
-        "consent_prohibited_items": ("prohibited",),
-        "consent_responsibility": ("responsible",),
-        "completion": ("is complete", "completed", "Congratulations"),
-        "seller_id": ("Seller ID",),
+        "consent_prohibited_items": (
+            "prohibited",
+            "License Agreement",
+            "Licence Agreement",
+        ),
+        "consent_responsibility": (
+            "responsible",
+            "responsibility",
+        ),
+        "completion": (
+            "is complete",
+            "completed",
+            "Congratulations",
+            "Registration complete",
+            "completed the registration",
+        ),
+        "seller_id": (
+            "Seller ID",
+            "Merchant ID",
+        ),
         "marketplace_id": ("Marketplace ID",),
-        "mws_auth_token": ("MWS Auth Token",),
+        "mws_auth_token": (
+            "MWS Auth Token",
+            "MWS Authorization Token",
+            "MWS Authorisation Token",
+        ),
         "developer_permissions": ("Amazon MWS Developer Permissions",),
         "account_information": ("Your Account Information",),
         "confirmation_disabled": ("Developer Access Confirmation is not enabled",),
         "confirmation_enabled": ("Developer Access Confirmation is enabled",),
         "enable": ("Enable",),
         "disable": ("Disable",),
-        "current_authorizations": ("Current Authorizations",),
-        "authorization_history": ("Authorization History",),
+        "current_authorizations": (
+            "Current Authorizations",
+            "Current Authorisations",
+        ),
+        "authorization_history": (
+            "Authorization History",
+            "Authorisation History",
+        ),
         "col_developer_id": ("Developer ID",),
         "col_nickname": ("Developer Nickname",),
-        "col_granted_at": ("Date Authorized",),
+        "col_granted_at": (
+            "Date Authorized",
+            "Date Authorised",
+        ),
         "col_expires_at": ("Expiration Date",),
         "col_token": ("MWS Auth Token",),
         "col_action": ("Action",),
@@ -145,6 +202,9 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("Edit",),
         "confirm": ("Confirm",),
         "previous_page": ("Previous",),
+        "loading": ("Loading",),
+        "empty_table": ("There are no items to display", "No results"),
+        "cancel": ("Cancel",),
     },
 }
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from automation.errors import PageChanged
+from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
 from flows.pages.navigation import click_to_navigate
-from flows.pages.permissions import SELLER_ID, TOKEN
+from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
+from flows.pages.reading import Control, marked, read_page
 
 PATH = "/gp/mws/registration/register.html"
 # The developer the consent statement names, per locale (PAGES.md §3 ④).
@@ -25,13 +26,16 @@ CONSENT_DEVELOPER = (
 _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 
 
-def _button(page: Page, key: str) -> Locator:
-    name = texts.exact(key)
-    return page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).first
-
-
 def _submit(page: Page, key: str = "next") -> None:
-    click_to_navigate(page, _button(page, key))
+    """Click the loaded page's `次へ` / `Next` control (a button, link or submit input) and wait
+    for the next page; a page without one is `page_changed` at once, not a slow page."""
+    control = read_page(page, wait=False).control(texts.exact(key))
+    if control is None:
+        raise PageChanged(
+            f"The page shows no {texts.texts(key)[0]} button where the bot needs one.",
+            url=page.url,
+        )
+    click_to_navigate(page, marked(page, control.mark))
 
 
 class DeveloperFormPage:
@@ -75,37 +79,148 @@ class DeveloperFormPage:
         _submit(self.page)
 
 
+_BOXES_JS = r"""() => {
+  const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+  const vis = el => el.checkVisibility
+    ? el.checkVisibility({visibilityProperty: true}) : el.getClientRects().length > 0;
+  document.querySelectorAll('[data-sellerauth-box]')
+    .forEach(e => e.removeAttribute('data-sellerauth-box'));
+  let n = 0;
+  const boxes = [...document.querySelectorAll('input[type=checkbox], [role=checkbox]')]
+    .filter(vis).map(b => {
+      const byId = (b.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
+        .map(id => document.getElementById(id)).filter(Boolean).map(e => e.innerText);
+      const labels = b.labels ? [...b.labels].map(l => l.innerText) : [];
+      const label = norm([...labels, ...byId, b.getAttribute('aria-label') || ''].join(' '));
+      b.setAttribute('data-sellerauth-box', String(++n));
+      return {label, mark: String(n), checked: !!b.checked};
+    });
+  const main = document.querySelector('main') || document.body;
+  return {text: main.innerText, boxes};
+}"""
+
+# The developer a consent page names, in the wordings seen (PAGES.md §3 ④, §5): only used to
+# tell which other developer a page names; consent itself needs the configured one named.
+NAMED_DEVELOPER = (
+    *CONSENT_DEVELOPER,
+    re.compile(
+        r"クリックすると、\s*(?P<developer>[^、。\n]+?)\s*に(?:Amazon)?出品用アカウントへのアクセス権を付与"
+    ),
+    re.compile(r"(?P<developer>[^\s。、「」]+?)\s*[（(]開発者ID"),
+    re.compile(r"(?:対する|関する)(?P<developer>[^、。\n]+?)の作為"),
+    re.compile(r"(?P<developer>[^\n.]+?)\s+\(Developer ID", re.I),
+    re.compile(r"omissions of\s+(?P<developer>.+?)\s+(?:regarding|with)\b", re.I),
+)
+
+
+@dataclass(frozen=True)
+class ConsentBox:
+    """A visible checkbox of the consent form: its label, what it means, its mark."""
+
+    label: str
+    meaning: str  # "items" (prohibited items / licence), "responsibility" or "unknown"
+    mark: str
+
+
 class ConsentPage:
-    """Consent ④: the statement naming the developer and the two required boxes."""
+    """Consent ④: the statement naming the developer and the boxes the form requires.
+
+    What the page asks is decided by what it contains, not by one sentence (PAGES.md §5): the
+    configured developer's name or ID in the consent statement, and boxes each of whose
+    meaning is known.
+    """
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.statement = page.get_by_text(texts.containing("consent_statement")).first
-        self.box_items = page.get_by_label(texts.containing("consent_prohibited_items"))
-        self.box_responsibility = page.get_by_label(texts.containing("consent_responsibility"))
+        self.text = ""
+        self.boxes: list[ConsentBox] = []
 
-    def named_developer(self) -> str | None:
-        """The developer the consent statement names, or None when it names none we can read."""
+    def read(self) -> None:
+        """Read the page once: its text and its visible boxes."""
         try:
-            expect(self.statement).to_be_visible()
+            expect(self.page.locator("input[type=checkbox], [role=checkbox]").first).to_be_visible()
         except AssertionError:
             raise PageChanged(
-                "The consent page (④) does not show its statement.", url=self.page.url
+                "The consent page (④) shows no box to tick; nothing was consented.",
+                url=self.page.url,
             ) from None
-        text = " ".join(self.statement.inner_text().split())
-        for pattern in CONSENT_DEVELOPER:
-            match = pattern.search(text)
+        raw = self.page.evaluate(_BOXES_JS)
+        # Blanks collapsed, line breaks kept: a wording never spans two blocks.
+        self.text = "\n".join(" ".join(line.split()) for line in raw["text"].splitlines())
+        self.boxes = [
+            ConsentBox(label=b["label"], meaning=_meaning(b["label"]), mark=b["mark"])
+            for b in raw["boxes"]
+        ]
+
+    def named_developer(self) -> str | None:
+        """The developer the page's wording names, or None when no known wording names one."""
+        for pattern in NAMED_DEVELOPER:
+            match = pattern.search(self.text)
             if match:
                 return match["developer"].strip("「」\"' ")
         return None
 
-    def tick_both(self) -> None:
-        """Tick the two required boxes."""
-        self.box_items.check()
-        self.box_responsibility.check()
+    def check(self, developer_name: str, developer_id: str) -> None:
+        """Raise unless the page asks to consent for the configured developer, with boxes whose
+        meaning is known: `WrongDeveloper` for a page naming another developer (or none we can
+        read), `PageChanged` for a box that cannot be told. Nothing is ticked here."""
+        ours = developer_pattern(developer_id)
 
-    def submit(self) -> None:
-        _submit(self.page)
+        def names_ours(text: str) -> bool:
+            return bool(ours.search(text) or (developer_name and developer_name in text))
+
+        others = [
+            m["developer"].strip("「」\"' ") for p in NAMED_DEVELOPER for m in p.finditer(self.text)
+        ]
+        other = next(
+            (
+                d
+                for d in others
+                if d and d != developer_name and d not in developer_name and not ours.search(d)
+            ),
+            None,
+        )
+        if other is not None or not names_ours(self.text):
+            raise WrongDeveloper(
+                f"The consent page names the developer '{other or 'unknown'}', not the "
+                f"configured '{developer_name}'. Nothing was consented. Check the developer "
+                "name and ID, and open the registration link you were given with --headed.",
+                url=self.page.url,
+            )
+        unknown = [b for b in self.boxes if b.meaning == "unknown"]
+        if unknown:
+            raise PageChanged(
+                f"The consent page asks to tick a box whose meaning cannot be told "
+                f"('{unknown[0].label[:80]}'); nothing was ticked or consented.",
+                url=self.page.url,
+            )
+        for box in self.boxes:
+            if box.meaning == "responsibility" and not names_ours(box.label):
+                raise WrongDeveloper(
+                    "The consent page's responsibility box does not name the configured "
+                    f"developer '{developer_name}'. Nothing was consented.",
+                    url=self.page.url,
+                )
+
+    def tick_all(self) -> None:
+        """Tick every box the form shows (after `check`)."""
+        for box in self.boxes:
+            self.page.locator(f'[data-sellerauth-box="{box.mark}"]').check()
+
+    def submit_control(self) -> Control:
+        """The form's `次へ` / `Next` control, whatever its shape."""
+        control = read_page(self.page, wait=False).control(texts.exact("next"))
+        if control is None:
+            raise PageChanged("The consent page shows no 次へ button.", url=self.page.url)
+        return control
+
+
+def _meaning(label: str) -> str:
+    if texts.containing("consent_responsibility").search(label):
+        return "responsibility"
+    if texts.containing("consent_prohibited_items").search(label):
+        return "items"
+    return "unknown"
 
 
 @dataclass(frozen=True)
@@ -118,27 +233,27 @@ class Credentials:
 
 
 class CompletionPage:
-    """Completion ⑤: seller ID, marketplace ID and MWS auth token, checked against their formats."""
+    """Completion ⑤: seller ID, marketplace ID and MWS auth token, each found by its format
+    next to any known spelling of its label, whether shown as lines, a `dl` or a table."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.done = page.get_by_text(texts.containing("completion")).first
 
     def read(self) -> Credentials:
-        try:
-            expect(self.done).to_be_visible()
-        except AssertionError:
+        """The three values; `PageChanged` when the page is not the completion page or a
+        value does not match its format (never a result then)."""
+        text = read_page(self.page).text
+        label = "|".join(re.escape(t) for t in texts.texts("mws_auth_token"))
+        if not (texts.containing("completion").search(text) or re.search(label, text)):
             raise PageChanged(
                 "The grant did not reach the completion page (手続きが完了しました).",
                 url=self.page.url,
-            ) from None
-        body = self.page.locator("body").inner_text()
-        values = Credentials(
-            seller_id=self._value(body, "seller_id", SELLER_ID),
-            marketplace_id=self._value(body, "marketplace_id", _MARKETPLACE_ID),
-            mws_auth_token=self._value(body, "mws_auth_token", TOKEN),
+            )
+        return Credentials(
+            seller_id=self._value(text, "seller_id", SELLER_ID),
+            marketplace_id=self._value(text, "marketplace_id", _MARKETPLACE_ID),
+            mws_auth_token=self._value(text, "mws_auth_token", TOKEN),
         )
-        return values
 
     def _value(self, body: str, key: str, form: re.Pattern[str]) -> str:
         labels = "|".join(re.escape(t) for t in texts.texts(key))

@@ -1,0 +1,368 @@
+"""Reading a page as a person sees it, in one round trip, whatever its markup.
+
+`read_page` runs one script in the page that returns what is visible: the text, every table in
+any of the shapes PAGES.md ("The markup is not known") allows (`<table>` with `th` or `td`
+header cells, ARIA `div` grids), each table's pager and next-page control, the controls (links,
+buttons, submit inputs) and open dialogs. Hidden copies (for small screens) and hidden decoys
+are left out. Every control and row it returns carries a mark (a `data-sellerauth` attribute
+the script sets), so a flow clicks exactly what it read: `marked(page, mark)`.
+
+`click_and_settle` clicks a marked control and waits for whichever comes first: a new page,
+an in-page dialog, a watched row changing in place, or a pager moving on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, Request, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from automation.errors import PageChanged, SiteUnavailable, Timeout
+from flows import texts
+
+PAGER = re.compile(r"(\d+)\s*-\s*(\d+)\s*(?:/|of)\s*(\d+)")
+
+_COMMON_JS = r"""
+  const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+  const vis = el => el.checkVisibility
+    ? el.checkVisibility({visibilityProperty: true}) : el.getClientRects().length > 0;
+  const CONTROLS = 'a[href], button, [role=button], [role=link], '
+    + 'input[type=submit], input[type=button]';
+  const TABLES = 'table, [role=table], [role=grid]';
+  const ROWS = 'tr, [role=row]';
+  const CELLS = 'th, td, [role=cell], [role=gridcell], [role=columnheader], [role=rowheader]';
+  const DIALOGS = '[role=dialog], [role=alertdialog], dialog';
+  const name = el => norm(el.tagName === 'INPUT' ? el.value
+    : (el.innerText || el.getAttribute('aria-label') || el.getAttribute('title')));
+"""
+
+_READ_JS = (
+    "(a) => {"
+    + _COMMON_JS
+    + r"""
+  const pager = new RegExp(a.pager);
+  let n = 0;
+  document.querySelectorAll('[data-sellerauth]').forEach(e => e.removeAttribute('data-sellerauth'));
+  const mark = el => {
+    const had = el.getAttribute('data-sellerauth');
+    if (had) return had;
+    const id = String(++n);
+    el.setAttribute('data-sellerauth', id);
+    return id;
+  };
+  const control = el => ({name: name(el), mark: mark(el)});
+  const tables = [];
+  for (const t of document.querySelectorAll(TABLES)) {
+    if (!vis(t)) continue;
+    const rows = [];
+    for (const r of t.querySelectorAll(ROWS)) {
+      if (r.closest(TABLES) !== t || !vis(r)) continue;
+      const cells = [...r.querySelectorAll(CELLS)].filter(c => c.closest(ROWS) === r);
+      if (!cells.length) continue;
+      rows.push({
+        mark: mark(r),
+        text: norm(r.innerText),
+        header: cells.every(c => c.tagName === 'TH' || c.getAttribute('role') === 'columnheader'),
+        cells: cells.map(c => {
+          const copy = c.cloneNode(true);
+          const hidden = ', [hidden], [style*="display:none"], [style*="display: none"]';
+          copy.querySelectorAll(CONTROLS + hidden)
+            .forEach(e => e.remove());
+          return {text: norm(copy.textContent), full: norm(c.innerText),
+                  controls: [...c.querySelectorAll(CONTROLS)].filter(vis).map(control)};
+        }),
+      });
+    }
+    // The pager and its next-page control: in the smallest block around the table holding a
+    // pager text and no other visible table.
+    let pagerText = null, next = null;
+    const top = document.documentElement;
+    for (let box = t.parentElement; box && box !== top; box = box.parentElement) {
+      const others = [...box.querySelectorAll(TABLES)]
+        .filter(o => o !== t && !t.contains(o) && !o.contains(t) && vis(o));
+      if (others.length) break;
+      const found = [...box.querySelectorAll('*')]
+        .filter(e => !t.contains(e) && vis(e) && pager.test(e.innerText || ''));
+      if (found.length) {
+        pagerText = norm(found[found.length - 1].innerText).match(pager)[0];
+        const nx = [...box.querySelectorAll(CONTROLS)]
+          .filter(e => !t.contains(e) && vis(e) && a.next.includes(name(e)));
+        if (nx.length) next = control(nx[0]);
+        break;
+      }
+    }
+    tables.push({mark: mark(t), rows, pager: pagerText, next});
+  }
+  const loading = [...document.querySelectorAll('body *')].some(e =>
+    e.children.length === 0 && a.loading.some(w => (e.textContent || '').includes(w)) && vis(e));
+  const dialogs = [...document.querySelectorAll(DIALOGS)].filter(vis).map(d => ({
+    text: norm(d.innerText),
+    controls: [...d.querySelectorAll(CONTROLS)].filter(vis).map(control)}));
+  const controls = [...document.querySelectorAll(CONTROLS)]
+    .filter(e => vis(e) && !e.closest(TABLES) && !e.closest(DIALOGS)).map(control);
+  const ready = !loading && tables.every(t => {
+    const m = t.pager && t.pager.match(pager);
+    if (!m || +m[3] === 0) return true;
+    // Without th / columnheader cells, the first row is the header (a `td` header row).
+    const data = t.rows.some(r => r.header) ? t.rows.filter(r => !r.header).length
+      : t.rows.length - 1;
+    return data >= +m[2] - +m[1] + 1;
+  });
+  return {url: location.href, text: document.body ? document.body.innerText : '', loading,
+          tables, dialogs, controls, ready};
+}"""
+)
+
+_SETTLE_JS = (
+    "(a) => {"
+    + _COMMON_JS
+    + r"""
+  if (!window.__sellerauthBefore) return document.readyState === 'loading' ? false : 'navigated';
+  if (a.dialogs && [...document.querySelectorAll(DIALOGS)].some(vis)) return 'dialog';
+  if (a.row) {
+    const r = document.querySelector('[data-sellerauth="' + a.row + '"]');
+    if (!r || !vis(r) || norm(r.innerText) !== a.sig) return 'changed';
+  }
+  if (a.pager && !norm(document.body.innerText).includes(a.pager)) return 'changed';
+  if (a.gone) {
+    const d = document.querySelector('[data-sellerauth="' + a.gone + '"]');
+    if (!d || !vis(d)) return 'changed';
+  }
+  return false;
+}"""
+)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A visible link, button or submit input: its accessible name and its mark."""
+
+    name: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text without controls, its whole text, its visible controls."""
+
+    text: str
+    full: str
+    controls: list[Control] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A visible row of a table, as the page shows it."""
+
+    mark: str
+    text: str
+    header: bool
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A visible table (any shape), its pager text (`1-2 / 2 件を表示`) and next-page control."""
+
+    mark: str
+    rows: list[RawRow]
+    pager: str | None
+    next: Control | None
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A visible in-page dialog: its text and controls."""
+
+    text: str
+    controls: list[Control]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a page shows at one moment (visible parts only)."""
+
+    url: str
+    text: str
+    loading: bool
+    ready: bool
+    tables: list[RawTable]
+    dialogs: list[Dialog]
+    controls: list[Control]
+
+    def control(self, pattern: re.Pattern[str]) -> Control | None:
+        """The first visible control outside tables and dialogs whose name matches."""
+        return next((c for c in self.controls if pattern.match(c.name)), None)
+
+
+def _args() -> dict[str, Any]:
+    return {
+        "pager": PAGER.pattern,
+        "next": list(texts.texts("next")),
+        "loading": list(texts.texts("loading")),
+    }
+
+
+def _snapshot(raw: dict[str, Any]) -> Snapshot:
+    def control(c: dict[str, str]) -> Control:
+        return Control(name=c["name"], mark=c["mark"])
+
+    tables = [
+        RawTable(
+            mark=t["mark"],
+            rows=[
+                RawRow(
+                    mark=r["mark"],
+                    text=r["text"],
+                    header=r["header"],
+                    cells=[
+                        Cell(c["text"], c["full"], [control(x) for x in c["controls"]])
+                        for c in r["cells"]
+                    ],
+                )
+                for r in t["rows"]
+            ],
+            pager=t["pager"],
+            next=control(t["next"]) if t["next"] else None,
+        )
+        for t in raw["tables"]
+    ]
+    return Snapshot(
+        url=raw["url"],
+        text=raw["text"],
+        loading=raw["loading"],
+        ready=raw["ready"],
+        tables=tables,
+        dialogs=[Dialog(d["text"], [control(x) for x in d["controls"]]) for d in raw["dialogs"]],
+        controls=[control(c) for c in raw["controls"]],
+    )
+
+
+def read_page(page: Page, *, wait: bool = True) -> Snapshot:
+    """What the page shows, once it has filled in (no loading note, every table holding the
+    rows its pager announces); with `wait=False`, what it shows now.
+
+    Raises `PageChanged` when the page never fills in within the timeout (a pager announcing
+    more rows than the table shows, or a loading note that stays).
+    """
+    if not wait:
+        return _snapshot(page.evaluate(_READ_JS, _args()))
+    try:
+        handle = page.wait_for_function(
+            "(a) => { const s = (" + _READ_JS + ")(a); return s.ready ? s : false; }",
+            arg=_args(),
+            polling=100,
+        )
+    except PlaywrightTimeout:
+        now = _snapshot(page.evaluate(_READ_JS, _args()))
+        if now.loading:
+            raise Timeout("The page kept showing its loading note.", url=page.url) from None
+        raise PageChanged(
+            "A table announces more rows than it shows, even after waiting.", url=page.url
+        ) from None
+    return _snapshot(handle.json_value())
+
+
+def marked(page: Page, mark: str) -> Locator:
+    """The element `read_page` marked `mark` (valid until the next read or page load)."""
+    return page.locator(f'[data-sellerauth="{mark}"]')
+
+
+Outcome = Literal["navigated", "dialog", "changed"]
+
+
+@contextmanager
+def _watch(page: Page) -> Iterator[tuple[list[Response], set[Request]]]:
+    """The main frame's document responses and the requests still open, while inside."""
+    documents: list[Response] = []
+    pending: set[Request] = set()
+
+    def on_response(response: Response) -> None:
+        try:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                documents.append(response)
+        except PlaywrightError:
+            pass
+
+    def started(request: Request) -> None:
+        pending.add(request)
+
+    def done(request: Request) -> None:
+        pending.discard(request)
+
+    page.on("request", started)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+    page.on("response", on_response)
+    try:
+        yield documents, pending
+    finally:
+        page.remove_listener("request", started)
+        page.remove_listener("requestfinished", done)
+        page.remove_listener("requestfailed", done)
+        page.remove_listener("response", on_response)
+
+
+def click_and_settle(
+    page: Page,
+    control: Control,
+    *,
+    what: str,
+    row: RawRow | None = None,
+    pager: str | None = None,
+    gone: str | None = None,
+    dialogs: bool = False,
+) -> Outcome:
+    """Click a marked control once and wait for whichever comes: a new page (`navigated`), an
+    in-page dialog (`dialog`, when `dialogs`), or in place (`changed`): the watched `row`
+    re-rendered or changed, the `pager` text gone, or the `gone` element hidden.
+
+    Never clicks twice. A click after which nothing happens is `PageChanged` (the page did not
+    do what a person would see it do), not a transient fault; a request left hanging is
+    `Timeout`; a new page answered with HTTP 5xx is `SiteUnavailable`.
+    """
+    locator = marked(page, control.mark)
+    if not locator.count():
+        raise PageChanged(f"The page no longer shows {what}.", url=page.url)
+    with _watch(page) as (documents, pending):
+        page.evaluate("() => { window.__sellerauthBefore = true; }")
+        locator.click()
+        try:
+            handle = page.wait_for_function(
+                _SETTLE_JS,
+                arg={
+                    "row": row.mark if row else None,
+                    "sig": row.text if row else None,
+                    "pager": pager,
+                    "gone": gone,
+                    "dialogs": dialogs,
+                },
+                polling=100,
+            )
+            outcome: Outcome = handle.json_value()
+        except PlaywrightTimeout:
+            if pending:
+                raise Timeout(
+                    f"After clicking {what}, Seller Central did not answer in time.", url=page.url
+                ) from None
+            raise PageChanged(
+                f"Clicked {what} but nothing happened: no new page, no dialog, no change.",
+                url=page.url,
+            ) from None
+        if outcome == "navigated":
+            try:
+                page.wait_for_load_state("domcontentloaded")
+            except PlaywrightTimeout:
+                raise Timeout("The next page did not load in time.", url=page.url) from None
+            if documents and documents[-1].status >= 500:
+                raise SiteUnavailable(
+                    f"Seller Central answered HTTP {documents[-1].status}. Try again later.",
+                    url=page.url,
+                )
+    return outcome
