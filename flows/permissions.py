@@ -19,7 +19,7 @@ from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
-from flows.site import SiteOverrides
+from flows.site import SellerAccount, SiteOverrides, seller_account
 
 log = structlog.get_logger("flows.permissions")
 
@@ -45,7 +45,7 @@ def run_renew(
     today = datetime.fromtimestamp(ctx.clock.time()).date()
     return renew(
         SellerCentral.for_run(page, ctx),
-        ctx.account,
+        seller_account(ctx.account),
         today=today,
         renew_within=renew_within,
         force=force,
@@ -190,7 +190,7 @@ def _complete_confirmation_step(
 
 def renew(
     sc: SellerCentral,
-    account: AccountProfile,
+    account: SellerAccount,
     *,
     today: date,
     renew_within: int = RENEW_WITHIN_DAYS,

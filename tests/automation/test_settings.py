@@ -1,4 +1,8 @@
-"""Tests for automation.settings: settings, account profiles and the accounts file."""
+"""Tests for automation.settings: settings, account profiles and the accounts file.
+
+Accounts are resolved as the site's (`flows.site.SellerAccount`), as the command line does; the
+last tests check the engine's own profile and a site adding fields of another module.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,12 @@ from automation import settings as settings_module
 from automation.errors import InvalidInput
 from automation.log import redact
 from automation.settings import (
-    AccountProfile,
     Settings,
     ensure_state_dir,
-    load_accounts,
     load_settings,
-    resolve_account,
     write_private,
 )
+from flows.site import SellerAccount, load_accounts, resolve_account
 
 PASSWORD = "correct horse battery"
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -31,7 +33,7 @@ def default_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SELLERAUTH_PASSWORD", PASSWORD)
 
 
-def _profile(**overrides: str) -> AccountProfile:
+def _profile(**overrides: str) -> SellerAccount:
     return resolve_account(load_settings(), None, **overrides)
 
 
@@ -46,15 +48,7 @@ class TestSettingsDefaults:
         """Without any variable, every setting has its documented default."""
         s = load_settings()
         assert (s.email, s.password, s.totp_secret) == (None, None, None)
-        assert s.base_url == "https://sellercentral.amazon.co.jp"
-        assert s.marketplace == "JP"
-        assert (s.developer_name, s.developer_id) == ("shippinno", "5259-6479-4073")
-        assert (s.account_name, s.accounts_file, s.browser_path, s.secrets_dir) == (
-            None,
-            None,
-            None,
-            None,
-        )
+        assert (s.accounts_file, s.browser_path, s.secrets_dir) == (None, None, None)
         assert (s.headed, s.block_resources) == (False, False)
         assert (s.log_format, s.log_level) == ("auto", "info")
         assert (s.timeout_ms, s.signin_max_steps) == (30000, 12)
@@ -479,7 +473,7 @@ class TestLoadAccounts:
         """Every account of the file comes back as a profile or the problem that stops it."""
         monkeypatch.setenv("SELLERAUTH_ACCOUNTS__BETA__PASSWORD", PASSWORD)
         results = load_accounts(_accounts(GOOD_ACCOUNTS))
-        assert isinstance(results["beta"], AccountProfile)
+        assert isinstance(results["beta"], SellerAccount)
         problem = results["acme-jp"]
         assert isinstance(problem, InvalidInput) and problem.field == "password"
 
