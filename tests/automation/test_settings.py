@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from pydantic import BaseModel, field_validator
 
 from automation import settings as settings_module
 from automation.errors import InvalidInput
 from automation.log import redact
 from automation.settings import (
+    AccountProfile,
     Settings,
+    SiteSettings,
     ensure_state_dir,
     load_settings,
+    load_site_settings,
     write_private,
 )
-from flows.site import SellerAccount, load_accounts, resolve_account
+from automation.settings import resolve_account as engine_resolve_account
+from flows.site import (
+    SellerAccount,
+    SellerCentralFields,
+    SellerCentralSettings,
+    load_accounts,
+    resolve_account,
+)
 
 PASSWORD = "correct horse battery"
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -485,3 +497,83 @@ class TestLoadAccounts:
         """A broken file is refused as a whole."""
         with pytest.raises(InvalidInput):
             load_accounts(_accounts("[accounts.acme\n"))
+
+
+class TestSiteDefaults:
+    def test_seller_central_defaults(self, default_env: None) -> None:
+        """Without any variable, an account signs in to the JP host and grants shippinno."""
+        shared = load_site_settings(SellerCentralSettings, load_settings())
+        assert shared.model_dump() == dict.fromkeys(SellerCentralSettings.model_fields)
+        profile = _profile()
+        assert (profile.marketplace, profile.base_url) == (
+            "JP",
+            "https://sellercentral.amazon.co.jp",
+        )
+        assert (profile.developer_name, profile.developer_id) == ("shippinno", "5259-6479-4073")
+        assert profile.account_name is None
+
+    def test_engine_settings_hold_no_site_field(self) -> None:
+        """The engine's settings have none of the site's account fields (they live in flows/)."""
+        assert not set(SellerAccount.site_fields()) & set(Settings.model_fields)
+
+
+class _AppFields(BaseModel):
+    """A second site module's per-account field, as another flows module would add one."""
+
+    app_id: str | None = None
+
+    @field_validator("app_id")
+    @classmethod
+    def _shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("app-"):
+            raise ValueError("must start with app-")
+        return value
+
+
+class _AppSettings(SiteSettings):
+    app_id: str | None = None
+
+
+class _ExtendedAccount(SellerCentralFields, _AppFields, AccountProfile):
+    shared_settings: ClassVar[tuple[type[SiteSettings], ...]] = (
+        SellerCentralSettings,
+        _AppSettings,
+    )
+
+
+class TestAccountModel:
+    def test_engine_profile_is_neutral(self, default_env: None) -> None:
+        """Without a site model an account is who signs in, nothing more; the accounts file
+        then accepts `email` only."""
+        profile = engine_resolve_account(load_settings())
+        assert set(type(profile).model_fields) == {"name", "email", "password", "totp_secret"}
+        Path("accounts.toml").write_text(
+            '[accounts.acme]\nemail = "a@acme.example"\nmarketplace = "US"\n', encoding="utf-8"
+        )
+        with pytest.raises(InvalidInput) as caught:
+            engine_resolve_account(load_settings(), "acme")
+        assert "unknown key 'marketplace': use email" in caught.value.message
+
+    def test_another_module_adds_fields(
+        self, default_env: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A field another module adds is inherited from SELLERAUTH_<FIELD>, accepted in the
+        accounts file and on the command line, and validated naming where it came from."""
+        monkeypatch.setenv("SELLERAUTH_APP_ID", "app-shared")
+        Path("accounts.toml").write_text(
+            '[accounts.acme]\nemail = "a@acme.example"\nmarketplace = "US"\n'
+            '[accounts.beta]\nemail = "b@beta.example"\napp_id = "wrong"\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("SELLERAUTH_ACCOUNTS__ACME__PASSWORD", PASSWORD)
+        monkeypatch.setenv("SELLERAUTH_ACCOUNTS__BETA__PASSWORD", PASSWORD)
+        settings = load_settings()
+        acme = engine_resolve_account(settings, "acme", model=_ExtendedAccount)
+        assert (acme.app_id, acme.marketplace) == ("app-shared", "US")
+        assert acme.base_url == "https://sellercentral.amazon.com"
+        given = engine_resolve_account(settings, "acme", model=_ExtendedAccount, app_id="app-cli")
+        assert given.app_id == "app-cli"
+        with pytest.raises(InvalidInput) as caught:
+            engine_resolve_account(settings, "beta", model=_ExtendedAccount)
+        assert caught.value.field == "app_id"
+        assert "[accounts.beta] app_id) must start with app-" in caught.value.message
