@@ -15,13 +15,14 @@ from pydantic import BaseModel, ConfigDict
 
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
+from automation.settings import AccountProfile
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
     from rich.console import Console
 
     from automation.runner import Flow, RunContext
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)
@@ -173,6 +174,10 @@ class Site:
       (`--headed`/`--assist`): called with (page, what is asked); None: nobody is asked.
     - `account_overrides`: the account settings `record` lets the command line override.
     - `record`: how `sellerauth record` records a flow; None: no `record` command.
+    - `account_model`: the site's account profile, an `AccountProfile` subclass adding the
+      site's per-account fields (validated, defaulted, inherited from its `SiteSettings`);
+      every account is resolved as one (`resolve_account(..., model=site.account_model)`)
+      and the accounts file accepts its fields. The engine's own profile by default.
     """
 
     commands: Sequence[CommandSpec[Any, Any]]
@@ -180,6 +185,7 @@ class Site:
     account_overrides: type[BaseModel]
     watching_person: Callable[[Settings], Callable[[Page, str], None]] | None = None
     record: RecordHook | None = None
+    account_model: type[AccountProfile] = AccountProfile
 
     def __post_init__(self) -> None:
         names = [spec.name for spec in self.commands]

@@ -12,10 +12,12 @@ from automation.batch import Shard
 from automation.errors import InvalidInput
 from automation.settings import (
     ENV_PREFIX,
+    AccountProfile,
     Settings,
     env_key,
     read_accounts_file,
     resolve_account,
+    shared_values,
 )
 
 _STAND_IN_EMAIL = "stand-in@example.com"
@@ -27,8 +29,8 @@ class AccountCheck:
 
     name: str
     email: str | None
-    marketplace: str | None
-    base_url: str | None
+    # The site's fields `accounts check` reports (its account model's `check_fields`).
+    fields: dict[str, str | None]
     totp: bool
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -42,8 +44,7 @@ class AccountCheck:
             "account": self.name,
             "ok": self.ok,
             "email": self.email,
-            "marketplace": self.marketplace,
-            "base_url": self.base_url,
+            **self.fields,
             "totp": self.totp,
             "problems": self.problems,
             "warnings": self.warnings,
@@ -60,30 +61,52 @@ def accounts_path_or_fail(settings: Settings) -> None:
         )
 
 
-def check_accounts(settings: Settings) -> list[AccountCheck]:
-    """Every account of the accounts file with every problem found, without a browser.
+def check_accounts(
+    settings: Settings, model: type[AccountProfile] = AccountProfile
+) -> list[AccountCheck]:
+    """Every account of the accounts file, resolved as the site's `model`, with every problem
+    found, without a browser.
 
     A broken file (missing, not TOML, unknown key, a secret in it) raises InvalidInput.
     """
     accounts_path_or_fail(settings)
     assert settings.accounts_file is not None
-    tables = read_accounts_file(settings.accounts_file)
-    return [_check_one(settings, name, table) for name, table in tables.items()]
+    tables = read_accounts_file(settings.accounts_file, model)
+    shared = shared_values(settings, model)
+    return [_check_one(settings, name, table, model, shared) for name, table in tables.items()]
 
 
-def _check_one(settings: Settings, name: str, table: dict[str, str]) -> AccountCheck:
+def _unresolved(
+    model: type[AccountProfile], table: dict[str, str], shared: dict[str, Any]
+) -> dict[str, str | None]:
+    """The reported fields of an account that does not resolve: its table's values, else the
+    shared settings', else the model's defaults."""
+    fields: dict[str, str | None] = {}
+    for name in model.check_fields:
+        info = model.model_fields[name]
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        fields[name] = table.get(name, shared.get(name, default))
+    return fields
+
+
+def _check_one(
+    settings: Settings,
+    name: str,
+    table: dict[str, str],
+    model: type[AccountProfile],
+    shared: dict[str, Any],
+) -> AccountCheck:
     check = AccountCheck(
         name=name,
         email=table.get("email"),
-        marketplace=table.get("marketplace", settings.marketplace),
-        base_url=table.get("base_url"),
+        fields=_unresolved(model, table, shared),
         totp=False,
     )
     # Each missing field stops resolution at the first; stand-ins let it find the next ones.
     stand_ins: dict[str, Any] = {}
     for _ in range(3):
         try:
-            profile = resolve_account(settings, name, **stand_ins)
+            profile = resolve_account(settings, name, model=model, **stand_ins)
         except InvalidInput as problem:
             check.problems.append(problem.message)
             if problem.field == "email" and "email" not in stand_ins and "email" not in table:
@@ -93,8 +116,7 @@ def _check_one(settings: Settings, name: str, table: dict[str, str]) -> AccountC
             else:
                 break
         else:
-            check.base_url = profile.base_url
-            check.marketplace = profile.marketplace
+            check.fields = {key: getattr(profile, key) for key in model.check_fields}
             check.totp = profile.totp_secret is not None
             break
     if not check.totp and not any("totp" in p.lower() for p in check.problems):

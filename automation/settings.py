@@ -1,18 +1,22 @@
-"""Settings (`SELLERAUTH_` env, `.env`, secrets dir) and seller account profiles (accounts.toml)."""
+"""Settings (`SELLERAUTH_` env, `.env`, secrets dir) and account profiles (accounts.toml).
+
+The engine's settings and profile are neutral: who signs in (name, e-mail, password, TOTP
+secret) and how the engine runs. A site adds its own account fields by subclassing
+`AccountProfile` (validation and defaults on its fields) and declaring, on that class, the
+`SiteSettings` classes whose `SELLERAUTH_<FIELD>` values every account inherits; the engine's
+`resolve_account` and `load_accounts` take that class as `model`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import os
 import re
 import tempfile
 import tomllib
-import unicodedata
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -21,36 +25,21 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from automation.errors import InvalidInput
 from automation.log import register_secret
-from automation.marketplaces import MARKETPLACES, Marketplace, get_marketplace
 
 ENV_PREFIX = "SELLERAUTH_"
 DEFAULT_ACCOUNT = "default"
-DEFAULT_BASE_URL = "https://sellercentral.amazon.co.jp"
-DEFAULT_DEVELOPER_NAME = "shippinno"
-DEFAULT_DEVELOPER_ID = "5259-6479-4073"
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
 ACCOUNTS_FILE_NAME = "accounts.toml"
 
 ACCOUNT_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-ACCOUNT_FILE_KEYS = (
-    "email",
-    "marketplace",
-    "base_url",
-    "account_name",
-    "developer_name",
-    "developer_id",
-)
 SECRET_KEYS = ("password", "totp_secret")
-PROFILE_OVERRIDES = frozenset(ACCOUNT_FILE_KEYS + SECRET_KEYS)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
 _BASE32 = re.compile(r"[A-Z2-7]+=*")
 _LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -140,8 +129,9 @@ class AccountSecrets(BaseModel):
     totp_secret: SecretStr | None = None
 
 
-class Settings(BaseSettings):
-    """Global settings from arguments, `SELLERAUTH_*` variables, `.env` and the secrets dir."""
+class EnvSettings(BaseSettings):
+    """Where every settings class reads from: `SELLERAUTH_*` variables, `.env`, the secrets dir
+    (arguments first). The base of the engine's `Settings` and of each site's `SiteSettings`."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -151,15 +141,15 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
+
+class Settings(EnvSettings):
+    """The engine's settings: the default account's sign-in, where state lives, the browser,
+    timeouts and retries, logging, the store and notifications."""
+
     email: str | None = None
     password: SecretStr | None = None
     totp_secret: SecretStr | None = None
-    base_url: str = DEFAULT_BASE_URL
-    marketplace: str = "JP"
     state_dir: Path = Field(default_factory=default_state_dir)
-    developer_name: str = DEFAULT_DEVELOPER_NAME
-    developer_id: str = DEFAULT_DEVELOPER_ID
-    account_name: str | None = None
     accounts_file: Path | None = Field(default_factory=default_accounts_file)
     secrets_dir: Path | None = None
     accounts: dict[str, AccountSecrets] = Field(default_factory=dict)
@@ -179,11 +169,6 @@ class Settings(BaseSettings):
     store_key: SecretStr | None = None
     notify_urls: str = ""
 
-    @field_validator("marketplace")
-    @classmethod
-    def _upper_marketplace(cls, value: str) -> str:
-        return value.strip().upper()
-
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -196,6 +181,32 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+
+class SiteSettings(EnvSettings):
+    """Base of a site's settings class: account fields every account shares, each read from
+    `SELLERAUTH_<FIELD>` (field names are the profile's; None: not set, the profile's default
+    applies). Values are raw: the site's profile model validates them, naming the variable.
+
+    `default_account_only`: fields only the default account takes (named accounts set them in
+    their own `[accounts.<name>]` table).
+    """
+
+    default_account_only: ClassVar[frozenset[str]] = frozenset()
+
+
+SiteSettingsT = TypeVar("SiteSettingsT", bound=SiteSettings)
+
+
+def load_site_settings(cls: type[SiteSettingsT], settings: Settings) -> SiteSettingsT:
+    """A site's settings from the same sources as `settings` (its secrets dir included);
+    InvalidInput naming the variable when one is invalid."""
+    try:
+        if settings.secrets_dir is not None and settings.secrets_dir.is_dir():
+            return cls(_secrets_dir=settings.secrets_dir)  # type: ignore[call-arg]
+        return cls()
+    except ValidationError as exc:
+        raise _settings_error(exc) from None
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -240,41 +251,12 @@ def _clean(message: str) -> str:
 # ---- account profiles ------------------------------------------------------------------
 
 
-def normalise_developer_id(value: str) -> str:
-    """`525964794073`, `5259-6479-4073` or full-width digits -> `5259-6479-4073`."""
-    match = _DEVELOPER_ID.fullmatch(unicodedata.normalize("NFKC", value).strip())
-    if not match:
-        raise ValueError("must be 12 digits, hyphens optional, e.g. 5259-6479-4073")
-    return "-".join(match.groups())
-
-
-def normalise_base_url(value: str) -> str:
-    """An https origin (http allowed on loopback only), without a trailing slash."""
-    parts = urlsplit(value.strip())
-    if not parts.hostname:
-        raise ValueError("must be a URL such as https://sellercentral.amazon.co.jp")
-    if parts.query or parts.fragment:
-        raise ValueError("must not carry a query or fragment")
-    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
-        raise ValueError("must use https (plain http only on 127.0.0.1, localhost or [::1])")
-    return value.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def normalise_totp_secret(value: str) -> str:
     """The base32 secret without spaces, upper-cased; ValueError if it is not base32."""
     secret = "".join(value.split()).upper()
     if len(secret) < 16 or not _BASE32.fullmatch(secret):
         raise ValueError(
-            "must be the base32 key Amazon showed when the authenticator app was added "
+            "must be the base32 key the site showed when the authenticator app was added "
             "(at least 16 characters A-Z and 2-7)"
         )
     try:
@@ -285,28 +267,28 @@ def normalise_totp_secret(value: str) -> str:
 
 
 class AccountProfile(BaseModel):
-    """One resolved seller account: who signs in where, and which developer gets access."""
+    """One resolved account: who signs in (name, e-mail, password, TOTP secret).
+
+    A site subclasses it with its own account fields (each a plain field with its validation
+    and default) and lists in `shared_settings` the `SiteSettings` classes whose values every
+    account inherits; `resolve_account(..., model=TheSubclass)` builds it. Several site modules
+    may each contribute fields: the site's class inherits from each one's field model.
+
+    - `shared_settings`: settings classes read for defaults (field name = profile field).
+    - `check_fields`: site fields `accounts check --json` reports for each account, in this
+      order; `check_columns`: those its table shows.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shared_settings: ClassVar[tuple[type[SiteSettings], ...]] = ()
+    check_fields: ClassVar[tuple[str, ...]] = ()
+    check_columns: ClassVar[tuple[str, ...]] = ()
 
     name: str
     email: str
     password: SecretStr
     totp_secret: SecretStr | None = None
-    marketplace: str = "JP"
-    base_url: str
-    account_name: str | None = None
-    developer_name: str = DEFAULT_DEVELOPER_NAME
-    developer_id: str = DEFAULT_DEVELOPER_ID
-
-    @model_validator(mode="before")
-    @classmethod
-    def _base_url_from_marketplace(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("base_url"):
-            market = MARKETPLACES.get(str(data.get("marketplace") or "JP").strip().upper())
-            if market is not None:
-                return {**data, "base_url": market.base_url}
-        return data
 
     @field_validator("name")
     @classmethod
@@ -337,45 +319,18 @@ class AccountProfile(BaseModel):
             return None
         return SecretStr(normalise_totp_secret(str(raw)))
 
-    @field_validator("marketplace")
     @classmethod
-    def _known_marketplace(cls, value: str) -> str:
-        code = value.strip().upper()
-        if code not in MARKETPLACES:
-            raise ValueError(f"must be a marketplace code: one of {', '.join(MARKETPLACES)}")
-        return code
+    def site_fields(cls) -> tuple[str, ...]:
+        """The fields the site added, in declaration order (after the engine's)."""
+        return tuple(name for name in cls.model_fields if name not in AccountProfile.model_fields)
 
-    @field_validator("base_url")
     @classmethod
-    def _https_base_url(cls, value: str) -> str:
-        return normalise_base_url(value)
+    def file_keys(cls) -> tuple[str, ...]:
+        """The keys an `[accounts.<name>]` table may hold: `email` and the site's fields."""
+        return ("email", *cls.site_fields())
 
-    @field_validator("developer_id")
-    @classmethod
-    def _developer_id(cls, value: str) -> str:
-        return normalise_developer_id(value)
 
-    @field_validator("developer_name")
-    @classmethod
-    def _developer_name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("is empty")
-        return value.strip()
-
-    @property
-    def market(self) -> Marketplace:
-        """The marketplace this account is registered in."""
-        return get_marketplace(self.marketplace)
-
-    @property
-    def marketplace_id(self) -> str:
-        """Amazon's ID of the marketplace, e.g. A1VC38T7YXB528 for JP."""
-        return self.market.marketplace_id
-
-    @property
-    def developer_digits(self) -> str:
-        """The developer ID without hyphens, as typed into the registration form."""
-        return self.developer_id.replace("-", "")
+ProfileT = TypeVar("ProfileT", bound=AccountProfile)
 
 
 class _Draft:
@@ -390,11 +345,11 @@ class _Draft:
             self.values[field] = value
             self.sources[field] = source
 
-    def build(self) -> AccountProfile:
+    def build(self, model: type[ProfileT]) -> ProfileT:
         for key in SECRET_KEYS:
             register_secret(self.values.get(key))
         try:
-            profile = AccountProfile(**self.values)
+            profile = model(**self.values)
         except ValidationError as exc:
             raise self._error(exc) from None
         register_secret(profile.totp_secret)
@@ -411,8 +366,8 @@ class _Draft:
         return InvalidInput(f"account {self.values['name']!r}: " + "; ".join(problems), field=first)
 
 
-def _apply_overrides(draft: _Draft, overrides: dict[str, Any]) -> None:
-    unknown = set(overrides) - PROFILE_OVERRIDES
+def _apply_overrides(draft: _Draft, overrides: dict[str, Any], model: type[AccountProfile]) -> None:
+    unknown = set(overrides) - {*model.file_keys(), *SECRET_KEYS}
     if unknown:
         raise TypeError(f"unknown account overrides: {', '.join(sorted(unknown))}")
     for key, value in overrides.items():
@@ -420,22 +375,35 @@ def _apply_overrides(draft: _Draft, overrides: dict[str, Any]) -> None:
         draft.put(key, value, source)
 
 
-def _put_inherited(draft: _Draft, settings: Settings) -> None:
-    """The settings every account shares unless its own table says otherwise."""
-    draft.put("marketplace", settings.marketplace, "SELLERAUTH_MARKETPLACE")
-    if "base_url" in settings.model_fields_set:
-        draft.put("base_url", settings.base_url, "SELLERAUTH_BASE_URL")
-    draft.put("developer_name", settings.developer_name, "SELLERAUTH_DEVELOPER_NAME")
-    draft.put("developer_id", settings.developer_id, "SELLERAUTH_DEVELOPER_ID")
+def shared_values(
+    settings: Settings, model: type[AccountProfile], *, default: bool = False
+) -> dict[str, Any]:
+    """The values of `model`'s site settings an account inherits unless its own table (or the
+    command line) says otherwise: those set (not None), by field name; the default account
+    (`default`) also takes the `default_account_only` ones. InvalidInput on a bad setting."""
+    found: dict[str, Any] = {}
+    for shared in model.shared_settings:
+        values = load_site_settings(shared, settings)
+        for field in type(values).model_fields:
+            value = getattr(values, field)
+            if value is not None and (default or field not in shared.default_account_only):
+                found[field] = value
+    return found
 
 
-def _default_draft(settings: Settings) -> _Draft:
+def _put_inherited(
+    draft: _Draft, settings: Settings, model: type[AccountProfile], *, default: bool
+) -> None:
+    for field, value in shared_values(settings, model, default=default).items():
+        draft.put(field, value, ENV_PREFIX + field.upper())
+
+
+def _default_draft(settings: Settings, model: type[AccountProfile]) -> _Draft:
     draft = _Draft(DEFAULT_ACCOUNT)
-    _put_inherited(draft, settings)
+    _put_inherited(draft, settings, model, default=True)
     draft.put("email", settings.email, "SELLERAUTH_EMAIL")
     draft.put("password", settings.password, "SELLERAUTH_PASSWORD")
     draft.put("totp_secret", settings.totp_secret, "SELLERAUTH_TOTP_SECRET")
-    draft.put("account_name", settings.account_name, "SELLERAUTH_ACCOUNT_NAME")
     return draft
 
 
@@ -458,9 +426,11 @@ def _secrets_dir_hint(settings: Settings, filename: str) -> str:
     return f"write it to a file {filename} in SELLERAUTH_SECRETS_DIR"
 
 
-def _named_draft(settings: Settings, name: str, table: dict[str, str], path: Path) -> _Draft:
+def _named_draft(
+    settings: Settings, name: str, table: dict[str, str], path: Path, model: type[AccountProfile]
+) -> _Draft:
     draft = _Draft(name)
-    _put_inherited(draft, settings)
+    _put_inherited(draft, settings, model, default=False)
     for key, value in table.items():
         draft.put(key, value, f"{path} [accounts.{name}] {key}")
     for key in SECRET_KEYS:
@@ -504,8 +474,11 @@ def _require_named(draft: _Draft, settings: Settings, path: Path) -> None:
         )
 
 
-def read_accounts_file(path: Path) -> dict[str, dict[str, str]]:
-    """The `[accounts.<name>]` tables of an accounts file, checked; InvalidInput on any problem."""
+def read_accounts_file(
+    path: Path, model: type[AccountProfile] = AccountProfile
+) -> dict[str, dict[str, str]]:
+    """The `[accounts.<name>]` tables of an accounts file, checked against the keys `model`
+    allows (`model.file_keys()`); InvalidInput on any problem."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -522,10 +495,12 @@ def read_accounts_file(path: Path) -> dict[str, dict[str, str]]:
         raise InvalidInput(
             f"accounts file {path} is not valid TOML: {exc}", field="accounts_file"
         ) from None
-    return _check_accounts(data, path)
+    return _check_accounts(data, path, model.file_keys())
 
 
-def _check_accounts(data: dict[str, Any], path: Path) -> dict[str, dict[str, str]]:
+def _check_accounts(
+    data: dict[str, Any], path: Path, keys: tuple[str, ...]
+) -> dict[str, dict[str, str]]:
     extra = sorted(set(data) - {"accounts"})
     if extra:
         raise InvalidInput(
@@ -541,7 +516,7 @@ def _check_accounts(data: dict[str, Any], path: Path) -> dict[str, dict[str, str
         )
     seen: dict[str, str] = {}
     for name, table in accounts.items():
-        _check_account_table(name, table, path)
+        _check_account_table(name, table, path, keys)
         other = seen.setdefault(env_key(name), name)
         if other != name:
             raise InvalidInput(
@@ -553,7 +528,7 @@ def _check_accounts(data: dict[str, Any], path: Path) -> dict[str, dict[str, str
     return accounts
 
 
-def _check_account_table(name: str, table: Any, path: Path) -> None:
+def _check_account_table(name: str, table: Any, path: Path, keys: tuple[str, ...]) -> None:
     where = f"accounts file {path} [accounts.{name}]"
     if not ACCOUNT_NAME_PATTERN.fullmatch(name):
         raise InvalidInput(
@@ -571,9 +546,9 @@ def _check_account_table(name: str, table: Any, path: Path) -> None:
                 f"export {variable} or write it to <secrets dir>/{name}.{key}",
                 field=key,
             )
-        if key not in ACCOUNT_FILE_KEYS:
+        if key not in keys:
             raise InvalidInput(
-                f"{where} has unknown key {key!r}: use {', '.join(ACCOUNT_FILE_KEYS)}",
+                f"{where} has unknown key {key!r}: use {', '.join(keys)}",
                 field="accounts_file",
             )
         if not isinstance(value, str):
@@ -591,31 +566,45 @@ def _accounts_path(settings: Settings) -> Path:
 
 
 def _profile_from_table(
-    settings: Settings, name: str, table: dict[str, str], path: Path, overrides: dict[str, Any]
-) -> AccountProfile:
-    draft = _named_draft(settings, name, table, path)
-    _apply_overrides(draft, overrides)
+    settings: Settings,
+    name: str,
+    table: dict[str, str],
+    path: Path,
+    overrides: dict[str, Any],
+    model: type[ProfileT],
+) -> ProfileT:
+    draft = _named_draft(settings, name, table, path, model)
+    _apply_overrides(draft, overrides, model)
     _require_named(draft, settings, path)
-    return draft.build()
+    return draft.build(model)
 
 
 def resolve_account(
-    settings: Settings, name: str | None = None, **overrides: Any
-) -> AccountProfile:
-    """The profile of account `name` (None: the `default` one from SELLERAUTH_EMAIL etc.).
+    settings: Settings,
+    name: str | None = None,
+    *,
+    model: type[ProfileT] = AccountProfile,  # type: ignore[assignment]
+    **overrides: Any,
+) -> ProfileT:
+    """The profile of account `name` (None: the `default` one from SELLERAUTH_EMAIL etc.),
+    built as the site's `model` (an `AccountProfile` subclass; the engine's own by default).
 
-    `overrides` are command-line options (base_url, developer_name, developer_id, marketplace,
-    ...); they win over the accounts file and the environment; None means "not given".
+    `overrides` are command-line options (`email`, the secrets, the model's site fields);
+    they win over the accounts file and the environment; None means "not given".
+    Raises InvalidInput naming the field and where its value came from; TypeError for an
+    override the model has no field for (a bug of the caller).
     """
     given = {key: value for key, value in overrides.items() if value is not None}
     accounts = (
-        read_accounts_file(settings.accounts_file) if settings.accounts_file is not None else {}
+        read_accounts_file(settings.accounts_file, model)
+        if settings.accounts_file is not None
+        else {}
     )
     if name is None or (name == DEFAULT_ACCOUNT and name not in accounts):
-        draft = _default_draft(settings)
-        _apply_overrides(draft, given)
+        draft = _default_draft(settings, model)
+        _apply_overrides(draft, given, model)
         _require_default(draft, settings)
-        return draft.build()
+        return draft.build(model)
     validate_account_name(name)
     path = _accounts_path(settings)
     if name not in accounts:
@@ -623,11 +612,15 @@ def resolve_account(
         raise InvalidInput(
             f"account {name!r} is not in {path} (accounts there: {known})", field="account"
         )
-    return _profile_from_table(settings, name, accounts[name], path, given)
+    return _profile_from_table(settings, name, accounts[name], path, given, model)
 
 
-def load_accounts(settings: Settings) -> dict[str, AccountProfile | InvalidInput]:
-    """Every account of the accounts file, each resolved or with the problem that stops it.
+def load_accounts(
+    settings: Settings,
+    model: type[ProfileT] = AccountProfile,  # type: ignore[assignment]
+) -> dict[str, ProfileT | InvalidInput]:
+    """Every account of the accounts file, each resolved as `model` or with the problem that
+    stops it.
 
     A broken file (missing, bad TOML, unknown key, secret in it) raises InvalidInput instead;
     no accounts file at all gives an empty dict.
@@ -635,10 +628,10 @@ def load_accounts(settings: Settings) -> dict[str, AccountProfile | InvalidInput
     if settings.accounts_file is None:
         return {}
     path = settings.accounts_file
-    results: dict[str, AccountProfile | InvalidInput] = {}
-    for name, table in read_accounts_file(path).items():
+    results: dict[str, ProfileT | InvalidInput] = {}
+    for name, table in read_accounts_file(path, model).items():
         try:
-            results[name] = _profile_from_table(settings, name, table, path, {})
+            results[name] = _profile_from_table(settings, name, table, path, {}, model)
         except InvalidInput as exc:
             results[name] = exc
     return results

@@ -56,7 +56,8 @@ def run(
 ) -> Any:
     """One flow for one seller, as `sellerauth <flow>` runs it: settings, account, `run_one`."""
     from automation.runner import run_one
-    from automation.settings import load_settings, resolve_account
+    from automation.settings import load_settings
+    from flows.site import resolve_account
 
     settings = load_settings(state_dir=state_dir, block_resources=browser.block_resources)
     account = resolve_account(

@@ -19,7 +19,7 @@ from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
 from flows.pages.reading import RawRow, click_and_settle, read_page
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
-from flows.site import SiteOverrides
+from flows.site import SellerAccount, SiteOverrides, seller_account
 
 log = structlog.get_logger("flows.permissions")
 
@@ -45,7 +45,7 @@ def run_renew(
     today = datetime.fromtimestamp(ctx.clock.time()).date()
     return renew(
         SellerCentral.for_run(page, ctx),
-        ctx.account,
+        seller_account(ctx.account),
         today=today,
         renew_within=renew_within,
         force=force,
@@ -229,7 +229,7 @@ def _confirm_page(sc: SellerCentral, names_ours: Callable[[str], bool]) -> None:
 
 def renew(
     sc: SellerCentral,
-    account: AccountProfile,
+    account: SellerAccount,
     *,
     today: date,
     renew_within: int = RENEW_WITHIN_DAYS,

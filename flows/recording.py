@@ -16,7 +16,8 @@ from automation.errors import SellerAuthError
 from automation.log import registered_secrets
 from automation.otp import FakeClock
 from automation.runner import Recording, run_one
-from automation.settings import AccountProfile, Settings, resolve_account
+from automation.settings import AccountProfile, Settings
+from flows.site import SellerAccount, resolve_account
 
 META = "sellerauth.json"
 PASSWORD = "recorded-password"
@@ -56,7 +57,7 @@ def record(
     flow: Callable[..., BaseModel],
     flow_name: str,
     settings: Settings,
-    account: AccountProfile,
+    account: SellerAccount,
     out: Path,
     options: dict[str, Any] | None = None,
     **run_options: Any,

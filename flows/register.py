@@ -8,10 +8,9 @@ from playwright.sync_api import Page
 from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotConfirmed, PageChanged
 from automation.log import register_secret
-from automation.marketplaces import get_marketplace
 from automation.runner import RunContext
-from automation.settings import AccountProfile
 from flows import reporting
+from flows.marketplaces import get_marketplace
 from flows.pages import registration
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import PermissionsPage
@@ -20,17 +19,17 @@ from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormP
 from flows.permissions import act_on_row, current_screen, find_access
 from flows.results import RegisterResult
 from flows.seller_central import SellerCentral
-from flows.site import DeveloperOverrides
+from flows.site import DeveloperOverrides, SellerAccount, seller_account
 
 log = structlog.get_logger("flows.register")
 
 
 def run(page: Page, ctx: RunContext) -> RegisterResult:
     """The runner's entry point."""
-    return register(SellerCentral.for_run(page, ctx), ctx.account)
+    return register(SellerCentral.for_run(page, ctx), seller_account(ctx.account))
 
 
-def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
+def register(sc: SellerCentral, account: SellerAccount) -> RegisterResult:
     """Grant access unless the developer already has it; restore it from the history if there."""
     marketplace_id = get_marketplace(account.marketplace).marketplace_id
     sc.open(registration.PATH, _prefill(account))
@@ -74,7 +73,7 @@ def register(sc: SellerCentral, account: AccountProfile) -> RegisterResult:
     return _result(account, "granted", seller_id, marketplace_id, credentials.mws_auth_token)
 
 
-def _prefill(account: AccountProfile) -> dict[str, str]:
+def _prefill(account: SellerAccount) -> dict[str, str]:
     """The query parameters of the real registration links (they pre-fill screen ③)."""
     return {
         "signInPageDisplayed": "1",
@@ -84,7 +83,7 @@ def _prefill(account: AccountProfile) -> dict[str, str]:
 
 
 def _grant(
-    sc: SellerCentral, account: AccountProfile, perms: PermissionsPage
+    sc: SellerCentral, account: SellerAccount, perms: PermissionsPage
 ) -> registration.Credentials:
     click_to_navigate(sc.page, perms.grant_button)
     sc.ensure_signed_in()
@@ -115,7 +114,7 @@ def _grant(
     return credentials
 
 
-def _reveal(perms: PermissionsPage, account: AccountProfile) -> str:
+def _reveal(perms: PermissionsPage, account: SellerAccount) -> str:
     """Our row's MWS auth token, revealed by its 表示 control (in place or after a reload)."""
     row = perms.find_row(account.developer_id, "current")
     if row is None:
@@ -126,7 +125,7 @@ def _reveal(perms: PermissionsPage, account: AccountProfile) -> str:
 
 
 def _result(
-    account: AccountProfile, outcome: str, seller_id: str, marketplace_id: str, token: str
+    account: SellerAccount, outcome: str, seller_id: str, marketplace_id: str, token: str
 ) -> RegisterResult:
     return RegisterResult.model_validate(
         {

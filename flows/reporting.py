@@ -61,10 +61,10 @@ def render_register(data: dict[str, Any], account: AccountProfile, console: Cons
 
 def summarise_status(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
     """How many developers, and our row's state and expiry."""
-    from flows.site import DEVELOPER_ID
+    from flows.site import DEVELOPER_ID, seller_account
 
     developers = data.get("developers") or []
-    wanted = digits(account.developer_id if account is not None else DEVELOPER_ID)
+    wanted = digits(seller_account(account).developer_id if account is not None else DEVELOPER_ID)
     ours = [d for d in developers if digits(d.get("developer_id", "")) == wanted]
     if not ours:
         return f"{len(developers)} developers; ours absent", "-"
@@ -77,7 +77,9 @@ def render_status(data: dict[str, Any], account: AccountProfile, console: Consol
     """Every developer row, ours in bold green, with the days left."""
     from rich.table import Table
 
-    ours = digits(account.developer_id)
+    from flows.site import seller_account
+
+    ours = digits(seller_account(account).developer_id)
     table = Table(
         title=f"{account.name}: seller {data['seller_id']}, access confirmation "
         f"{data['access_confirmation']}"

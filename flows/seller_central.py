@@ -11,6 +11,7 @@ from automation.evidence import Evidence, NoEvidence
 from flows.pages.masking import secret_fields
 from flows.pages.navigation import goto
 from flows.signin import SignIn
+from flows.site import seller_account
 
 if TYPE_CHECKING:
     from automation.runner import RunContext
@@ -36,8 +37,9 @@ class SellerCentral:
     @classmethod
     def for_run(cls, page: Page, ctx: RunContext) -> SellerCentral:
         """The Seller Central of the run's account, with its sign-in loop."""
+        account = seller_account(ctx.account)
         signin = SignIn(
-            account=ctx.account,
+            account=account,
             otp=ctx.otp,
             max_steps=ctx.settings.signin_max_steps,
             human=ctx.human,
@@ -45,7 +47,7 @@ class SellerCentral:
             transient_retries=ctx.settings.step_retries,
         )
         ctx.declare_mask(secret_fields)
-        sc = cls(page, ctx.account.base_url, signin, cast("list[Action]", ctx.journal))
+        sc = cls(page, account.base_url, signin, cast("list[Action]", ctx.journal))
         sc.evidence = ctx.evidence
         return sc
 

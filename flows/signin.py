@@ -12,8 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import LoginFailed, NeedsPerson, PageChanged, SiteUnavailable, Timeout
 from automation.log import register_secret
-from automation.marketplaces import get_marketplace
-from automation.settings import AccountProfile
+from flows.marketplaces import get_marketplace
 from flows.pages.navigation import goto
 from flows.pages.picker import AccountPickerPage
 from flows.pages.signin import (
@@ -27,6 +26,7 @@ from flows.pages.signin import (
     SignInStep,
     identify,
 )
+from flows.site import SellerAccount
 
 if TYPE_CHECKING:
     from automation.runner import OtpSource
@@ -41,7 +41,7 @@ HumanHandler = Callable[[Page, str], None]
 class SignIn:
     """Everything the loop needs for one account; `human` is None when nobody is watching."""
 
-    account: AccountProfile
+    account: SellerAccount
     otp: OtpSource | None = None
     max_steps: int = 12
     human: HumanHandler | None = None

@@ -1,23 +1,41 @@
-"""Seller Central as a site of the engine: its account overrides, top-level help and hooks."""
+"""Seller Central as a site of the engine: its account fields and their defaults, its account
+overrides, top-level help and hooks.
+
+A Seller Central account is the engine's `AccountProfile` plus `SellerCentralFields` (host,
+marketplace, picker name, developer to grant), defaulted from `SellerCentralSettings`
+(`SELLERAUTH_BASE_URL`, `SELLERAUTH_MARKETPLACE`, ...). Another module adding per-account fields
+declares its own field model and `SiteSettings` class the same way, and `SellerAccount` lists
+them (its bases and `shared_settings`).
+"""
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Annotated
+import ipaddress
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from automation import settings as engine_settings
+from automation.errors import InvalidInput
+from automation.settings import AccountProfile, Settings, SiteSettings
+from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from playwright.sync_api import Page
 
-    from automation.settings import Settings
-
 # The developer the jobs grant access to unless told otherwise, and the default site.
 DEVELOPER_NAME = "shippinno"
 DEVELOPER_ID = "5259-6479-4073"
 BASE_URL = "https://sellercentral.amazon.co.jp"
+MARKETPLACE = "JP"
+
+_DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
 
 HELP = """Give a developer access to Amazon Seller Central accounts, read back the seller ID,
 marketplace ID and MWS auth token, and keep that access from expiring.
@@ -69,3 +87,154 @@ def watching_person(settings: Settings) -> Callable[[Page, str], None]:
     from flows.signin import wait_for_person
 
     return functools.partial(wait_for_person, timeout_s=settings.human_wait_seconds)
+
+
+# ---- the account fields ------------------------------------------------------------------
+
+
+def normalise_developer_id(value: str) -> str:
+    """`525964794073`, `5259-6479-4073` or full-width digits -> `5259-6479-4073`;
+    ValueError otherwise."""
+    match = _DEVELOPER_ID.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    if not match:
+        raise ValueError("must be 12 digits, hyphens optional, e.g. 5259-6479-4073")
+    return "-".join(match.groups())
+
+
+def normalise_base_url(value: str) -> str:
+    """An https origin (http allowed on loopback only), without a trailing slash; ValueError
+    otherwise."""
+    parts = urlsplit(value.strip())
+    if not parts.hostname:
+        raise ValueError("must be a URL such as https://sellercentral.amazon.co.jp")
+    if parts.query or parts.fragment:
+        raise ValueError("must not carry a query or fragment")
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
+        raise ValueError("must use https (plain http only on 127.0.0.1, localhost or [::1])")
+    return value.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class SellerCentralSettings(SiteSettings):
+    """The Seller Central settings every account shares unless its `[accounts.<name>]` table
+    (or the command line) says otherwise: `SELLERAUTH_MARKETPLACE`, `SELLERAUTH_BASE_URL`,
+    `SELLERAUTH_DEVELOPER_NAME`, `SELLERAUTH_DEVELOPER_ID`; `SELLERAUTH_ACCOUNT_NAME` for the
+    default account only. None: not set (`SellerCentralFields` has the defaults)."""
+
+    default_account_only: ClassVar[frozenset[str]] = frozenset({"account_name"})
+
+    marketplace: str | None = None
+    base_url: str | None = None
+    account_name: str | None = None
+    developer_name: str | None = None
+    developer_id: str | None = None
+
+
+class SellerCentralFields(BaseModel):
+    """Where a seller account signs in and which developer it grants access to.
+
+    - `marketplace`: the code (docs/pages.md, the account picker), JP by default.
+    - `base_url`: the Seller Central origin; by default the marketplace's host.
+    - `account_name`: the name to choose on the account picker (None: the only one).
+    - `developer_name`, `developer_id`: the developer the jobs grant access to.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    marketplace: str = MARKETPLACE
+    base_url: str
+    account_name: str | None = None
+    developer_name: str = DEVELOPER_NAME
+    developer_id: str = DEVELOPER_ID
+
+    @model_validator(mode="before")
+    @classmethod
+    def _base_url_from_marketplace(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("base_url"):
+            market = MARKETPLACES.get(str(data.get("marketplace") or MARKETPLACE).strip().upper())
+            if market is not None:
+                return {**data, "base_url": market.base_url}
+        return data
+
+    @field_validator("marketplace")
+    @classmethod
+    def _known_marketplace(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in MARKETPLACES:
+            raise ValueError(f"must be a marketplace code: one of {', '.join(MARKETPLACES)}")
+        return code
+
+    @field_validator("base_url")
+    @classmethod
+    def _https_base_url(cls, value: str) -> str:
+        return normalise_base_url(value)
+
+    @field_validator("developer_id")
+    @classmethod
+    def _developer_id(cls, value: str) -> str:
+        return normalise_developer_id(value)
+
+    @field_validator("developer_name")
+    @classmethod
+    def _developer_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty")
+        return value.strip()
+
+    @property
+    def market(self) -> Marketplace:
+        """The marketplace this account is registered in."""
+        return get_marketplace(self.marketplace)
+
+    @property
+    def marketplace_id(self) -> str:
+        """Amazon's ID of the marketplace, e.g. A1VC38T7YXB528 for JP."""
+        return self.market.marketplace_id
+
+    @property
+    def developer_digits(self) -> str:
+        """The developer ID without hyphens, as typed into the registration form."""
+        return self.developer_id.replace("-", "")
+
+
+class SellerAccount(SellerCentralFields, AccountProfile):
+    """A Seller Central account as the jobs see it: the engine's profile (name, e-mail,
+    password, TOTP secret) and `SellerCentralFields`. The site's account model
+    (`Site.account_model`): the engine resolves every account of this site as one.
+
+    More per-account fields: add the module's field model to the bases (before
+    `AccountProfile`) and its `SiteSettings` class to `shared_settings`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shared_settings: ClassVar[tuple[type[SiteSettings], ...]] = (SellerCentralSettings,)
+    check_fields: ClassVar[tuple[str, ...]] = ("marketplace", "base_url")
+    check_columns: ClassVar[tuple[str, ...]] = ("marketplace",)
+
+
+def seller_account(profile: AccountProfile) -> SellerAccount:
+    """The run's profile as a Seller Central account; TypeError if it was resolved without the
+    site's model (a bug of the caller)."""
+    if not isinstance(profile, SellerAccount):
+        raise TypeError(f"account {profile.name!r} was not resolved as a SellerAccount")
+    return profile
+
+
+def resolve_account(settings: Settings, name: str | None = None, **overrides: Any) -> SellerAccount:
+    """`automation.settings.resolve_account` with this site's model: the Seller Central account
+    `name` (None: the default one); InvalidInput as there."""
+    return engine_settings.resolve_account(settings, name, model=SellerAccount, **overrides)
+
+
+def load_accounts(settings: Settings) -> dict[str, SellerAccount | InvalidInput]:
+    """`automation.settings.load_accounts` with this site's model."""
+    return engine_settings.load_accounts(settings, SellerAccount)

@@ -34,7 +34,9 @@ def record_job(
     """Record `command` for `account` into `out` (.har.zip); the result the replay expects."""
     from flows.recording import read_meta, record
 
-    record(command.flow(), command.name, settings, account, out, **run)
+    record(
+        command.flow(), command.name, settings, seller_central.seller_account(account), out, **run
+    )
     expected: dict[str, Any] = read_meta(out)["expected"]
     return expected
 
@@ -45,6 +47,7 @@ SITE = Site(
     account_overrides=seller_central.SiteOverrides,
     watching_person=seller_central.watching_person,
     record=RecordHook(record=record_job, default="status"),
+    account_model=seller_central.SellerAccount,
 )
 
 

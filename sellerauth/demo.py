@@ -17,10 +17,11 @@ def run_demo() -> int:
     """Start the simulator, run register twice, status and renew, and print what happened."""
     from automation.log import configure_logging
     from automation.runner import run_one
-    from automation.settings import load_settings, resolve_account
+    from automation.settings import load_settings
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
     from flows.permissions import RENEW, STATUS
     from flows.register import SPEC as REGISTER
+    from flows.site import resolve_account
 
     console = Console()
     simulator = Simulator(build_scenario("demo"))

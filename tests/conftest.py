@@ -14,8 +14,9 @@ from automation.browser import LAUNCH_ARGS, find_chromium
 from automation.log import clear_secrets
 from automation.otp import FakeClock
 from automation.runner import run_one
-from automation.settings import AccountProfile, Settings, load_settings, resolve_account
+from automation.settings import Settings, load_settings
 from fixtures.simulator import Scenario, Simulator, SimulatorServer, build_scenario
+from flows.site import SellerAccount, resolve_account
 
 # Fixtures that start a real Chromium, directly or through the product: a test using any of
 # them is marked `browser`, so `pytest -m "not browser"` runs in seconds.
@@ -136,10 +137,10 @@ def settings(state_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def account_for(settings: Settings) -> Callable[..., AccountProfile]:
+def account_for(settings: Settings) -> Callable[..., SellerAccount]:
     """The default account signing in to `site` as its first (or given) login."""
 
-    def make(site: Site, login: Any = None, **overrides: Any) -> AccountProfile:
+    def make(site: Site, login: Any = None, **overrides: Any) -> SellerAccount:
         login = login or site.login
         values = {
             "email": login.email,
@@ -157,7 +158,7 @@ def account_for(settings: Settings) -> Callable[..., AccountProfile]:
 def run(settings: Settings, clock: FakeClock) -> Callable[..., Any]:
     """Run a flow through the product's runner (real headless Chromium) for an account."""
 
-    def go(flow: Callable[..., Any], account: AccountProfile, **kwargs: Any) -> Any:
+    def go(flow: Callable[..., Any], account: SellerAccount, **kwargs: Any) -> Any:
         return run_one(flow, settings, account, clock=clock, **kwargs)
 
     return go

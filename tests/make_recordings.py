@@ -7,10 +7,11 @@ import tempfile
 from pathlib import Path
 
 from automation.log import configure_logging
-from automation.settings import load_settings, resolve_account
+from automation.settings import load_settings
 from fixtures.simulator import Simulator, SimulatorServer, build_scenario
 from flows import permissions, register
 from flows.recording import record
+from flows.site import resolve_account
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 

@@ -43,7 +43,7 @@ def build_app(site: Site) -> typer.Typer:
     single.add_commands(app, site)
     if site.record is not None:
         record.add_command(app, site, site.record)
-    app.add_typer(accounts.accounts_app, name="accounts")
+    app.add_typer(accounts.accounts_app(site), name="accounts")
     app.add_typer(batch.batch_app(site), name="batch")
     history.add_commands(app, site)
     return app

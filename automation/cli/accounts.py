@@ -12,34 +12,44 @@ from automation.cli.output import console, exit_with
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
-    from automation.settings import Settings
-
-accounts_app = typer.Typer(
-    help="The accounts file (accounts.toml): one [accounts.<name>] table per seller.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+    from automation.commands import Site
+    from automation.settings import AccountProfile, Settings
 
 
-@accounts_app.command("check")
-def accounts_check(
-    accounts_file: params.AccountsFileOpt = None, as_json: params.JsonOpt = False
-) -> None:
-    """Check the accounts file and say, per account, what is missing; starts no browser.
+def accounts_app(site: Site) -> typer.Typer:
+    """`accounts check` for the accounts of `site` (its account model)."""
+    app = typer.Typer(
+        help="The accounts file (accounts.toml): one [accounts.<name>] table per seller.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
 
-    Exit status 2 when the file or any account has a problem, else 0.
-    """
+    @app.command("check")
+    def accounts_check(
+        accounts_file: params.AccountsFileOpt = None, as_json: params.JsonOpt = False
+    ) -> None:
+        """Check the accounts file and say, per account, what is missing; starts no browser.
+
+        Exit status 2 when the file or any account has a problem, else 0.
+        """
+        check(site.account_model, accounts_file, as_json)
+
+    return app
+
+
+def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> None:
+    """`accounts check`: each account of the file resolved as `model`; exits 2 on a problem."""
     from automation.plan import check_accounts
 
     settings = settings_or_exit(as_json, accounts_file=accounts_file)
     try:
-        checks = check_accounts(settings)
+        checks = check_accounts(settings, model)
     except SellerAuthError as error:
         exit_with(error, "-", as_json)
     if as_json:
         typer.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False))
     else:
-        _print_checks(checks, settings)
+        _print_checks(checks, settings, model.check_columns)
     if not checks or any(not c.ok for c in checks):
         raise typer.Exit(2)
 
@@ -57,12 +67,12 @@ def settings_or_exit(as_json: bool, **overrides: Any) -> Settings:
     return settings
 
 
-def _print_checks(checks: list[Any], settings: Settings) -> None:
+def _print_checks(checks: list[Any], settings: Settings, columns: tuple[str, ...]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"accounts in {settings.accounts_file}", title_justify="left")
-    for column in ("account", "e-mail", "marketplace", "TOTP", "what is missing or wrong"):
+    for column in ("account", "e-mail", *columns, "TOTP", "what is missing or wrong"):
         table.add_column(column, overflow="fold")
     for check in checks:
         notes = [f"[red]{escape(p)}[/red]" for p in check.problems]
@@ -70,7 +80,7 @@ def _print_checks(checks: list[Any], settings: Settings) -> None:
         table.add_row(
             escape(check.name),
             escape(check.email or "-"),
-            escape(check.marketplace or "-"),
+            *(escape(check.fields.get(column) or "-") for column in columns),
             "yes" if check.totp else "no",
             "\n".join(notes) or "[green]ok[/green]",
         )

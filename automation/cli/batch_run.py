@@ -52,7 +52,7 @@ def run_batch(request: BatchRequest) -> int:
     settings = load_settings(accounts_file=request.accounts_file)
     configure_logging(settings.log_format, settings.log_level)
     accounts_path_or_fail(settings)
-    profiles = load_accounts(settings)
+    profiles = load_accounts(settings, request.site.account_model)
     if request.list_only and request.resume is None:
         for name in _plan(request, profiles):
             print(name)

@@ -70,7 +70,7 @@ def _record(
         settings = load_settings()
         configure_logging(settings.log_format, settings.log_level)
         given = {k: v for k, v in overrides.items() if v is not None}
-        profile = resolve_account(settings, account, **given)
+        profile = resolve_account(settings, account, model=site.account_model, **given)
         ensure_state_dir(settings.state_dir)
     except SellerAuthError as error:
         exit_with(error, account or "default", False)

@@ -83,7 +83,10 @@ def execute(
         settings = load_settings()
         configure_logging(settings.log_format, settings.log_level)
         account = resolve_account(
-            settings, account_name, **{k: v for k, v in overrides.items() if v is not None}
+            settings,
+            account_name,
+            model=site.account_model,
+            **{k: v for k, v in overrides.items() if v is not None},
         )
         ensure_state_dir(settings.state_dir)
         store = Store.open(settings)

@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import InvalidInput, PageChanged
-from automation.marketplaces import MARKETPLACES
 from flows import texts
+from flows.marketplaces import MARKETPLACES
 from flows.pages.navigation import click_to_navigate
 
 

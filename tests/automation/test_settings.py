@@ -1,11 +1,17 @@
-"""Tests for automation.settings: settings, account profiles and the accounts file."""
+"""Tests for automation.settings: settings, account profiles and the accounts file.
+
+Accounts are resolved as the site's (`flows.site.SellerAccount`), as the command line does; the
+last tests check the engine's own profile and a site adding fields of another module.
+"""
 
 from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from pydantic import BaseModel, field_validator
 
 from automation import settings as settings_module
 from automation.errors import InvalidInput
@@ -13,11 +19,19 @@ from automation.log import redact
 from automation.settings import (
     AccountProfile,
     Settings,
+    SiteSettings,
     ensure_state_dir,
-    load_accounts,
     load_settings,
-    resolve_account,
+    load_site_settings,
     write_private,
+)
+from automation.settings import resolve_account as engine_resolve_account
+from flows.site import (
+    SellerAccount,
+    SellerCentralFields,
+    SellerCentralSettings,
+    load_accounts,
+    resolve_account,
 )
 
 PASSWORD = "correct horse battery"
@@ -31,7 +45,7 @@ def default_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SELLERAUTH_PASSWORD", PASSWORD)
 
 
-def _profile(**overrides: str) -> AccountProfile:
+def _profile(**overrides: str) -> SellerAccount:
     return resolve_account(load_settings(), None, **overrides)
 
 
@@ -46,15 +60,7 @@ class TestSettingsDefaults:
         """Without any variable, every setting has its documented default."""
         s = load_settings()
         assert (s.email, s.password, s.totp_secret) == (None, None, None)
-        assert s.base_url == "https://sellercentral.amazon.co.jp"
-        assert s.marketplace == "JP"
-        assert (s.developer_name, s.developer_id) == ("shippinno", "5259-6479-4073")
-        assert (s.account_name, s.accounts_file, s.browser_path, s.secrets_dir) == (
-            None,
-            None,
-            None,
-            None,
-        )
+        assert (s.accounts_file, s.browser_path, s.secrets_dir) == (None, None, None)
         assert (s.headed, s.block_resources) == (False, False)
         assert (s.log_format, s.log_level) == ("auto", "info")
         assert (s.timeout_ms, s.signin_max_steps) == (30000, 12)
@@ -479,7 +485,7 @@ class TestLoadAccounts:
         """Every account of the file comes back as a profile or the problem that stops it."""
         monkeypatch.setenv("SELLERAUTH_ACCOUNTS__BETA__PASSWORD", PASSWORD)
         results = load_accounts(_accounts(GOOD_ACCOUNTS))
-        assert isinstance(results["beta"], AccountProfile)
+        assert isinstance(results["beta"], SellerAccount)
         problem = results["acme-jp"]
         assert isinstance(problem, InvalidInput) and problem.field == "password"
 
@@ -491,3 +497,83 @@ class TestLoadAccounts:
         """A broken file is refused as a whole."""
         with pytest.raises(InvalidInput):
             load_accounts(_accounts("[accounts.acme\n"))
+
+
+class TestSiteDefaults:
+    def test_seller_central_defaults(self, default_env: None) -> None:
+        """Without any variable, an account signs in to the JP host and grants shippinno."""
+        shared = load_site_settings(SellerCentralSettings, load_settings())
+        assert shared.model_dump() == dict.fromkeys(SellerCentralSettings.model_fields)
+        profile = _profile()
+        assert (profile.marketplace, profile.base_url) == (
+            "JP",
+            "https://sellercentral.amazon.co.jp",
+        )
+        assert (profile.developer_name, profile.developer_id) == ("shippinno", "5259-6479-4073")
+        assert profile.account_name is None
+
+    def test_engine_settings_hold_no_site_field(self) -> None:
+        """The engine's settings have none of the site's account fields (they live in flows/)."""
+        assert not set(SellerAccount.site_fields()) & set(Settings.model_fields)
+
+
+class _AppFields(BaseModel):
+    """A second site module's per-account field, as another flows module would add one."""
+
+    app_id: str | None = None
+
+    @field_validator("app_id")
+    @classmethod
+    def _shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("app-"):
+            raise ValueError("must start with app-")
+        return value
+
+
+class _AppSettings(SiteSettings):
+    app_id: str | None = None
+
+
+class _ExtendedAccount(SellerCentralFields, _AppFields, AccountProfile):
+    shared_settings: ClassVar[tuple[type[SiteSettings], ...]] = (
+        SellerCentralSettings,
+        _AppSettings,
+    )
+
+
+class TestAccountModel:
+    def test_engine_profile_is_neutral(self, default_env: None) -> None:
+        """Without a site model an account is who signs in, nothing more; the accounts file
+        then accepts `email` only."""
+        profile = engine_resolve_account(load_settings())
+        assert set(type(profile).model_fields) == {"name", "email", "password", "totp_secret"}
+        Path("accounts.toml").write_text(
+            '[accounts.acme]\nemail = "a@acme.example"\nmarketplace = "US"\n', encoding="utf-8"
+        )
+        with pytest.raises(InvalidInput) as caught:
+            engine_resolve_account(load_settings(), "acme")
+        assert "unknown key 'marketplace': use email" in caught.value.message
+
+    def test_another_module_adds_fields(
+        self, default_env: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A field another module adds is inherited from SELLERAUTH_<FIELD>, accepted in the
+        accounts file and on the command line, and validated naming where it came from."""
+        monkeypatch.setenv("SELLERAUTH_APP_ID", "app-shared")
+        Path("accounts.toml").write_text(
+            '[accounts.acme]\nemail = "a@acme.example"\nmarketplace = "US"\n'
+            '[accounts.beta]\nemail = "b@beta.example"\napp_id = "wrong"\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("SELLERAUTH_ACCOUNTS__ACME__PASSWORD", PASSWORD)
+        monkeypatch.setenv("SELLERAUTH_ACCOUNTS__BETA__PASSWORD", PASSWORD)
+        settings = load_settings()
+        acme = engine_resolve_account(settings, "acme", model=_ExtendedAccount)
+        assert (acme.app_id, acme.marketplace) == ("app-shared", "US")
+        assert acme.base_url == "https://sellercentral.amazon.com"
+        given = engine_resolve_account(settings, "acme", model=_ExtendedAccount, app_id="app-cli")
+        assert given.app_id == "app-cli"
+        with pytest.raises(InvalidInput) as caught:
+            engine_resolve_account(settings, "beta", model=_ExtendedAccount)
+        assert caught.value.field == "app_id"
+        assert "[accounts.beta] app_id) must start with app-" in caught.value.message

@@ -60,7 +60,6 @@ def profile(name: str) -> AccountProfile:
         name=name,
         email=f"{name}@example.com",
         password=SecretStr("pw-12345678"),
-        base_url="http://127.0.0.1:9",
     )
 
 

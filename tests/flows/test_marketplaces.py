@@ -1,11 +1,11 @@
-"""Tests for automation.marketplaces."""
+"""Tests for flows.marketplaces."""
 
 from __future__ import annotations
 
 import pytest
 
 from automation.errors import InvalidInput
-from automation.marketplaces import MARKETPLACES, get_marketplace
+from flows.marketplaces import MARKETPLACES, get_marketplace
 
 
 class TestGetMarketplace:
