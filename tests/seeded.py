@@ -20,9 +20,10 @@ from automation.browser import BrowserSession
 from automation.errors import WrongDeveloper
 from automation.otp import FakeClock
 from automation.runner import run_one
-from automation.settings import Settings, load_settings, resolve_account
+from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Simulator, SimulatorServer, build_scenario
 from flows import permissions, register
+from flows.site import resolve_account
 
 OUR_ID = "5259-6479-4073"
 MARKETPLACE_JP = "A1VC38T7YXB528"
