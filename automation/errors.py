@@ -88,6 +88,35 @@ class PageChanged(SellerAuthError):
     exit_status = 5
 
 
+class NotPermitted(SellerAuthError):
+    """The login lacks the right to manage developer access or apps (PAGES.md §2, §6)."""
+
+    code = "not_permitted"
+    exit_status = 5
+
+
+class Refused(SellerAuthError):
+    """Amazon refused the developer or app (`Something went wrong`, `Error Code: MD9000`...).
+
+    `amazon_code` is the code Amazon showed (PAGES.md §6 "Amazon's refusals"), when it showed one.
+    """
+
+    code = "refused"
+    exit_status = 5
+
+    def __init__(self, message: str, *, amazon_code: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.amazon_code = amazon_code
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        if not self.amazon_code:
+            return data
+        # Amazon's code right after the message: {"code", "message", "amazon_code", "url", ...}
+        head = {"code": data.pop("code"), "message": data.pop("message")}
+        return {**head, "amazon_code": self.amazon_code, **data}
+
+
 class NotAuthorized(SellerAuthError):
     """The configured developer has no row at all on the permissions screen."""
 
