@@ -220,9 +220,10 @@ def set_aside(path: Path, event: str, **details: Any) -> Path | None:
     try:
         path.rename(target)
     except OSError:
-        target = None
         path.unlink(missing_ok=True)
-    log.warning(event, path=str(path), moved_to=str(target) if target else None, **details)
+        log.warning(event, path=str(path), moved_to=None, **details)
+        return None
+    log.warning(event, path=str(path), moved_to=str(target), **details)
     return target
 
 

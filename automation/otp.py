@@ -165,13 +165,14 @@ class TotpSource:
         target = self.state_path.with_name(f"{self.state_path.name}.broken-{stamp}")
         try:
             self.state_path.rename(target)
+            moved_to: str | None = str(target)
         except OSError:
-            target = None
+            moved_to = None
         log.warning(
             "otp_state_set_aside",
             account=self.account,
             path=str(self.state_path),
-            moved_to=str(target) if target else None,
+            moved_to=moved_to,
         )
 
     @contextmanager
