@@ -12,6 +12,20 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_invalid": ("ワンタイムパスワード", "OTP"),
         "not_now": ("後で",),
         "close": ("閉じる",),
+        # §1 pages only a person may pass, and the sign-in's own choosers (wordings approximate)
+        "captcha_headings": (
+            "下に表示されている文字を入力してください",
+            "表示されている文字を入力してください",
+            "画像に表示されている文字を入力してください",
+            "下のボタンをクリックしてショッピングを続けてください",
+        ),
+        "create_new_password": ("新しいパスワードを作成", "パスワードの再設定が必要です"),
+        "passkey_signin": ("パスキーでサインイン", "パスキーでログイン"),
+        "add_account": ("アカウントを追加",),
+        "cancel": ("キャンセル",),
+        # §2, §6 refusals
+        "not_permitted": ("このページを表示する権限がありません", "アクセスが無効です"),
+        "something_went_wrong": ("問題が発生しました", "エラーが発生しました"),
         # §2 account picker
         "select_account": ("アカウントを選択",),
         "picker_countries": (
@@ -83,6 +97,23 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_invalid": ("One Time Password", "OTP"),
         "not_now": ("Not now",),
         "close": ("Close",),
+        "captcha_headings": (
+            "Enter the characters you see below",
+            "Enter the characters you see",
+            "Type the characters you see in this image",
+            "Click the button below to continue shopping",
+            "Solve this puzzle to protect your account",
+        ),
+        "create_new_password": ("Create new password", "Password reset required"),
+        "passkey_signin": ("Sign in with a passkey", "Sign in with your passkey"),
+        "add_account": ("Add account", "Add an account"),
+        "cancel": ("Cancel",),
+        "not_permitted": (
+            "You do not have permission to view this page",
+            "You do not have permissions to view this page",
+            "Invalid Access",
+        ),
+        "something_went_wrong": ("Something went wrong",),
         "select_account": ("Select Account",),
         "picker_countries": (
             "Japan",

@@ -25,6 +25,11 @@ def set_retry_policy(page: Page, settings: Settings) -> None:
     _POLICIES[page] = settings
 
 
+def policy(page: Page) -> Settings | None:
+    """The run settings `set_retry_policy` gave this page, if any."""
+    return _POLICIES.get(page)
+
+
 def goto(page: Page, url: str) -> Response | None:
     """Load `url`; a server error, a dropped connection or a timeout is transient and retried."""
     settings = _POLICIES.get(page)
@@ -51,7 +56,8 @@ def _goto_once(page: Page, url: str) -> Response | None:
             "URL, then try again.",
             url=url,
         ) from None
-    _refuse_server_error(response, url)
+    if not _says_what_it_is(page):
+        _refuse_server_error(response, url)
     return response
 
 
@@ -80,6 +86,8 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
             f"The connection failed while loading the next page ({first_line(error)}).",
             url=page.url,
         ) from None
+    if _says_what_it_is(page):
+        return
     if (
         response is not None
         and response.status >= 500
@@ -89,6 +97,23 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
         goto(page, response.url)
         return
     _refuse_server_error(response, page.url)
+
+
+def _says_what_it_is(page: Page) -> bool:
+    """The recogniser's hook (flows/pages/kinds.py): read the page before its HTTP status.
+
+    Raises at once on a refusal or a check only a person may pass (via the page's sign-in
+    loop); True when the page is a known Amazon page (a captcha served with 503, say), so that
+    its status is no reason to load it again.
+    """
+    from flows.pages.kinds import PageKind
+    from flows.signin import after_load
+
+    found = after_load(page)
+    return found is not None and found.kind not in (
+        PageKind.SELLER_CENTRAL,
+        PageKind.UNKNOWN_SIGNIN,
+    )
 
 
 def _refuse_server_error(response: Response | None, url: str) -> None:
