@@ -28,17 +28,28 @@ _CONTROLS_JS = """() => Array.from(document.querySelectorAll(
     .replace(/\\s+/g, ' ').trim())
   .filter(Boolean)"""
 
-# Of several marketplace controls, the one nearest the chosen account: the deepest common
-# ancestor wins (the account's own list), whatever the markup's classes or order.
-_NEAREST_JS = """(els, account) => {
-  const depth = el => { let d = 0; for (let n = el; n; n = n.parentNode) d++; return d; };
-  const common = (a, b) => { const seen = new Set();
-    for (let n = a; n; n = n.parentNode) seen.add(n);
-    for (let n = b; n; n = n.parentNode) if (seen.has(n)) return n; return null; };
-  let best = -1, bestDepth = -1;
-  els.forEach((el, i) => { const d = depth(common(el, account));
-    if (d > bestDepth) { best = i; bestDepth = d; } });
-  return best;
+# Which of the marketplace controls `els` belong to `account`: each belongs to the account
+# control it shares the deepest ancestor with (its own row or list), ties going to the nearest
+# account before it — whatever the markup's classes.
+_OWNED_JS = """(els, {account, accounts}) => {
+  const chain = el => { const c = []; for (let n = el; n; n = n.parentNode) c.push(n); return c; };
+  const shared = (a, b) => {
+    const up = new Set(chain(a)), c = chain(b).find(n => up.has(n));
+    return c ? chain(c).length : 0;
+  };
+  const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const owner = el => {
+    let best = null, bestDepth = -1;
+    for (const a of accounts) {
+      const d = shared(a, el);
+      const nearer = best && before(a, el) && (!before(best, el) || before(best, a));
+      if (d > bestDepth || (d === bestDepth && nearer)) {
+        best = a; bestDepth = d;
+      }
+    }
+    return best;
+  };
+  return els.map(el => owner(el) === account);
 }"""
 
 
@@ -110,24 +121,48 @@ class Chooser:
     def _marketplace(
         self, account: Locator | None, account_name: str | None, countries: tuple[str, ...]
     ) -> Locator:
-        """The wanted marketplace's control within the chosen account (it may open late)."""
-        wanted = self._controls(_whole(*countries))
+        """The wanted marketplace's control within the chosen account (its list may open late).
+
+        Raises InvalidInput, naming the account's marketplaces, when it has not that one.
+        """
+        shown = self._controls(_whole(*_ALL_COUNTRIES))
         try:
-            expect(wanted.first).to_be_visible()
+            expect(shown.first).to_be_visible()
         except AssertionError:
-            offered = self.countries()
             raise InvalidInput(
-                f"The account chooser offers no marketplace {' / '.join(countries)}"
+                "The account chooser lists no marketplace"
                 + (f" for '{account_name}'" if account_name else "")
-                + f"; it offers: {', '.join(offered) or 'none'}. Check the marketplace setting.",
+                + f" (asked for {' / '.join(countries)}). Check the account's marketplaces.",
                 field="marketplace",
                 url=self.page.url,
             ) from None
-        if account is None or wanted.count() == 1:
-            return wanted.first
-        handle = account.element_handle()
-        index: int = wanted.evaluate_all(_NEAREST_JS, handle)
-        return wanted.nth(max(index, 0))
+        owned = self._owned(shown, account)
+        offered = [" ".join(t.split()) for t in shown.all_inner_texts()]
+        pairs = list(zip(offered, owned, strict=False))
+        wanted = [n for n, (text, mine) in enumerate(pairs) if mine and text in countries]
+        if not wanted:
+            theirs = [text for text, mine in pairs if mine]
+            raise InvalidInput(
+                f"The account chooser offers no marketplace {' / '.join(countries)}"
+                + (f" for '{account_name}'" if account_name else "")
+                + f"; it offers: {', '.join(dict.fromkeys(theirs)) or 'none'}. Check the "
+                "marketplace setting.",
+                field="marketplace",
+                url=self.page.url,
+            )
+        return shown.nth(wanted[0])
+
+    def _owned(self, shown: Locator, account: Locator | None) -> list[bool]:
+        """For each shown marketplace control, whether it belongs to the chosen account."""
+        count = shown.count()
+        names = self.accounts()
+        if account is None or not names:
+            return [True] * count
+        accounts = self._controls(_whole(*names)).element_handles()
+        owned: list[bool] = shown.evaluate_all(
+            _OWNED_JS, {"account": account.element_handle(), "accounts": accounts}
+        )
+        return owned
 
     def _read_back(self, account_name: str | None, countries: tuple[str, ...]) -> None:
         """Seller Central names the account and marketplace now chosen; another is an error."""
