@@ -202,6 +202,13 @@ class SignIn:
         kind = found.kind
         log.info("signin_step", account=self.account.name, step=kind.value, detail=found.detail)
         account = self.account
+        if kind is PageKind.CHALLENGE and found.detail == "otp_limit" and self.human is None:
+            raise NeedsPerson(
+                f"Amazon accepted the password but cannot send a one-time password now: "
+                f"{found.quote()}. Run this account again once Amazon allows new codes, or "
+                "with --headed to finish the sign-in in the browser window.",
+                url=page.url,
+            )
         if kind is PageKind.CHALLENGE:
             what = CHALLENGE_DESCRIPTIONS.get(found.detail or "", "a check")
             self._hand_over(page, what, found)

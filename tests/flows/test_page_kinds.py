@@ -3,6 +3,7 @@ answered at once — nothing typed, clicked or reloaded on a page only a person 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,28 @@ class TestOnlyAPersonMayPass:
         assert seconds < FAST
         assert "too many" in error.message.lower() or "上限" in error.message
         assert site.sim.events_of("otp_device_submit") == []
+        assert touched(site) == []
+
+
+class TestAssisted:
+    @pytest.mark.parametrize("knob", ["passkey_required", "robot_check"])
+    def test_a_person_finishes_it_and_the_bot_goes_on(
+        self, site_factory, account_for, run, knob
+    ) -> None:
+        """Headed: the bot waits while a person passes the check, touching nothing itself."""
+        from flows.signin import wait_for_person
+
+        site = site_factory("no-2sv", faults=Faults(**{knob: True, "shape": 1}))
+        asked: list[str] = []
+
+        def person(page: Any, what: str) -> None:
+            asked.append(what)
+            threading.Timer(1.0, site.sim.complete_challenge).start()
+            wait_for_person(page, what, timeout_s=30)
+
+        assert run(seller_id_flow, account_for(site), human=person)
+        assert len(asked) == 1
+        assert len(site.sim.events_of("signin_success")) == 1
         assert touched(site) == []
 
 
