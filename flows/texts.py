@@ -24,7 +24,11 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "add_account": ("アカウントを追加",),
         "cancel": ("キャンセル",),
         # §2, §6 refusals
-        "not_permitted": ("このページを表示する権限がありません", "アクセスが無効です"),
+        "not_permitted": (
+            "このページを表示する権限がありません",
+            "このページへのアクセス権限がありません",
+            "アクセスが無効です",
+        ),
         "something_went_wrong": ("問題が発生しました", "エラーが発生しました"),
         # §2 account picker
         "select_account": ("アカウントを選択",),
@@ -111,7 +115,10 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "not_permitted": (
             "You do not have permission to view this page",
             "You do not have permissions to view this page",
+            "You don't have permission to view this page",
+            "You do not have permission to access this page",
             "Invalid Access",
+            "must be the primary user",
         ),
         "something_went_wrong": ("Something went wrong",),
         "select_account": ("Select Account",),
