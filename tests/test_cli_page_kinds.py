@@ -34,13 +34,15 @@ def serve() -> Iterator[Any]:
         server.stop()
 
 
-def register(simulator: Simulator, url: str, state_dir: Path) -> tuple[Any, dict[str, Any], float]:
+def register(
+    simulator: Simulator, url: str, state_dir: Path, **env: str
+) -> tuple[Any, dict[str, Any], float]:
     start = time.monotonic()
     done = sellerauth(
         "register",
         "--json",
         state_dir=state_dir,
-        env=login_env(simulator, SELLERAUTH_BASE_URL=url, SELLERAUTH_TIMEOUT_MS="10000"),
+        env=login_env(simulator, SELLERAUTH_BASE_URL=url, SELLERAUTH_TIMEOUT_MS="10000", **env),
     )
     seconds = time.monotonic() - start
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -91,3 +93,17 @@ class TestRegisterOnPageKinds:
         assert list((state / "sessions").glob("default.json.broken-*"))
         again, data, _ = register(simulator, url, state)  # the next run is fine too
         assert again.returncode == 0 and data["outcome"] == "already_granted"
+
+    @pytest.mark.parametrize("scenario", ["picker", "account-switcher"])
+    def test_the_second_account_of_a_chooser(self, serve, tmp_path, scenario) -> None:
+        """Issue 17: `SELLERAUTH_ACCOUNT_NAME="Second Store" sellerauth register --json`
+        against the picker scenario grants on Second Store's 日本."""
+        simulator, url = serve(scenario)
+        done, data, _ = register(
+            simulator, url, tmp_path / "state", SELLERAUTH_ACCOUNT_NAME="Second Store"
+        )
+        second = simulator.scenario.logins[0].sellers[1].seller_id
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert data["outcome"] == "granted" and data["seller_id"] == second
+        picks = [(e["seller_id"], e["marketplace"]) for e in simulator.events_of("picker_select")]
+        assert picks == [(second, "JP")]
