@@ -139,7 +139,9 @@ class SignIn:
                         url=page.url,
                     )
             if kind is PageKind.UNKNOWN_SIGNIN:
-                self._unknown(found, accepted)
+                self._unknown(page, found, accepted)  # raises, or a person finished it
+                last_submit = "human"
+                continue
             try:
                 last_submit = self._act(page, found)
             except (SiteUnavailable, Timeout) as error:
@@ -184,7 +186,11 @@ class SignIn:
             )
         return otp_rejections
 
-    def _unknown(self, found: Recognition, accepted: bool) -> None:
+    def _unknown(self, page: Page, found: Recognition, accepted: bool) -> None:
+        """A sign-in page the bot does not know: after the password, a person's to answer."""
+        if accepted and self.human is not None:
+            self.human(page, f"the page “{found.heading or found.url}”")
+            return
         if accepted:
             raise NeedsPerson(
                 f"After the password was accepted Amazon shows a page the bot does not know: "

@@ -143,6 +143,34 @@ class TestOnlyAPersonMayPass:
         assert touched(site) == []
 
 
+class TestUnknownPageAfterThePassword:
+    @pytest.mark.parametrize("shape", SHAPES)
+    def test_needs_a_person_quoting_heading_and_url(
+        self, site_factory, account_for, run, shape
+    ) -> None:
+        """A sign-in page of no known kind after the password: needs_person, not page_changed,
+        quoting Amazon's heading and the address; nothing clicked."""
+        site = site_factory("no-2sv", faults=Faults(unknown_page=True, shape=shape))
+        error, seconds = timed(run, seller_id_flow, account_for(site))
+        assert isinstance(error, NeedsPerson), error
+        assert "アカウントの確認が必要です" in error.message
+        assert paths.UNKNOWN_PAGE in error.message
+        assert seconds < FAST
+        assert touched(site) == [] and site.sim.events_of("unknown_page_post") == []
+
+    def test_assisted_a_person_answers_it(self, site_factory, account_for, run) -> None:
+        from flows.signin import wait_for_person
+
+        site = site_factory("no-2sv", faults=Faults(unknown_page=True))
+
+        def person(page: Any, what: str) -> None:
+            threading.Timer(1.0, site.sim.complete_challenge).start()
+            wait_for_person(page, what, timeout_s=30)
+
+        assert run(seller_id_flow, account_for(site), human=person)
+        assert len(site.sim.events_of("signin_success")) == 1
+
+
 class TestAssisted:
     @pytest.mark.parametrize("knob", ["passkey_required", "robot_check"])
     def test_a_person_finishes_it_and_the_bot_goes_on(
