@@ -3,9 +3,12 @@ markup the simulator does not serve, told by what its forms post to, its fields 
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, Route
+from collections.abc import Iterator
 
+import pytest
+from playwright.sync_api import BrowserContext, Route
+
+from automation.browser import BrowserSession
 from flows.pages.kinds import PageKind, recognise
 
 HOST = "https://sellercentral.example.test"
@@ -179,11 +182,21 @@ PAGES: list[tuple[str, str, str, PageKind, str | None]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def context() -> Iterator[BrowserContext]:
+    """One browser for the module (the product's own session: no second Playwright loop)."""
+    with BrowserSession(timeout_ms=5000) as session:
+        ctx = session.new_context()
+        yield ctx
+        ctx.close()
+
+
 @pytest.mark.parametrize("path,html,kind,detail", [p[1:] for p in PAGES], ids=[p[0] for p in PAGES])
-def test_recognised_by_what_it_is(page: Page, path, html, kind, detail) -> None:
+def test_recognised_by_what_it_is(context: BrowserContext, path, html, kind, detail) -> None:
     def serve(route: Route) -> None:
         route.fulfill(status=503, body=html, content_type="text/html; charset=utf-8")
 
+    page = context.new_page()
     page.route(f"{HOST}/**", serve)
     page.goto(HOST + path)
     found = recognise(page)
@@ -191,3 +204,4 @@ def test_recognised_by_what_it_is(page: Page, path, html, kind, detail) -> None:
     if kind is PageKind.REFUSED:
         assert found.amazon_code in ("MD1000", "MD5101")
         assert found.amazon_code in (found.words or "")
+    page.close()
