@@ -54,7 +54,7 @@ class TestBatchOnPageKinds:
                 "secondary": "no-permission",
             }
         )
-        done = sellerauth(fleet, "batch", "register", "--json", SELLERAUTH_TIMEOUT_MS="10000")
+        done = sellerauth(fleet, "batch", "register", "--json", SELLERAUTH_TIMEOUT_MS="30000")
         lines = done.by_account()
         assert done.returncode == 1, done.stderr[-3000:]
         assert lines["fresh"]["state"] == "done"
@@ -67,14 +67,14 @@ class TestBatchOnPageKinds:
         assert lines["secondary"]["error"]["code"] == "not_permitted"
         # Answered at once, never retried.
         for name in ("passkey", "shopping", "md9000", "secondary"):
-            assert lines[name]["seconds"] < 8, lines[name]
+            assert lines[name]["seconds"] < 20, lines[name]  # the timeout is 30 s
         assert len(sims["md9000"].events_of("refusal_shown")) == 1
         assert sims["shopping"].events_of("bot_check_clicked") == []
         assert sims["passkey"].events_of("passkey_clicked") == []
 
     def test_only_challenges_exit_3(self, page_fleet) -> None:
         fleet, _ = page_fleet({"fresh": "demo", "captcha": "captcha-503"})
-        done = sellerauth(fleet, "batch", "register", "--json", SELLERAUTH_TIMEOUT_MS="10000")
+        done = sellerauth(fleet, "batch", "register", "--json", SELLERAUTH_TIMEOUT_MS="30000")
         lines = done.by_account()
         assert done.returncode == 3, done.stderr[-3000:]
         assert lines["captcha"]["state"] == "needs_person"
