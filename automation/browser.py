@@ -166,6 +166,67 @@ def session_path(state_dir: Path, account_name: str) -> Path:
     return state_dir / "sessions" / f"{validate_account_name(account_name)}.json"
 
 
+def usable_storage_state(path: Path | None) -> Path | None:
+    """`path` when it holds a well-shaped saved session (Playwright storage state), else None.
+
+    A file that cannot be read or is mis-shaped (`{"cookies": {...}}`, say) is never trusted:
+    it is renamed `<name>.broken-<UTC time>` with a warning, and the run signs in afresh.
+    """
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        problem = _storage_state_problem(data)
+    except (OSError, UnicodeError, ValueError) as error:
+        problem = f"unreadable ({type(error).__name__})"
+    if problem is None:
+        return path
+    set_aside(path, "session_set_aside", reason=problem)
+    return None
+
+
+def _storage_state_problem(data: Any) -> str | None:
+    """What is wrong with a storage state's shape, or None when Playwright can take it."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    cookies, origins = data.get("cookies", []), data.get("origins", [])
+    if not isinstance(cookies, list) or not isinstance(origins, list):
+        return "cookies and origins must be arrays"
+    for cookie in cookies:
+        if not isinstance(cookie, dict) or not all(
+            isinstance(cookie.get(k), str) for k in ("name", "value", "domain", "path")
+        ):
+            return "a cookie lacks its name, value, domain or path"
+        if not isinstance(cookie.get("expires", -1), int | float):
+            return "a cookie's expiry is not a number"
+    for origin in origins:
+        if not isinstance(origin, dict) or not isinstance(origin.get("origin"), str):
+            return "an origin lacks its address"
+        if not isinstance(origin.get("localStorage", []), list):
+            return "an origin's localStorage is not an array"
+    return None
+
+
+def set_aside(path: Path, event: str, **details: Any) -> Path | None:
+    """Rename a local file that cannot be trusted to `<name>.broken-<UTC time>`; log `event`.
+
+    Returns the new path (None when even the rename failed: the file is then removed if it can
+    be). Never logs the file's content.
+    """
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    try:
+        path.rename(target)
+    except OSError:
+        path.unlink(missing_ok=True)
+        log.warning(event, path=str(path), moved_to=None, **details)
+        return None
+    log.warning(event, path=str(path), moved_to=str(target), **details)
+    return target
+
+
 class BrowserSession:
     """One Playwright and one launched Chromium, giving one context per account.
 
@@ -246,13 +307,19 @@ class BrowserSession:
         context closes.
         """
         timeout_ms = timeout_ms or self.timeout_ms
-        state = storage_state_path if storage_state_path and storage_state_path.is_file() else None
+        state = usable_storage_state(storage_state_path)
         har: dict[str, Any] = (
             {"record_har_path": record_har_path, "record_har_content": "attach"}
             if record_har_path
             else {}
         )
-        context = self.browser.new_context(storage_state=state, locale=locale, **har)
+        try:
+            context = self.browser.new_context(storage_state=state, locale=locale, **har)
+        except Exception as error:  # Playwright refused a file that looked well-shaped
+            if state is None or "storage" not in str(error).lower():
+                raise
+            set_aside(state, "session_set_aside", reason=str(error).splitlines()[0][:200])
+            context = self.browser.new_context(locale=locale, **har)
         context.set_default_timeout(timeout_ms)
         context.set_default_navigation_timeout(timeout_ms)
         if self.block_resources:

@@ -156,8 +156,24 @@ class TotpSource:
         except FileNotFoundError:
             return -1
         except (OSError, ValueError, KeyError, TypeError):
-            log.warning("otp_state_unreadable", account=self.account, path=str(self.state_path))
+            self._set_aside()
             return -1
+
+    def _set_aside(self) -> None:
+        """Rename an unreadable step file to `<name>.broken-<UTC time>` and go on without it."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = self.state_path.with_name(f"{self.state_path.name}.broken-{stamp}")
+        try:
+            self.state_path.rename(target)
+            moved_to: str | None = str(target)
+        except OSError:
+            moved_to = None
+        log.warning(
+            "otp_state_set_aside",
+            account=self.account,
+            path=str(self.state_path),
+            moved_to=moved_to,
+        )
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

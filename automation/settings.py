@@ -160,6 +160,8 @@ class Settings(EnvSettings):
     timeout_ms: int = Field(default=30000, gt=0)
     signin_max_steps: int = Field(default=12, gt=0)
     human_wait_seconds: int = Field(default=600, ge=1)
+    silent_check_grace_ms: int = Field(default=10000, ge=0)
+    """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
     otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
     block_resources: bool = False
     retry_attempts: int = Field(default=4, ge=1, le=10)

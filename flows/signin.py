@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import structlog
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from automation.errors import LoginFailed, NeedsPerson, PageChanged, SiteUnavailable, Timeout
-from automation.log import register_secret
-from flows.marketplaces import get_marketplace
-from flows.pages.navigation import goto
-from flows.pages.picker import AccountPickerPage
-from flows.pages.signin import (
-    HUMAN_DESCRIPTIONS,
-    HUMAN_MARKERS,
-    MARKERS,
-    InterstitialPage,
-    MfaPage,
-    Probe,
-    SignInPage,
-    SignInStep,
-    identify,
+from automation.errors import (
+    LoginFailed,
+    NeedsPerson,
+    NotConfirmed,
+    PageChanged,
+    SiteUnavailable,
+    Timeout,
 )
+from automation.log import register_secret
+from flows.errors import NotPermitted, Refused
+from flows.marketplaces import get_marketplace
+from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
+from flows.pages.navigation import goto, policy
+from flows.pages.picker import Chooser
+from flows.pages.signin import InterstitialPage, MfaPage, SignInPage, SwitchAccountsPage
 from flows.site import SellerAccount
 
 if TYPE_CHECKING:
@@ -35,6 +37,38 @@ log = structlog.get_logger("flows.signin")
 
 # Called when Amazon asks for something only a person may do; returns once the page moved on.
 HumanHandler = Callable[[Page, str], None]
+
+DEFAULT_SILENT_CHECK_GRACE_MS = 10_000
+"""How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
+
+_STEPS = {
+    PageKind.EMAIL,
+    PageKind.UNIFIED_EMAIL,
+    PageKind.PASSWORD,
+    PageKind.ONE_PAGE,
+    PageKind.MFA,
+    PageKind.CHOOSE_DEVICE,
+}
+_WAF_GONE_JS = """() => document.readyState !== 'loading'
+  && !document.querySelector('script[src*="awswaf"]')"""
+
+
+def refuse(found: Recognition) -> None:
+    """Raise the error of a refusal page (PAGES.md §2, §6); nothing is clicked on it."""
+    if found.kind is PageKind.NOT_PERMITTED:
+        raise NotPermitted(
+            f"Seller Central refuses this login: {found.quote()}. The login lacks the right to "
+            "manage developer access: sign in as the primary user (or have the primary user "
+            "grant this user that right).",
+            url=found.url,
+        )
+    if found.kind is PageKind.REFUSED:
+        raise Refused(
+            f"Amazon refused the request ({found.amazon_code}): {found.quote()}. Nothing was "
+            "consented; see Amazon's error code in its developer documentation.",
+            amazon_code=found.amazon_code,
+            url=found.url,
+        )
 
 
 @dataclass
@@ -47,42 +81,68 @@ class SignIn:
     human: HumanHandler | None = None
     ask_otp: Callable[[], str] | None = None
     transient_retries: int = 3
+    silent_check_grace_ms: int | None = None
+    """None: the page's run settings (`silent_check_grace_ms`), else 10 s."""
+    _active: bool = field(default=False, init=False, repr=False)
 
     def ensure(self, page: Page) -> None:
-        """Sign in if the page is a sign-in page; return once it shows Seller Central."""
+        """Sign in if the page is a sign-in page; return once it shows Seller Central.
+
+        Raises NeedsPerson (a check only a person may pass, unattended), LoginFailed,
+        NotPermitted / Refused (Amazon's refusal), PageChanged (an unknown sign-in page before
+        the credentials were accepted).
+        """
+        _WATCHERS[page] = self
+        if self._active:
+            return
+        self._active = True
+        try:
+            self._loop(page)
+        finally:
+            self._active = False
+
+    def on_page(self, page: Page, found: Recognition) -> None:
+        """Navigation's hook: a page that is not Seller Central met outside the loop."""
+        if found.kind in (PageKind.NOT_PERMITTED, PageKind.REFUSED):
+            refuse(found)
+        if not self._active and found.kind is not PageKind.SELLER_CENTRAL:
+            self.ensure(page)
+
+    def _loop(self, page: Page) -> None:
         last_submit: str | None = None
-        otp_rejections = 0
-        transient = 0
+        accepted = False  # the password was accepted: no later page can blame it
+        otp_rejections = transient = choosers = 0
         restart_url = page.url
         for _ in range(self.max_steps + self.transient_retries):
-            probe = identify(page)
-            if probe.step is SignInStep.ARRIVED:
+            found = recognise(page)
+            kind = found.kind
+            if kind is PageKind.SELLER_CENTRAL:
                 return
-            if probe.has_error_box and probe.step is not SignInStep.HUMAN_VERIFICATION:
-                if last_submit == "otp" and probe.step is SignInStep.MFA:
-                    otp_rejections += 1
-                    if otp_rejections > 1:
-                        raise LoginFailed(
-                            "Amazon rejected two one-time passwords in a row: "
-                            + (
-                                "check that the account's TOTP secret is the one registered in "
-                                "its two-step verification settings, and the machine's clock."
-                                if self.otp is not None
-                                else "check the code on the seller's device and run again."
-                            ),
-                            url=page.url,
-                        )
-                    log.warning("otp_rejected", account=self.account.name, retrying=True)
-                elif last_submit in ("email", "password"):
-                    raise LoginFailed(
-                        "Amazon refused the sign-in ("
-                        + "; ".join(SignInPage(page).error_messages() or ["no reason shown"])
-                        + "). Check the account's e-mail and password; the bot does not try "
-                        "again, so that the account is not locked.",
+            if last_submit == "password" and kind not in (PageKind.PASSWORD, PageKind.ONE_PAGE):
+                accepted = True
+            refuse(found)
+            if kind is PageKind.NOT_AN_ACCOUNT:
+                raise LoginFailed(
+                    f"Amazon knows no account with the e-mail {self.account.email}: it offers to "
+                    "create one (nothing was created). Check the account's e-mail.",
+                    url=page.url,
+                )
+            if found.has_error_box and kind in _STEPS:
+                otp_rejections = self._refused_step(page, found, last_submit, otp_rejections)
+            if kind is PageKind.CHOOSER:
+                choosers += 1
+                if choosers > 2:
+                    raise NotConfirmed(
+                        "Seller Central showed the account chooser again after the choice was "
+                        "confirmed twice; the choice did not take.",
                         url=page.url,
                     )
+            if kind is PageKind.UNKNOWN_SIGNIN:
+                self._unknown(page, found, accepted)  # raises, or a person finished it
+                last_submit = "human"
+                continue
             try:
-                last_submit = self._act(page, probe)
+                last_submit = self._act(page, found)
             except (SiteUnavailable, Timeout) as error:
                 # The post may not have reached Amazon: start the sign-in over from its URL.
                 transient += 1
@@ -97,32 +157,90 @@ class SignIn:
             url=page.url,
         )
 
-    def _act(self, page: Page, probe: Probe) -> str:
-        """Do what the step asks; return what was submitted."""
-        step = probe.step
-        log.info("signin_step", account=self.account.name, step=step.value)
+    def _refused_step(
+        self, page: Page, found: Recognition, last_submit: str | None, otp_rejections: int
+    ) -> int:
+        """Amazon's error box on a sign-in step: what was typed last was refused."""
+        if last_submit == "otp" and found.kind is PageKind.MFA:
+            otp_rejections += 1
+            if otp_rejections > 1:
+                raise LoginFailed(
+                    "Amazon rejected two one-time passwords in a row: "
+                    + (
+                        "check that the account's TOTP secret is the one registered in "
+                        "its two-step verification settings, and the machine's clock."
+                        if self.otp is not None
+                        else "check the code on the seller's device and run again."
+                    ),
+                    url=page.url,
+                )
+            log.warning("otp_rejected", account=self.account.name, retrying=True)
+        elif last_submit in ("email", "password"):
+            raise LoginFailed(
+                "Amazon refused the sign-in ("
+                + "; ".join(found.errors or ("no reason shown",))
+                + "). Check the account's e-mail and password; the bot does not try "
+                "again, so that the account is not locked.",
+                url=page.url,
+            )
+        return otp_rejections
+
+    def _unknown(self, page: Page, found: Recognition, accepted: bool) -> None:
+        """A sign-in page the bot does not know: after the password, a person's to answer."""
+        if accepted and self.human is not None:
+            self.human(page, f"the page “{found.heading or found.url}”")
+            return
+        if accepted:
+            raise NeedsPerson(
+                f"After the password was accepted Amazon shows a page the bot does not know: "
+                f"{found.quote()}. Finish it in a browser (--headed), then run again.",
+                url=found.url,
+            )
+        raise PageChanged(
+            f"The sign-in shows a page the bot does not know: {found.quote()}. Run with "
+            "--headed to see it, and report it if Amazon changed its pages.",
+            url=found.url,
+        )
+
+    def _act(self, page: Page, found: Recognition) -> str:
+        """Do what the page asks; return what was submitted."""
+        kind = found.kind
+        log.info("signin_step", account=self.account.name, step=kind.value, detail=found.detail)
         account = self.account
-        if step is SignInStep.HUMAN_VERIFICATION:
-            self._hand_over(page, HUMAN_DESCRIPTIONS.get(probe.human_kind or "", "a check"))
+        if kind is PageKind.CHALLENGE and found.detail == "otp_limit" and self.human is None:
+            raise NeedsPerson(
+                f"Amazon accepted the password but cannot send a one-time password now: "
+                f"{found.quote()}. Run this account again once Amazon allows new codes, or "
+                "with --headed to finish the sign-in in the browser window.",
+                url=page.url,
+            )
+        if kind is PageKind.CHALLENGE:
+            what = CHALLENGE_DESCRIPTIONS.get(found.detail or "", "a check")
+            self._hand_over(page, what, found)
             return "human"
-        if step is SignInStep.EMAIL:
+        if kind is PageKind.SILENT_CHECK:
+            if self._silent_check_cleared(page):
+                return "silent_check"
+            self._hand_over(page, CHALLENGE_DESCRIPTIONS["waf"], found)
+            return "human"
+        if kind is PageKind.EMAIL:
             SignInPage(page).submit_email(account.email)
             return "email"
-        if step is SignInStep.UNIFIED_EMAIL:
+        if kind is PageKind.UNIFIED_EMAIL:
             SignInPage(page).submit_unified_email(account.email)
             return "email"
-        if step in (SignInStep.PASSWORD, SignInStep.ONE_PAGE):
-            email = account.email if step is SignInStep.ONE_PAGE else None
+        if kind in (PageKind.PASSWORD, PageKind.ONE_PAGE):
+            email = account.email if kind is PageKind.ONE_PAGE else None
             SignInPage(page).submit_password(account.password.get_secret_value(), email)
             return "password"
-        if step is SignInStep.CHOOSE_DEVICE:
+        if kind is PageKind.CHOOSE_DEVICE:
             mfa = MfaPage(page)
             if self.otp is None or not mfa.offers_authenticator_app():
-                self._hand_over(page, "a one-time password sent to a phone")
+                self._hand_over(page, "a one-time password sent to a phone", found)
                 return "human"
             mfa.choose_authenticator_app()
             return "device"
-        if step is SignInStep.MFA:
+        if kind is PageKind.MFA:
             if self.otp is not None:
                 MfaPage(page).submit_code(self.otp.next_code())
                 return "otp"
@@ -131,51 +249,96 @@ class SignIn:
                 register_secret(code)
                 MfaPage(page).submit_code(code)
                 return "otp"
-            self._hand_over(page, "a one-time password (no TOTP secret is configured)")
+            self._hand_over(page, "a one-time password (no TOTP secret is configured)", found)
             return "human"
-        if step is SignInStep.INTERSTITIAL:
+        if kind is PageKind.SWITCH_ACCOUNTS:
+            chose = SwitchAccountsPage(page).choose(account.email)
+            log.info("switch_accounts", account=account.name, chose=chose)
+            return "switch_accounts"
+        if kind is PageKind.INTERSTITIAL:
             InterstitialPage(page).dismiss()
             return "interstitial"
-        if step is SignInStep.ACCOUNT_PICKER:
+        if kind is PageKind.CHOOSER:
             marketplace = get_marketplace(account.marketplace)
-            AccountPickerPage(page).choose(
+            Chooser(page).choose(
                 account.account_name, (marketplace.country_ja, marketplace.country_en)
             )
             return "picker"
         raise PageChanged(
-            "The sign-in shows a page the bot does not know. Run with --headed to see it, "
-            "and report it if Amazon changed its pages.",
-            url=page.url,
+            f"The sign-in shows a page the bot does not know: {found.quote()}.", url=page.url
         )
 
-    def _hand_over(self, page: Page, what: str) -> None:
+    def _silent_check_cleared(self, page: Page) -> bool:
+        """Give a silent JavaScript check its grace period to go away by itself."""
+        grace = self.silent_check_grace_ms
+        if grace is None:
+            settings = policy(page)
+            grace = getattr(settings, "silent_check_grace_ms", DEFAULT_SILENT_CHECK_GRACE_MS)
+        log.info("silent_check_wait", account=self.account.name, grace_ms=grace)
+        try:
+            page.wait_for_function(_WAF_GONE_JS, timeout=max(int(grace), 1))
+            page.wait_for_load_state("domcontentloaded")
+        except PlaywrightTimeout:
+            return False
+        except PlaywrightError:
+            # The check reloaded the page while being watched: look at the new one.
+            page.wait_for_load_state("domcontentloaded")
+        return True
+
+    def _hand_over(self, page: Page, what: str, found: Recognition) -> None:
+        """Never type, click or reload: a person answers, or the account stops here."""
         if self.human is None:
             raise NeedsPerson(
-                f"Amazon asks for {what}, which only a person may answer. Run this account "
-                "again with --headed and finish that step in the browser window.",
+                f"Amazon asks for {what}, which only a person may answer: {found.quote()}. "
+                "Run this account again with --headed and finish that step in the browser "
+                "window.",
                 url=page.url,
             )
         self.human(page, what)
 
 
-_PRESENT_JS = """(selectors) => selectors.filter(s => document.querySelector(s))"""
-_GONE_JS = """(selectors) => !selectors.some(s => document.querySelector(s))"""
+# The sign-in loop of each page, for navigation's hook (`after_load`).
+_WATCHERS: WeakKeyDictionary[Page, SignIn] = WeakKeyDictionary()
+
+
+def after_load(page: Page) -> Recognition | None:
+    """Navigation's hook after every page load: refusals stop the run at once; a check only a
+    person may pass goes to the page's sign-in loop (which hands it over or stops)."""
+    found = recognise(page)
+    signin = _WATCHERS.get(page)
+    if found.kind in (PageKind.NOT_PERMITTED, PageKind.REFUSED):
+        refuse(found)
+    if signin is not None and found.kind in (PageKind.CHALLENGE, PageKind.SILENT_CHECK):
+        signin.on_page(page, found)
+    return found
+
+
+_MARK_JS = "() => { window.__sellerauthWaiting = true; }"
+_MOVED_JS = "() => !window.__sellerauthWaiting"
 
 
 def wait_for_person(page: Page, what: str, *, timeout_s: int) -> None:
     """Assisted mode: tell the operator what Amazon asks for and wait until the page moves on."""
-    import sys
-
     print(
         f"\n>>> Amazon asks for {what}. Please finish it in the browser window; the bot waits "
         f"up to {timeout_s // 60} minutes and then carries on by itself.",
         file=sys.stderr,
     )
-    candidates = [MARKERS[m] for m in (*HUMAN_MARKERS, "mfa", "choose_device")]
-    present = page.evaluate(_PRESENT_JS, candidates) or candidates
+    before = recognise(page)
+    page.evaluate(_MARK_JS)
     try:
-        page.wait_for_function(_GONE_JS, arg=present, timeout=timeout_s * 1000)
-        page.wait_for_load_state("domcontentloaded")
+        while True:
+            try:
+                page.wait_for_function(_MOVED_JS, timeout=timeout_s * 1000)
+            except PlaywrightTimeout:
+                raise
+            except PlaywrightError:
+                pass  # the document was replaced while watched: it moved on
+            page.wait_for_load_state("domcontentloaded")
+            now = recognise(page)
+            if (now.kind, now.detail) != (before.kind, before.detail) or now.url != before.url:
+                break
+            page.evaluate(_MARK_JS)  # the same check again (a new picture): keep waiting
     except PlaywrightTimeout:
         raise NeedsPerson(
             f"Nobody finished {what} within {timeout_s // 60} minutes. Run again and finish it "

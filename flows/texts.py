@@ -12,6 +12,24 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "otp_invalid": ("ワンタイムパスワード", "OTP"),
         "not_now": ("後で",),
         "close": ("閉じる",),
+        # §1 pages only a person may pass, and the sign-in's own choosers (wordings approximate)
+        "captcha_headings": (
+            "下に表示されている文字を入力してください",
+            "表示されている文字を入力してください",
+            "画像に表示されている文字を入力してください",
+            "下のボタンをクリックしてショッピングを続けてください",
+        ),
+        "create_new_password": ("新しいパスワードを作成", "パスワードの再設定が必要です"),
+        "passkey_signin": ("パスキーでサインイン", "パスキーでログイン"),
+        "add_account": ("アカウントを追加",),
+        "cancel": ("キャンセル",),
+        # §2, §6 refusals
+        "not_permitted": (
+            "このページを表示する権限がありません",
+            "このページへのアクセス権限がありません",
+            "アクセスが無効です",
+        ),
+        "something_went_wrong": ("問題が発生しました", "エラーが発生しました"),
         # §2 account picker
         "select_account": ("アカウントを選択",),
         "picker_countries": (
@@ -96,16 +114,35 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("編集",),
         "confirm": ("承認する",),
         "previous_page": ("前へ",),
-        # layouts the project has not seen (PAGES.md "The markup is not known")
+        # layouts the project has not seen (docs/pages.md "The markup is not known")
         "loading": ("読み込み中",),
         "empty_table": ("表示する項目はありません", "該当するデータはありません"),
-        "cancel": ("キャンセル",),
     },
     "en": {
         "signin_error_heading": ("There was a problem",),
         "otp_invalid": ("One Time Password", "OTP"),
         "not_now": ("Not now",),
         "close": ("Close",),
+        "captcha_headings": (
+            "Enter the characters you see below",
+            "Enter the characters you see",
+            "Type the characters you see in this image",
+            "Click the button below to continue shopping",
+            "Solve this puzzle to protect your account",
+        ),
+        "create_new_password": ("Create new password", "Password reset required"),
+        "passkey_signin": ("Sign in with a passkey", "Sign in with your passkey"),
+        "add_account": ("Add account", "Add an account"),
+        "cancel": ("Cancel",),
+        "not_permitted": (
+            "You do not have permission to view this page",
+            "You do not have permissions to view this page",
+            "You don't have permission to view this page",
+            "You do not have permission to access this page",
+            "Invalid Access",
+            "must be the primary user",
+        ),
+        "something_went_wrong": ("Something went wrong",),
         "select_account": ("Select Account",),
         "picker_countries": (
             "Japan",
@@ -204,7 +241,6 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "previous_page": ("Previous",),
         "loading": ("Loading",),
         "empty_table": ("There are no items to display", "No results"),
-        "cancel": ("Cancel",),
     },
 }
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Response, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import current_policy, retrying
+
+if TYPE_CHECKING:
+    from automation.settings import Settings
+
+
+def policy(page: Page) -> Settings | None:
+    """The settings of the run driving `page` (`automation.retry.retry_policy`), if any."""
+    return current_policy()
 
 
 def goto(page: Page, url: str) -> Response | None:
@@ -37,7 +47,8 @@ def _goto_once(page: Page, url: str) -> Response | None:
             "URL, then try again.",
             url=url,
         ) from None
-    _refuse_server_error(response, url)
+    if not _says_what_it_is(page):
+        _refuse_server_error(response, url)
     return response
 
 
@@ -66,6 +77,8 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
             f"The connection failed while loading the next page ({first_line(error)}).",
             url=page.url,
         ) from None
+    if _says_what_it_is(page):
+        return
     if (
         response is not None
         and response.status >= 500
@@ -75,6 +88,23 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
         goto(page, response.url)
         return
     _refuse_server_error(response, page.url)
+
+
+def _says_what_it_is(page: Page) -> bool:
+    """The recogniser's hook (flows/pages/kinds.py): read the page before its HTTP status.
+
+    Raises at once on a refusal or a check only a person may pass (via the page's sign-in
+    loop); True when the page is a known Amazon page (a captcha served with 503, say), so that
+    its status is no reason to load it again.
+    """
+    from flows.pages.kinds import PageKind
+    from flows.signin import after_load
+
+    found = after_load(page)
+    return found is not None and found.kind not in (
+        PageKind.SELLER_CENTRAL,
+        PageKind.UNKNOWN_SIGNIN,
+    )
 
 
 def _refuse_server_error(response: Response | None, url: str) -> None:
