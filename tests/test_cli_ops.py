@@ -1,0 +1,219 @@
+"""The command line as an operator, a QA person and a scheduler meet it (issue 17): commands
+pasted as printed, the simulator's options, SIGTERM, reading commands without a store, ..."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from fixtures.simulator import SCENARIOS, Simulator, build_scenario
+from fixtures.simulator.options import banner, scenario_from
+from fixtures.simulator.testing import SimClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env(state_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
+    env.update({"SELLERAUTH_STATE_DIR": str(state_dir), "SELLERAUTH_LOG_FORMAT": "json"})
+    env.update(extra)
+    return env
+
+
+def sellerauth(
+    *args: str, state_dir: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sellerauth", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(state_dir, **(env or {})),
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def pasted(line: str) -> tuple[dict[str, str], list[str]]:
+    """What the shell would run for a pasted line: the environment assignments and argv."""
+    words = shlex.split(line, comments=True)
+    env: dict[str, str] = {}
+    while words and "=" in words[0] and words[0].split("=", 1)[0].isidentifier():
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    return env, words
+
+
+@pytest.fixture
+def sim_process(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """`sellerauth sim --port 0 --scenario demo` in its own process, stopped afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sellerauth", "sim", "--port", "0", "--scenario", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(tmp_path),
+    )
+    yield process
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def read_until(process: subprocess.Popen[str], needle: str) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if needle in line:
+            return lines
+    raise AssertionError(f"{needle!r} never printed: {lines}")
+
+
+# -- 2. suggested commands are quoted and never wrapped ----------------------------------------
+
+
+class TestPastedCommands:
+    @pytest.mark.parametrize("name", list(SCENARIOS))
+    def test_every_scenario_suggests_a_command_that_pastes(self, name: str) -> None:
+        """The suggested line, split as a shell would, gives the login's exact values."""
+        scenario = build_scenario(name)
+        line = banner(scenario, "http://127.0.0.1:8765")[-1]
+        env, argv = pasted(line)
+        login = scenario.logins[0]
+        assert env["SELLERAUTH_EMAIL"] == login.email
+        assert env["SELLERAUTH_PASSWORD"] == login.password
+        assert env.get("SELLERAUTH_TOTP_SECRET") == login.totp_secret
+        assert argv == ["sellerauth", "register", "--base-url", "http://127.0.0.1:8765"]
+
+    def test_sellerauth_sim_prints_it(self, sim_process: subprocess.Popen[str]) -> None:
+        """The line `sellerauth sim` prints (a pipe, not a terminal: nothing wraps) pastes."""
+        lines = read_until(sim_process, "sellerauth register")
+        url = lines[0].rsplit(" on ", 1)[1]
+        env, argv = pasted(lines[-1])
+        assert env["SELLERAUTH_PASSWORD"] == "correct horse battery staple"
+        assert argv == ["sellerauth", "register", "--base-url", url]
+
+    def test_make_sim_runs_sellerauth_sim(self) -> None:
+        recipe = (ROOT / "Makefile").read_text().split("\nsim:", 1)[1].split("\n\n", 1)[0]
+        assert "sellerauth sim" in recipe
+
+    def test_demo_hint_is_never_wrapped_and_points_to_batch_renew(self) -> None:
+        from sellerauth.demo import REAL_SITE_COMMANDS, closing_hint
+
+        out = io.StringIO()
+        closing_hint(Console(file=out, width=60, force_terminal=False))
+        printed = out.getvalue().splitlines()
+        for command in REAL_SITE_COMMANDS:
+            assert any(line.strip() == command for line in printed), printed
+            pasted(command)  # parses
+        assert any(pasted(c)[1][:3] == ["sellerauth", "batch", "renew"] for c in REAL_SITE_COMMANDS)
+        headed = next(c for c in REAL_SITE_COMMANDS if "--headed" in c)
+        assert pasted(headed)[1] == ["sellerauth", "register", "--headed"]
+
+
+# -- 6. the simulator for QA -----------------------------------------------------------------
+
+
+class TestSimulatorOptions:
+    @pytest.mark.parametrize(
+        ("args", "named"),
+        [
+            (["--language", "fr"], "ja, en"),
+            (["--variant", "bogus"], "two_step, one_page, unified"),
+            (["--layout", "odd"], "standard"),
+            (["--challenge", "dragons"], "captcha"),
+            (["--scenario", "nope"], "picker"),
+        ],
+    )
+    def test_bad_options_are_refused_naming_the_choices(
+        self, args: list[str], named: str, tmp_path: Path
+    ) -> None:
+        done = sellerauth("sim", "--port", "0", *args, state_dir=tmp_path)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert named in done.stderr
+        module = subprocess.run(
+            [sys.executable, "-m", "fixtures.simulator", "--port", "0", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert module.returncode == 2
+        assert named in module.stderr
+
+    def test_list_shows_descriptions(self, tmp_path: Path) -> None:
+        done = sellerauth("sim", "--list", state_dir=tmp_path)
+        assert done.returncode == 0
+        module = subprocess.run(
+            [sys.executable, "-m", "fixtures.simulator", "--list"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        for name, factory in SCENARIOS.items():
+            first = (factory.__doc__ or "").strip().splitlines()[0]
+            assert f"{name}" in done.stdout and first in done.stdout
+            assert first in module.stdout
+
+    def test_same_options_in_both(self, tmp_path: Path) -> None:
+        """Every option of `sellerauth sim --help` is in `python -m fixtures.simulator --help`."""
+        from fixtures.simulator.options import OPTIONS
+
+        ours = sellerauth("sim", "--help", state_dir=tmp_path).stdout
+        module = subprocess.run(
+            [sys.executable, "-m", "fixtures.simulator", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        for option in OPTIONS:
+            assert option.flag in ours and option.flag in module
+
+    def test_challenges_from_the_command_line(self) -> None:
+        scenario = scenario_from(
+            {"scenario": "demo", "challenge": ["captcha", "email_code,app_approval", "puzzle"]}
+        )
+        faults = scenario.faults
+        assert faults.captcha and faults.email_code and faults.app_approval and faults.puzzle
+        assert not faults.robot_check
+        assert "switched on: captcha, email_code, app_approval, puzzle" in "\n".join(
+            banner(scenario, "http://x")
+        )
+
+    def test_challenge_served_after_the_password(self) -> None:
+        """--challenge captcha really puts the captcha after a correct password."""
+        simulator = Simulator(scenario_from({"scenario": "demo", "challenge": ["captcha"]}))
+        SimClient(simulator).sign_in()
+        assert simulator.events_of("captcha_shown")
+
+    def test_switch_from_the_control_page(self) -> None:
+        simulator = Simulator(build_scenario("demo"))
+        client = simulator.app.test_client()
+        assert "Switch on captcha" in client.get("/__sim/").get_data(as_text=True)
+        answer = client.post("/__sim/faults", json={"kind": "captcha", "on": True})
+        assert answer.status_code == 200 and simulator.scenario.faults.captcha
+        form = client.post("/__sim/faults", data={"kind": "email_code", "on": "1"})
+        assert form.status_code in (302, 303) and simulator.scenario.faults.email_code
+        assert "Switch off captcha" in client.get("/__sim/").get_data(as_text=True)
+        client.post("/__sim/faults", json={"kind": "captcha", "on": False})
+        assert not simulator.scenario.faults.captcha
+        bad = client.post("/__sim/faults", json={"kind": "dragons"})
+        assert bad.status_code == 400 and "puzzle" in bad.get_json()["error"]
+        SimClient(simulator).sign_in()
+        assert simulator.events_of("email_code_shown")
+
+
+def _json_line(text: str) -> dict[str, object]:
+    return json.loads(text.strip().splitlines()[-1])
