@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from automation.cli import build_app, run
-from automation.cli.params import command_function
 from automation.cli.output import fail_input
+from automation.cli.params import command_function
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
 from flows.permissions import RENEW, STATUS

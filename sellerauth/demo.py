@@ -12,7 +12,6 @@ from rich.table import Table
 from automation.commands import CommandSpec
 from automation.errors import SellerAuthError
 
-
 REAL_SITE_COMMANDS = (
     "SELLERAUTH_EMAIL=... SELLERAUTH_PASSWORD=... SELLERAUTH_TOTP_SECRET=... "
     "sellerauth register --headed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -22,15 +22,18 @@ def console() -> Console:
     return Console()
 
 
-def report_error(error: SellerAuthError, account: str, as_json: bool) -> None:
-    """Print `error`: `{"account", "error": {code, message, ...}}` on stdout with --json,
-    else one line on stderr; registered secrets are masked either way."""
+def report_error(
+    error: SellerAuthError, account: str, as_json: bool, extra: dict[str, Any] | None = None
+) -> None:
+    """Print `error`: `{"account", "error": {code, message, ...}, **extra}` on stdout with
+    --json, else one line on stderr; registered secrets are masked either way."""
     from automation.log import redact
 
     data = error.to_dict()
     data["message"] = redact(data["message"])
     if as_json:
-        typer.echo(json.dumps({"account": account, "error": data}, ensure_ascii=False))
+        body = {"account": account, "error": data, **(extra or {})}
+        typer.echo(json.dumps(body, ensure_ascii=False))
     else:
         typer.echo(f"error [{error.code}] {account}: {redact(str(error))}", err=True)
 
