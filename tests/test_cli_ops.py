@@ -217,3 +217,30 @@ class TestSimulatorOptions:
 
 def _json_line(text: str) -> dict[str, object]:
     return json.loads(text.strip().splitlines()[-1])
+
+
+# -- 3. --headed without a display ------------------------------------------------------------
+
+
+def test_headed_without_display_says_so(tmp_path: Path) -> None:
+    """No DISPLAY: `no_display`, exit 2, how to get one; not browser_not_found."""
+    env = {
+        "SELLERAUTH_EMAIL": "seller@example.com",
+        "SELLERAUTH_PASSWORD": "correct horse battery staple",
+    }
+    full = clean_env(tmp_path, **env)
+    full.pop("DISPLAY", None)
+    full.pop("WAYLAND_DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "sellerauth", "status", "--headed", "--json"]
+        + ["--base-url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    error = _json_line(done.stdout)["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == "no_display"
+    assert "xvfb-run" in error["message"] and "display" in error["message"]
