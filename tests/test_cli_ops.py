@@ -244,3 +244,30 @@ def test_headed_without_display_says_so(tmp_path: Path) -> None:
     assert isinstance(error, dict)
     assert error["code"] == "no_display"
     assert "xvfb-run" in error["message"] and "display" in error["message"]
+
+
+# -- 8. reading commands never create a store ----------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["history"], ["history", "--json"], ["export"]])
+def test_reading_commands_never_create_a_store(args: list[str], tmp_path: Path) -> None:
+    typo = tmp_path / "sellerauht"
+    done = sellerauth(*args, state_dir=typo)
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = done.stdout if "--json" in args else done.stderr
+    assert f"no store at {typo / 'sellerauth.db'}" in said
+    if "--json" in args:
+        assert _json_line(done.stdout)["error"]["code"] == "invalid_input"  # type: ignore[index]
+    assert not (typo / "sellerauth.db").exists() and not (typo / "sellerauth.key").exists()
+
+
+def test_reading_a_store_without_its_key_creates_none(tmp_path: Path) -> None:
+    from automation.settings import load_settings
+    from automation.store import Store
+
+    with Store.open(load_settings(state_dir=tmp_path)):
+        pass
+    (tmp_path / "sellerauth.key").unlink()
+    done = sellerauth("history", state_dir=tmp_path)
+    assert done.returncode == 2 and "SELLERAUTH_STORE_KEY" in done.stderr
+    assert not (tmp_path / "sellerauth.key").exists()
