@@ -271,3 +271,59 @@ def test_reading_a_store_without_its_key_creates_none(tmp_path: Path) -> None:
     done = sellerauth("history", state_dir=tmp_path)
     assert done.returncode == 2 and "SELLERAUTH_STORE_KEY" in done.stderr
     assert not (tmp_path / "sellerauth.key").exists()
+
+
+# -- 9. accounts check: every problem, one JSON object ------------------------------------------
+
+
+BROKEN_ACCOUNTS = """
+stray = 1
+
+[accounts.a]
+email = "a@example.com"
+password = "in-the-file-1"
+
+[accounts.b]
+email = "b@example.com"
+colour = "blue"
+
+[accounts."bad name!"]
+email = "c@example.com"
+
+[accounts.d]
+email = 42
+"""
+
+
+def test_accounts_check_reports_every_structural_problem(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(BROKEN_ACCOUNTS)
+    env = {"SELLERAUTH_ACCOUNTS_FILE": str(accounts)}
+    done = sellerauth("accounts", "check", "--json", state_dir=tmp_path, env=env)
+    assert done.returncode == 2
+    report = json.loads(done.stdout)  # one object, as the help promises
+    assert report["ok"] is False and report["accounts"] == []
+    messages = " | ".join(e["message"] for e in report["errors"])
+    for wanted in ("stray", "secrets never go", "'colour'", "bad name!", "must be a string"):
+        assert wanted in messages, messages
+    assert len(report["errors"]) == 5
+    assert "in-the-file-1" not in done.stdout + done.stderr
+    people = sellerauth("accounts", "check", state_dir=tmp_path, env=env)
+    assert people.returncode == 2 and "5 problems in the accounts file" in people.stderr
+    assert "colour" in people.stderr and "stray" in people.stderr
+
+
+def test_accounts_check_json_is_one_object_when_all_is_well(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text('[accounts.solo]\nemail = "s@example.com"\n')
+    env = {
+        "SELLERAUTH_ACCOUNTS_FILE": str(accounts),
+        "SELLERAUTH_ACCOUNTS__SOLO__PASSWORD": "pw-solo-1",
+    }
+    done = sellerauth("accounts", "check", "--json", state_dir=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["errors"] == []
+    assert [a["account"] for a in report["accounts"]] == ["solo"]
+    table = sellerauth("accounts", "check", state_dir=tmp_path, env=env)
+    assert "1 accounts" not in table.stdout and "can run" in table.stdout
