@@ -327,3 +327,47 @@ def test_accounts_check_json_is_one_object_when_all_is_well(tmp_path: Path) -> N
     assert [a["account"] for a in report["accounts"]] == ["solo"]
     table = sellerauth("accounts", "check", state_dir=tmp_path, env=env)
     assert "1 accounts" not in table.stdout and "can run" in table.stdout
+
+
+# -- 4. renew --dry-run says what it would do, never as done --------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("scenario", "extra", "would", "state"),
+    [
+        ("expiring", [], ["renew"], "active"),
+        ("expired", ["--disable-confirmation"], ["disable_confirmation", "restore"], "inactive"),
+        ("granted", [], [], "active"),
+    ],
+)
+def test_renew_dry_run_json(
+    scenario: str, extra: list[str], would: list[str], state: str, tmp_path: Path
+) -> None:
+    from fixtures.simulator import SimulatorServer
+
+    simulator = Simulator(build_scenario(scenario))
+    login = simulator.scenario.logins[0]
+    env = {
+        "SELLERAUTH_EMAIL": login.email,
+        "SELLERAUTH_PASSWORD": login.password,
+        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
+        "SELLERAUTH_TIMEOUT_MS": "10000",
+    }
+    with SimulatorServer(simulator) as server:
+        done = sellerauth(
+            "renew", "--dry-run", "--json", "--base-url", server.url, *extra,
+            state_dir=tmp_path, env=env,
+        )  # fmt: skip
+        people = sellerauth(
+            "renew", "--dry-run", "--base-url", server.url, *extra, state_dir=tmp_path, env=env
+        )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["action"] == "none" and result["dry_run"] is True
+    assert result["would_do"] == would and result["state"] == state
+    assert simulator.events_of("row_action") == []
+    assert simulator.events_of("confirmation_change") == []
+    assert "dry run" in people.stdout
+    for step in would:
+        assert step.replace("_", " ") in people.stdout

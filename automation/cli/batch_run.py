@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
+from automation.cli.output import console as output_console
 from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.log import configure_logging, get_logger
@@ -245,9 +246,7 @@ def _summary(
         profile = profiles.get(name)
         return command.describe(data, profile if isinstance(profile, AccountProfile) else None)
 
-    console = Console(stderr=True) if request.json_lines else Console()
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
+    console = output_console(stderr=request.json_lines)
     console.print(summary_table(run, results, describe))
     return results
 

@@ -15,11 +15,20 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def console() -> Console:
-    """A rich console on stdout."""
+PIPE_WIDTH = 1000
+"""The width of output that goes to a file or a pipe: wide enough that no line is cut."""
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr). Not a terminal (a pipe, a file, a log
+    collector): lines are never wrapped and tables are as wide as their cells need, so that
+    nothing is cut mid-word at 80 columns."""
     from rich.console import Console
 
-    return Console()
+    made = Console(stderr=stderr)
+    if not made.is_terminal:
+        made = Console(stderr=stderr, width=PIPE_WIDTH, soft_wrap=True)
+    return made
 
 
 def report_error(
