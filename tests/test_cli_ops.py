@@ -371,3 +371,41 @@ def test_renew_dry_run_json(
     assert "dry run" in people.stdout
     for step in would:
         assert step.replace("_", " ") in people.stdout
+
+
+# -- 10. small things ------------------------------------------------------------------------
+
+
+class TestShortSecretsInPaths:
+    @pytest.fixture(autouse=True)
+    def _secrets(self) -> Iterator[None]:
+        from automation.log import clear_secrets, register_secret
+
+        clear_secrets()
+        register_secret("pass")
+        register_secret("123456")
+        yield
+        clear_secrets()
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("/home/ops/passwords/evidence/x.png", "/home/ops/passwords/evidence/x.png"),
+            ("C:\\\\Users\\\\compass\\\\a.png", "C:\\\\Users\\\\compass\\\\a.png"),
+            ("/srv/run-1234567/", "/srv/run-1234567/"),
+            ("typed pass, then 123456", "typed ***, then ***"),
+            ("/tmp/pass/x.png", "/tmp/***/x.png"),  # a whole path component
+            ("https://h/ap?p=pass&otp=123456", "https://h/ap?p=***&otp=***"),
+            ("x123456x", "x***x"),
+        ],
+    )
+    def test_whole_values_masked_not_words_of_paths(self, text: str, expected: str) -> None:
+        from automation.log import redact
+
+        assert redact(text) == expected
+
+    def test_long_secrets_masked_anywhere(self) -> None:
+        from automation.log import redact, register_secret
+
+        register_secret("amzn.mws.0123456789abcdef")
+        assert redact("/tmp/xamzn.mws.0123456789abcdefx/") == "/tmp/x***x/"
