@@ -147,7 +147,7 @@ def act_on_row(
         raise PageChanged(
             f"The developer's row offers no {texts.texts(action)[0]} control.", url=sc.page.url
         ) from None
-    log.info("row_action", developer_id=developer_id, action=action)
+    log.info("row_action", account=sc.signin.account.name, developer_id=developer_id, action=action)
     names_us = developer_pattern(developer_id)
 
     def answer_native_dialog(dialog: Dialog) -> None:

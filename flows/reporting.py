@@ -53,7 +53,12 @@ def render_register(data: dict[str, Any], account: AccountProfile, console: Cons
     for key in ("seller_id", "marketplace_id", "developer_id", "mws_auth_token"):
         table.add_row(key.replace("_", " "), str(data[key]))
     console.print(table)
-    console.print("The MWS auth token is shown once here; store it safely.", style="dim")
+    console.print(
+        "The MWS auth token is a secret: store it safely. `sellerauth register` again, or "
+        "`sellerauth export --reveal`, shows it again.",
+        style="dim",
+        markup=False,
+    )
 
 
 # ---- status --------------------------------------------------------------------------------

@@ -409,3 +409,112 @@ class TestShortSecretsInPaths:
 
         register_secret("amzn.mws.0123456789abcdef")
         assert redact("/tmp/xamzn.mws.0123456789abcdefx/") == "/tmp/x***x/"
+
+
+def test_register_table_does_not_claim_the_token_is_shown_once() -> None:
+    from automation.settings import load_settings, resolve_account
+    from flows.reporting import render_register
+
+    account = resolve_account(
+        load_settings(state_dir=Path("/nonexistent")),
+        None,
+        email="s@example.com",
+        password="pw-123456",
+        base_url="http://127.0.0.1:1",
+    )
+    out = io.StringIO()
+    data = {
+        "account": "default",
+        "outcome": "granted",
+        "seller_id": "A1",
+        "marketplace_id": "A1VC38T7YXB528",
+        "mws_auth_token": "amzn.mws.x",
+        "developer_id": "5259-6479-4073",
+    }
+    render_register(data, account, Console(file=out, width=200))
+    assert "shown once" not in out.getvalue()
+    assert "export --reveal" in out.getvalue()
+
+
+def test_piped_tables_are_not_cut(tmp_path: Path) -> None:
+    """`accounts check | cat`: the warning and a long e-mail are printed whole."""
+    email = "a-very-long-mailbox-name-for-the-operations-team@an-example-seller-domain.example.com"
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(f'[accounts.solo]\nemail = "{email}"\n')
+    env = {
+        "SELLERAUTH_ACCOUNTS_FILE": str(accounts),
+        "SELLERAUTH_ACCOUNTS__SOLO__PASSWORD": "pw-solo-1",
+    }
+    done = sellerauth("accounts", "check", state_dir=tmp_path, env=env)
+    assert email in done.stdout
+    assert "unattended sign-ins that ask for a code will need a person" in done.stdout
+
+
+def test_every_error_code_is_in_the_readme() -> None:
+    from automation import errors
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Errors and exit statuses", 1)[1].split("\n## ", 1)[0]
+    codes = {
+        cls.code
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.SellerAuthError)
+    }
+    for code in codes:
+        assert f"| `{code}` |" in table, code
+
+
+def test_readme_marketplaces_match_the_example_and_the_table() -> None:
+    from automation.marketplaces import MARKETPLACES
+
+    codes = ", ".join(MARKETPLACES)
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / "accounts.example.toml").read_text()
+    assert f"country code: {codes} |" in readme
+    assert f"marketplace     JP (default, or SELLERAUTH_MARKETPLACE), {codes[4:]}" in example
+
+
+def test_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    done = sellerauth("--version", state_dir=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"sellerauth {version('sellerauth')}"
+
+
+def test_gitignore_keeps_recordings_out_of_the_root() -> None:
+    assert "/*.har.zip" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.browser
+def test_renew_logs_row_action_with_account_and_record_defaults_to_state_dir(
+    tmp_path: Path,
+) -> None:
+    """The `row_action` log event names the account; `record` without --out writes into
+    the state directory, never the working directory."""
+    from fixtures.simulator import SimulatorServer
+
+    simulator = Simulator(build_scenario("expiring"))
+    login = simulator.scenario.logins[0]
+    env = {
+        "SELLERAUTH_EMAIL": login.email,
+        "SELLERAUTH_PASSWORD": login.password,
+        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
+        "SELLERAUTH_TIMEOUT_MS": "10000",
+    }
+    work = tmp_path / "checkout"
+    work.mkdir()
+    state = tmp_path / "state"
+    with SimulatorServer(simulator) as server:
+        renew = sellerauth("renew", "--json", "--base-url", server.url, state_dir=state, env=env)
+        record = sellerauth(
+            "record", "status", "--base-url", server.url, state_dir=state, env=env, cwd=work
+        )
+    assert renew.returncode == 0, renew.stderr
+    events = [json.loads(line) for line in renew.stderr.splitlines() if line.startswith("{")]
+    row_action = [e for e in events if e.get("event") == "row_action"]
+    assert row_action and row_action[0]["account"] == "default"
+    assert record.returncode == 0, record.stderr
+    assert list(work.iterdir()) == []
+    made = list((state / "recordings").glob("status-*.har.zip"))
+    assert len(made) == 1 and str(made[0]) in record.stdout

@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
+from automation.cli.accounts import plural
 from automation.cli.output import console as output_console
 from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
@@ -186,7 +187,8 @@ def _browser_or_fail(settings: Settings) -> None:
 def _announce(run: Run, pending: int, done: int) -> None:
     again = f", {done} already done" if done else ""
     print(
-        f"sellerauth: run {run.run_id}: batch {run.command} over {len(run.accounts)} accounts "
+        f"sellerauth: run {run.run_id}: batch {run.command} over {len(run.accounts)} "
+        f"{plural(len(run.accounts), 'account')} "
         f"({pending} to run{again}); if stopped, go on with "
         f"`sellerauth batch {run.command} --resume {run.run_id}`",
         file=sys.stderr,

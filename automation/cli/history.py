@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from automation.cli.accounts import settings_or_exit
+from automation.cli.accounts import plural, settings_or_exit
 from automation.cli.output import console, exit_with, fail_input
 from automation.cli.params import JsonOpt
 from automation.errors import SellerAuthError
@@ -80,7 +80,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             typer.echo(text, nl=False)
         else:
             write_private(out.expanduser(), text)
-            typer.echo(f"{len(rows)} accounts written to {out}", err=True)
+            typer.echo(f"{len(rows)} {plural(len(rows), 'account')} written to {out}", err=True)
 
 
 def store_or_exit(settings: Settings, as_json: bool) -> Store:
