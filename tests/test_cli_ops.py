@@ -518,3 +518,26 @@ def test_renew_logs_row_action_with_account_and_record_defaults_to_state_dir(
     assert list(work.iterdir()) == []
     made = list((state / "recordings").glob("status-*.har.zip"))
     assert len(made) == 1 and str(made[0]) in record.stdout
+
+
+def test_readme_sim_commands_work_as_pasted(tmp_path: Path) -> None:
+    """Each `sellerauth sim` line of the README's simulator section starts a simulator."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## The simulator", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("sellerauth sim ")]
+    assert len(lines) >= 2
+    for line in lines:
+        _, argv = pasted(line)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sellerauth", *argv[1:], "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(tmp_path),
+        )
+        try:
+            printed = read_until(process, "sellerauth register")
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+        assert "simulator" in printed[0]
