@@ -263,10 +263,13 @@ def _alert_stopped(settings: Settings, run: Run, results: list[Any], by: str) ->
     finished = {r.account for r in results if r.state != "running"}
     left = [name for name in run.accounts if name not in finished]
     _, problems = compose(f"batch {run.command}", run.run_id, problems_of(results))
-    title = f"sellerauth batch {run.command}: stopped by {by}, {len(left)} accounts left"
+    title = (
+        f"sellerauth batch {run.command}: stopped by {by}, {len(left)} "
+        f"{plural(len(left), 'account')} left"
+    )
     body = (
         f"{problems}\nResume with `sellerauth batch {run.command} --resume {run.run_id}`"
-        f" ({len(left)} of {len(run.accounts)} accounts have no result)."
+        f" ({len(left)} of {len(run.accounts)} have no result)."
     )
     sent = send(urls, title, body)
     log.info("notified", run_id=run.run_id, sent=sent, stopped_by=by)
