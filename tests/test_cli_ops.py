@@ -541,3 +541,12 @@ def test_readme_sim_commands_work_as_pasted(tmp_path: Path) -> None:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=20)
         assert "simulator" in printed[0]
+
+
+def test_one_account_is_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    from automation.cli.batch_run import _announce
+    from automation.store import Run
+
+    _announce(Run("R1", "renew", "batch", {}, ["solo"], "", None), 1, 0)
+    said = capsys.readouterr().err
+    assert "over 1 account (1 to run)" in said and "1 accounts" not in said
