@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from automation.errors import BrowserNotFound, InvalidInput
+from automation.errors import BrowserNotFound, InvalidInput, NoDisplay
 from automation.log import get_logger
 from automation.settings import Settings, validate_account_name, write_private
 
@@ -70,6 +71,23 @@ def find_chromium(headed: bool, override: Path | None = None) -> BrowserChoice:
         wanted = "a full Chromium (for --headed)" if headed else "Chromium or its headless shell"
         raise BrowserNotFound(f"no browser found: need {wanted}; {INSTALL_HINT}")
     return choice
+
+
+NO_DISPLAY_HINT = (
+    "no display found to show the browser window (DISPLAY and WAYLAND_DISPLAY are unset): run "
+    "it from a desktop session, over `ssh -X`, or under a virtual display with "
+    "`xvfb-run sellerauth ...`; or drop --headed/--assist to run headless"
+)
+
+
+def require_display() -> None:
+    """Raise NoDisplay when a window cannot be shown: on Linux (and other X11/Wayland
+    systems) neither DISPLAY nor WAYLAND_DISPLAY is set. macOS and Windows always have one."""
+    if sys.platform in ("darwin", "win32", "cygwin"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise NoDisplay(NO_DISPLAY_HINT)
 
 
 def _env_path(name: str) -> Path | None:
@@ -274,6 +292,8 @@ class BrowserSession:
         """Find Chromium and launch it (headless unless headed)."""
         from playwright.sync_api import Error, sync_playwright
 
+        if self.headed:
+            require_display()
         self.choice = find_chromium(self.headed, self.browser_path)
         self._playwright = sync_playwright().start()
         try:
@@ -286,6 +306,8 @@ class BrowserSession:
             )
         except Error as exc:
             self.close()
+            if self.headed and "display" in str(exc).lower():
+                raise NoDisplay(NO_DISPLAY_HINT) from None
             raise BrowserNotFound(
                 f"Chromium ({self.choice.source}, {self.choice.kind}) failed to start: "
                 f"{str(exc).splitlines()[0]}; {INSTALL_HINT}"

@@ -60,6 +60,13 @@ class BrowserNotFound(SellerAuthError):
     exit_status = 2
 
 
+class NoDisplay(SellerAuthError):
+    """A browser window was asked for (--headed, --assist) but there is no display to show it."""
+
+    code = "no_display"
+    exit_status = 2
+
+
 class NeedsPerson(SellerAuthError):
     """The site asked for something only a person may do (captcha, e-mailed code, approval)."""
 

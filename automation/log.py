@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 MASK = "***"
 MIN_SECRET_LENGTH = 4
+# Secrets this long are masked wherever they appear; shorter ones (a short password, an OTP)
+# are not masked inside a word of a file path, where they occur by chance.
+ALWAYS_MASKED_LENGTH = 16
+_TOKEN_ENDS = frozenset(" \t\r\n\"'`<>()[]{},;")
 
 LogFormat = Literal["auto", "console", "json"]
 
@@ -74,8 +78,45 @@ def redact(text: str) -> str:
             continue
         windows = {text[i : i + length] for i in range(len(text) - length + 1)}
         for secret in windows & secrets:
-            text = text.replace(secret, MASK)
+            if length >= ALWAYS_MASKED_LENGTH:
+                text = text.replace(secret, MASK)
+            else:
+                text = _mask_in_context(text, secret)
     return text
+
+
+def _mask_in_context(text: str, secret: str) -> str:
+    """Mask each occurrence of a short `secret`, except inside a word of a file path or URL
+    (`/home/ops/passwords/` does not hold the password `pass`): there only an occurrence
+    that stands alone between separators (`/pass/`, `?p=pass&`) is masked."""
+    pieces: list[str] = []
+    start = 0
+    at = text.find(secret)
+    while at != -1:
+        end = at + len(secret)
+        if not _inside_path_word(text, at, end):
+            pieces += [text[start:at], MASK]
+            start = end
+        at = text.find(secret, end)
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+def _inside_path_word(text: str, at: int, end: int) -> bool:
+    """Whether text[at:end] is part of a longer word of a path-like token (one holding `/`
+    or `\\`, between spaces or quotes)."""
+    before = text[at - 1] if at > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if not (before.isalnum() or after.isalnum()):
+        return False
+    left = at
+    while left > 0 and text[left - 1] not in _TOKEN_ENDS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _TOKEN_ENDS:
+        right += 1
+    around = text[left:at] + text[end:right]  # the secret itself may hold a slash
+    return "/" in around or "\\" in around
 
 
 def is_sensitive_key(key: object) -> bool:

@@ -150,7 +150,7 @@ def act_on_row(
     label = texts.texts(action)[0]
     if control is None:
         raise PageChanged(f"The developer's row offers no {label} control.", url=sc.page.url)
-    log.info("row_action", developer_id=developer_id, action=action)
+    log.info("row_action", account=sc.signin.account.name, developer_id=developer_id, action=action)
     names_us = developer_pattern(developer_id)
 
     def names_ours(text: str) -> bool:
@@ -254,8 +254,12 @@ def renew(
 
     perms = open_permissions(sc)
     confirmation = perms.access_confirmation()
-    if disable_confirmation and confirmation == "enabled" and not dry_run:
-        confirmation = _disable_confirmation(sc, perms)
+    would_do: list[str] = []  # a dry run's preview, in the order a real run would act
+    if disable_confirmation and confirmation == "enabled":
+        if dry_run:
+            would_do.append("disable_confirmation")
+        else:
+            confirmation = _disable_confirmation(sc, perms)
     changed = "confirmation_disabled" in sc.journal  # by this run, earlier attempts included
     perms, access = find_access(sc, account.developer_id, perms)
     if access is None:
@@ -270,8 +274,14 @@ def renew(
         return result(done_before, access.expires_at)
     action = decide(access, confirmation, today, renew_within, force)
     log.info("renew_decision", account=account.name, action=action, expires_at=access.expires_at)
-    if action == "none" or dry_run:
-        return result(action, access.expires_at, dry_run=dry_run)
+    if dry_run:
+        # Nothing was done: `action` stays "none"; what a real run would do is in `would_do`.
+        would_do += {"renewed": ["renew"], "restored": ["restore"]}.get(action, [])
+        return result(
+            "none", access.expires_at, dry_run=True, would_do=would_do, state=access.state
+        )
+    if action == "none":
+        return result(action, access.expires_at)
     sc.note("before_" + action, screenshot=True)
     act_on_row(
         sc,

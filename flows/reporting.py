@@ -53,7 +53,12 @@ def render_register(data: dict[str, Any], account: AccountProfile, console: Cons
     for key in ("seller_id", "marketplace_id", "developer_id", "mws_auth_token"):
         table.add_row(key.replace("_", " "), str(data[key]))
     console.print(table)
-    console.print("The MWS auth token is shown once here; store it safely.", style="dim")
+    console.print(
+        "The MWS auth token is a secret: store it safely. `sellerauth register` again, or "
+        "`sellerauth export --reveal`, shows it again.",
+        style="dim",
+        markup=False,
+    )
 
 
 # ---- status --------------------------------------------------------------------------------
@@ -128,8 +133,9 @@ def audit_renew(data: dict[str, Any], options: RenewOptions) -> list[AuditEvent]
 def summarise_renew(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
     """What was done (or would be, in a dry run) and the expiry read back."""
     action = str(data.get("action", "-"))
-    if data.get("dry_run") and action != "none":
-        action = f"would be {action}"
+    if data.get("dry_run"):
+        would = data.get("would_do") or []
+        action = f"dry run: would {' + '.join(would)}" if would else "dry run: nothing due"
     expires = data.get("expires_at") or (
         "never" if data.get("access_confirmation") == "disabled" else "-"
     )
@@ -140,8 +146,11 @@ def render_renew(data: dict[str, Any], account: AccountProfile, console: Console
     """One line: what was done and when access now expires."""
     verb = {"renewed": "renewed", "restored": "restored", "none": "nothing to do"}[data["action"]]
     if data.get("dry_run"):
-        verb = f"would be {data['action']}" if data["action"] != "none" else "nothing to do"
+        would = " and ".join(w.replace("_", " ") for w in data.get("would_do") or [])
+        verb = f"dry run, nothing done: would {would}" if would else "dry run: nothing to do"
     expiry = data["expires_at"] or "never (confirmation disabled)"
+    if data.get("state") == "inactive":
+        expiry = f"{data['expires_at'] or '-'} (expired; only in the history)"
     console.print(
         f"{account.name}: developer {data['developer_id']}: {verb}; access expires {expiry}."
     )

@@ -51,9 +51,14 @@ class RenewResult(BaseModel):
     account: str
     developer_id: str
     action: Literal["renewed", "restored", "none"]
-    state: Literal["active"] = "active"
+    """What this run did; a dry run did nothing: always "none" (see `would_do`)."""
+    state: Literal["active", "inactive"] = "active"
+    """The developer's access after the run (a dry run: as it stands, inactive when expired)."""
     expires_at: date | None = None
     access_confirmation: Literal["enabled", "disabled", "mandatory"] | None = None
     # True when this run clicked 無効にする (the seller's security setting changed).
     confirmation_changed: bool = False
     dry_run: bool = False
+    would_do: list[Literal["disable_confirmation", "renew", "restore"]] = []
+    """A dry run only: what a real run with the same options would do, in order; [] when
+    nothing is due. Never set when something was done."""

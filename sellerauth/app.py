@@ -15,6 +15,7 @@ import typer
 
 from automation.cli import build_app, run
 from automation.cli.output import fail_input
+from automation.cli.params import command_function
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
 from flows.permissions import RENEW, STATUS
@@ -51,58 +52,60 @@ SITE = Site(
 )
 
 
-def sim(
-    port: Annotated[
-        int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")
-    ] = 8765,
-    scenario: Annotated[
-        str, typer.Option("--scenario", help="Scenario name (see --list).")
-    ] = "demo",
-    language: Annotated[
-        str | None, typer.Option("--language", help="ja or en (default: the scenario's).")
-    ] = None,
-    variant: Annotated[
-        str | None,
-        typer.Option("--variant", help="Sign-in variant: two_step, one_page or unified."),
-    ] = None,
-    list_scenarios: Annotated[bool, typer.Option("--list", help="List the scenarios.")] = False,
-) -> None:
-    """Serve the Seller Central simulator on 127.0.0.1 for QA and demos (Ctrl-C stops it)."""
-    from fixtures.simulator import SCENARIOS, Simulator, SimulatorServer, build_scenario
+def _sim_params() -> list[Any]:
+    """`sim`'s options, from the simulator's own declaration (fixtures/simulator/options.py)."""
+    from automation.cli.params import param
+    from fixtures.simulator.options import OPTIONS
 
-    if list_scenarios:
-        for name in SCENARIOS:
-            typer.echo(name)
-        return
-    if scenario not in SCENARIOS:
-        fail_input(f"Unknown scenario '{scenario}'. Known: {', '.join(SCENARIOS)}.", as_json=False)
-    overrides: dict[str, Any] = {}
-    if language:
-        overrides["language"] = language
-    if variant:
-        overrides["signin_variant"] = variant
-    simulator = Simulator(build_scenario(scenario, **overrides))
-    server = SimulatorServer(simulator, port=port)
-    server.start()
-    typer.echo(f"Seller Central simulator '{scenario}' on {server.url}")
-    typer.echo(f"  control page: {server.url}/__sim/")
-    for login in simulator.scenario.logins:
-        typer.echo(f"  login {login.email}  password {login.password}")
-        if login.totp_secret:
-            typer.echo(f"        TOTP secret {login.totp_secret}")
-    first = simulator.scenario.logins[0]
-    typer.echo("\nTry, in another terminal:")
-    typer.echo(
-        f"  SELLERAUTH_EMAIL={first.email} SELLERAUTH_PASSWORD={first.password} "
-        + (f"SELLERAUTH_TOTP_SECRET={first.totp_secret} " if first.totp_secret else "")
-        + f"sellerauth register --base-url {server.url}"
+    made = []
+    for option in OPTIONS:
+        shown = f" One of: {', '.join(option.choices)}." if option.choices else ""
+        typed: Any = list[str] | None if option.many else option.kind | None
+        made.append(
+            param(
+                option.dest,
+                Annotated[
+                    typed,
+                    typer.Option(option.flag, help=option.help + shown, metavar=option.metavar),
+                ],
+                None if option.many else option.default,
+            )
+        )
+    made.append(
+        param(
+            "list_scenarios",
+            Annotated[bool, typer.Option("--list", help="List the scenarios and exit.")],
+            False,
+        )
     )
+    return made
+
+
+def _sim(values: dict[str, Any]) -> None:
+    from fixtures.simulator import Simulator, SimulatorServer
+    from fixtures.simulator.options import BadOption, banner, scenario_descriptions, scenario_from
+
+    if values.pop("list_scenarios"):
+        for name, description in scenario_descriptions():
+            typer.echo(f"{name:16} {description}")
+        return
+    try:
+        scenario = scenario_from(values)
+    except BadOption as problem:
+        fail_input(str(problem), as_json=False)
+    simulator = Simulator(scenario)
+    server = SimulatorServer(simulator, host=values["host"], port=values["port"])
+    server.start()
+    typer.echo("\n".join(banner(scenario, server.url)))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         typer.echo("stopped")
     finally:
         server.stop()
+
+
+SIM_HELP = "Serve the Seller Central simulator for QA and demos (Ctrl-C stops it)."
 
 
 def demo() -> None:
@@ -115,7 +118,7 @@ def demo() -> None:
 def build() -> typer.Typer:
     """The whole command line: the engine's, built from `SITE`, with `sim` and `demo`."""
     app = build_app(SITE)
-    app.command()(sim)
+    app.command("sim")(command_function("sim", SIM_HELP, _sim_params(), _sim))
     app.command()(demo)
     return app
 

@@ -12,6 +12,13 @@ from rich.table import Table
 from automation.commands import CommandSpec
 from automation.errors import SellerAuthError
 
+REAL_SITE_COMMANDS = (
+    "SELLERAUTH_EMAIL=... SELLERAUTH_PASSWORD=... SELLERAUTH_TOTP_SECRET=... "
+    "sellerauth register --headed",
+    "sellerauth batch renew  # nightly: every account of accounts.toml where it is due",
+)
+"""The closing hint: the first sign-in, then what a scheduler runs (README "Scheduling")."""
+
 
 def run_demo() -> int:
     """Start the simulator, run register twice, status and renew, and print what happened."""
@@ -70,11 +77,17 @@ def run_demo() -> int:
             console.print(table)
             seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
             console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
-        console.rule("against the real site")
-        console.print(
-            "Put the seller's e-mail, password and TOTP secret in the environment (or .env) and "
-            "run:\n\n  SELLERAUTH_EMAIL=... SELLERAUTH_PASSWORD=... SELLERAUTH_TOTP_SECRET=... "
-            "sellerauth register --headed\n\nThen schedule `sellerauth renew --json` to keep "
-            "the access from expiring."
-        )
+        closing_hint(console)
     return 0
+
+
+def closing_hint(console: Console) -> None:
+    """What to run against the real site; each command on one line, never wrapped."""
+    console.rule("against the real site")
+    console.print(
+        "Put the seller's e-mail, password and TOTP secret in the environment (or .env), "
+        "sign in once with a browser window to watch, then schedule the batch to keep the "
+        "access from expiring:"
+    )
+    for line in REAL_SITE_COMMANDS:
+        console.print("  " + line, soft_wrap=True, highlight=False, markup=False)

@@ -229,8 +229,13 @@ class TestEvidenceOption:
                 env=login_env(simulator),
             )
         assert done.returncode == 0, done.stderr
-        token = json.loads(done.stdout)["mws_auth_token"]
-        assert list((tmp_path / "ev").glob("default-*/steps.json"))
+        result = json.loads(done.stdout)
+        token = result["mws_auth_token"]
+        folders = list((tmp_path / "ev").glob("default-*/steps.json"))
+        assert len(folders) == 1
+        # Where the evidence went: in the JSON result and on stderr.
+        assert result["evidence_dir"] == str(folders[0].parent.resolve())
+        assert f"evidence: {folders[0].parent.resolve()}" in done.stderr
         with zipfile.ZipFile(tmp_path / "trace.zip") as archive:
             text = b"".join(archive.read(n) for n in archive.namelist())
         for secret in (token, simulator.scenario.logins[0].password):

@@ -68,7 +68,7 @@ def test_every_kind_named_is_declared(path: Path) -> None:
 
 
 def test_built_kinds_are_declared() -> None:
-    """The kinds the sign-in pages build from their names (`<kind>_shown`, `_guess`, `_post`) too."""
+    """The kinds the sign-in pages build from their names (`<kind>_shown`, `_guess`, `_post`)."""
     built = {f"{c.kind}_{end}" for c in CHALLENGES for end in ("shown", "guess", "post")}
     built |= {f"{kind}_shown" for kind, _ in INTERSTITIALS}
     assert built <= EVENT_KINDS, sorted(built - EVENT_KINDS)

@@ -23,6 +23,30 @@ DebugOpt = Annotated[
 ]
 
 
+def version_text() -> str:
+    """`sellerauth 1.2.3`: the installed distribution's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"sellerauth {version('sellerauth')}"
+    except PackageNotFoundError:
+        return "sellerauth (version unknown: not installed)"
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        typer.echo(version_text())
+        raise typer.Exit(0)
+
+
+VersionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+    ),
+]
+
+
 def build_app(site: Site) -> typer.Typer:
     """The command line of `site`: a command and a batch command per job, plus `accounts`,
     `history`, `export` and (when the site records) `record`."""
@@ -37,7 +61,7 @@ def build_app(site: Site) -> typer.Typer:
     )
 
     @app.callback()
-    def _root(debug: DebugOpt = False) -> None:
+    def _root(debug: DebugOpt = False, version: VersionOpt = False) -> None:
         """The global options (the help is the site's)."""
 
     single.add_commands(app, site)

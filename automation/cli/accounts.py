@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from automation.cli import params
-from automation.cli.output import console, exit_with
+from automation.cli.output import console, exit_with, report_error
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ def accounts_app(site: Site) -> typer.Typer:
     ) -> None:
         """Check the accounts file and say, per account, what is missing; starts no browser.
 
+        Every problem of the file is reported in one run. With --json, one object:
+        {"ok": bool, "file": path, "accounts": [per account: ok, problems, warnings, ...],
+        "errors": [problems of the file itself, each {"code", "message", "field"}]}.
         Exit status 2 when the file or any account has a problem, else 0.
         """
         check(site.account_model, accounts_file, as_json)
@@ -42,16 +45,83 @@ def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> Non
     from automation.plan import check_accounts
 
     settings = settings_or_exit(as_json, accounts_file=accounts_file)
+    checks: list[Any] = []
+    errors: list[SellerAuthError] = []
     try:
         checks = check_accounts(settings, model)
-    except SellerAuthError as error:
-        exit_with(error, "-", as_json)
+    except SellerAuthError as problem:
+        errors = file_problems(settings, model.file_keys()) or [problem]
+    ok = bool(checks) and not errors and all(c.ok for c in checks)
     if as_json:
-        typer.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False))
+        from automation.log import redact
+
+        body = {
+            "ok": ok,
+            "file": str(settings.accounts_file) if settings.accounts_file else None,
+            "accounts": [c.to_dict() for c in checks],
+            "errors": [{**e.to_dict(), "message": redact(e.message)} for e in errors],
+        }
+        typer.echo(json.dumps(body, ensure_ascii=False))
+    elif errors:
+        for each in errors:
+            report_error(each, "-", as_json=False)
+        typer.echo(
+            f"{len(errors)} {plural(len(errors), 'problem')} in the accounts file.", err=True
+        )
     else:
         _print_checks(checks, settings, model.check_columns)
-    if not checks or any(not c.ok for c in checks):
+    if not ok:
         raise typer.Exit(2)
+
+
+def file_problems(settings: Settings, keys: tuple[str, ...]) -> list[SellerAuthError]:
+    """Every structural problem of the accounts file (each table, each key, names that clash),
+    not just the first; [] when the file cannot be read at all (the caller's error says why)."""
+    import tomllib
+
+    from automation.settings import _check_accounts, env_key
+
+    path = settings.accounts_file
+    if path is None:
+        return []
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    found: list[SellerAuthError] = []
+
+    def check(piece: dict[str, Any]) -> bool:
+        try:
+            _check_accounts(piece, path, keys)
+        except SellerAuthError as error:
+            if all(error.message != seen.message for seen in found):
+                found.append(error)
+            return False
+        return True
+
+    check({key: value for key, value in data.items() if key != "accounts"})
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict):
+        check({"accounts": accounts})
+        return found
+    seen: dict[str, str] = {}
+    for name, table in accounts.items():
+        if not isinstance(table, dict):
+            check({"accounts": {name: table}})
+            continue
+        if check({"accounts": {name: {}}}):  # the name itself, then each key
+            for key, value in table.items():
+                check({"accounts": {name: {key: value}}})
+        other = seen.setdefault(env_key(name), name)
+        if other != name:
+            check({"accounts": {other: {}, name: {}}})
+    return found
+
+
+def plural(count: int, word: str) -> str:
+    """`1 account`, `2 accounts`."""
+    return word if count == 1 else word + "s"
 
 
 def settings_or_exit(as_json: bool, **overrides: Any) -> Settings:
@@ -88,8 +158,12 @@ def _print_checks(checks: list[Any], settings: Settings, columns: tuple[str, ...
     out.print(table)
     bad = sum(not c.ok for c in checks)
     if not checks:
-        out.print("The accounts file has no [accounts.<name>] table.", style="red")
+        out.print("The accounts file has no [accounts.<name>] table.", style="red", markup=False)
     elif bad:
-        out.print(f"{bad} of {len(checks)} accounts cannot run.", style="red")
+        out.print(
+            f"{bad} of {len(checks)} {plural(len(checks), 'account')} cannot run.", style="red"
+        )
+    elif len(checks) == 1:
+        out.print("The account can run.", style="green")
     else:
         out.print(f"All {len(checks)} accounts can run.", style="green")

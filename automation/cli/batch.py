@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +17,8 @@ if TYPE_CHECKING:
 BATCH_HELP = (
     "Run {jobs} over every account of the accounts file, unattended.\n\n"
     "Exit status: 0 every account done, 1 any failed, 3 none failed but some need a person, "
-    "2 bad input (nothing run), 130 stopped."
+    "2 bad input (nothing run), 130 stopped by Ctrl-C, 143 stopped by SIGTERM (both: accounts "
+    "in progress finish, the run ID to resume is printed)."
 )
 
 OnlyOpt = Annotated[
@@ -121,10 +121,7 @@ def run(
         status = run_batch(request)
     except SellerAuthError as error:
         exit_with(error, "-", False)
-    except KeyboardInterrupt:  # the second Ctrl-C: accounts in progress get no result
-        typer.echo("sellerauth: stopped at once; resume the run with --resume RUN_ID", err=True)
-        sys.stdout.flush()
-        # Workers are still in their browsers: leave without the interpreter's teardown,
-        # which can crash under a running Playwright thread. Results written are committed.
-        os._exit(130)
+    except KeyboardInterrupt:  # Ctrl-C before the run had an ID (planning, opening the store)
+        typer.echo("sellerauth: stopped before any account started", err=True)
+        raise typer.Exit(130) from None
     raise typer.Exit(status)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from rich.console import Console
 
 from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
+from automation.cli.accounts import plural
+from automation.cli.output import console as output_console
 from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.log import configure_logging, get_logger
@@ -29,6 +35,33 @@ from automation.store import Run, Store
 log = get_logger(__name__)
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, as a shell reports a job stopped by SIGTERM
+
+
+class _Stop:
+    """How the run was asked to stop: SIGTERM is taken as Ctrl-C (KeyboardInterrupt in the
+    main thread), remembered so that the exit status and the messages can say which."""
+
+    def __init__(self) -> None:
+        self.by: str = "Ctrl-C"
+
+    def on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        self.by = "SIGTERM"
+        raise KeyboardInterrupt
+
+    @property
+    def status(self) -> int:
+        return EXIT_TERMINATED if self.by == "SIGTERM" else EXIT_INTERRUPTED
+
+    def __enter__(self) -> _Stop:
+        self._previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, self.on_sigterm)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
 
 
 @dataclass(frozen=True)
@@ -71,12 +104,31 @@ def run_batch(request: BatchRequest) -> int:
         if request.resume is None:
             run = store.create_run(command.name, run.options, run.accounts)
         _announce(run, len(pending), len(done))
-        try:
-            _run_pending(request, settings, store, run, command, profiles, pending)
-        except Interrupted as stop:
-            print(f"sellerauth: {stop.message}", file=sys.stderr)
-            _summary(request, command, store, run, profiles)
-            return EXIT_INTERRUPTED
+        with _Stop() as stop:
+            try:
+                _run_pending(request, settings, store, run, command, profiles, pending)
+            except Interrupted:
+                print(
+                    f"sellerauth: stopped by {stop.by}; go on with "
+                    f"`sellerauth batch {run.command} --resume {run.run_id}`",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                results = _summary(request, command, store, run, profiles)
+                _alert_stopped(settings, run, results, stop.by)
+                return stop.status
+            except KeyboardInterrupt:  # the second Ctrl-C or SIGTERM: leave at once
+                print(
+                    f"sellerauth: stopped at once by {stop.by}; accounts in progress have no "
+                    f"result; go on with `sellerauth batch {run.command} --resume {run.run_id}`",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                sys.stdout.flush()
+                # Workers are still in their browsers: leave without the interpreter's
+                # teardown, which can crash under a running Playwright thread. Results
+                # written are committed.
+                os._exit(stop.status)
         if all(name in store.finished_accounts(run.run_id) for name in run.accounts):
             store.finish_run(run.run_id)
         results = _summary(request, command, store, run, profiles)
@@ -135,7 +187,8 @@ def _browser_or_fail(settings: Settings) -> None:
 def _announce(run: Run, pending: int, done: int) -> None:
     again = f", {done} already done" if done else ""
     print(
-        f"sellerauth: run {run.run_id}: batch {run.command} over {len(run.accounts)} accounts "
+        f"sellerauth: run {run.run_id}: batch {run.command} over {len(run.accounts)} "
+        f"{plural(len(run.accounts), 'account')} "
         f"({pending} to run{again}); if stopped, go on with "
         f"`sellerauth batch {run.command} --resume {run.run_id}`",
         file=sys.stderr,
@@ -195,11 +248,31 @@ def _summary(
         profile = profiles.get(name)
         return command.describe(data, profile if isinstance(profile, AccountProfile) else None)
 
-    console = Console(stderr=True) if request.json_lines else Console()
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
+    console = output_console(stderr=request.json_lines)
     console.print(summary_table(run, results, describe))
     return results
+
+
+def _alert_stopped(settings: Settings, run: Run, results: list[Any], by: str) -> None:
+    """Alert that the run was stopped before its end: what is left, how to resume, problems."""
+    from automation.notify import compose, problems_of, send
+
+    urls = notify_urls(settings)
+    if not urls:
+        return
+    finished = {r.account for r in results if r.state != "running"}
+    left = [name for name in run.accounts if name not in finished]
+    _, problems = compose(f"batch {run.command}", run.run_id, problems_of(results))
+    title = (
+        f"sellerauth batch {run.command}: stopped by {by}, {len(left)} "
+        f"{plural(len(left), 'account')} left"
+    )
+    body = (
+        f"{problems}\nResume with `sellerauth batch {run.command} --resume {run.run_id}`"
+        f" ({len(left)} of {len(run.accounts)} have no result)."
+    )
+    sent = send(urls, title, body)
+    log.info("notified", run_id=run.run_id, sent=sent, stopped_by=by)
 
 
 def _alert(settings: Settings, run: Run, results: list[Any]) -> None:

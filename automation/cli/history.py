@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from automation.cli.accounts import settings_or_exit
+from automation.cli.accounts import plural, settings_or_exit
 from automation.cli.output import console, exit_with, fail_input
 from automation.cli.params import JsonOpt
 from automation.errors import SellerAuthError
@@ -80,16 +80,32 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             typer.echo(text, nl=False)
         else:
             write_private(out.expanduser(), text)
-            typer.echo(f"{len(rows)} accounts written to {out}", err=True)
+            typer.echo(f"{len(rows)} {plural(len(rows), 'account')} written to {out}", err=True)
 
 
 def store_or_exit(settings: Settings, as_json: bool) -> Store:
-    """The store, its directory made; a problem is reported and exits."""
-    from automation.settings import ensure_state_dir
-    from automation.store import Store
+    """The existing store, for reading: neither a store nor a key is ever created (a mistyped
+    SELLERAUTH_STATE_DIR must not look like an empty history). A missing store or key is an
+    InvalidInput (exit 2) naming the path; any other problem is reported and exits too."""
+    from automation.errors import InvalidInput
+    from automation.store import KEY_FILE, STORE_FILE, Store
 
+    path = settings.state_dir / STORE_FILE
     try:
-        ensure_state_dir(settings.state_dir)
+        if not path.is_file():
+            raise InvalidInput(
+                f"no store at {path}: nothing has run with SELLERAUTH_STATE_DIR="
+                f"{settings.state_dir} (check its spelling; the commands record into the state "
+                "directory they run with)",
+                field="state_dir",
+            )
+        key = settings.state_dir / KEY_FILE
+        if settings.store_key is None and not key.is_file():
+            raise InvalidInput(
+                f"the store {path} has no key beside it ({key}) and SELLERAUTH_STORE_KEY is "
+                "not set: point SELLERAUTH_STORE_KEY at the key it was written with",
+                field="store_key",
+            )
         return Store.open(settings)
     except SellerAuthError as error:
         exit_with(error, "-", as_json)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -15,22 +15,34 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def console() -> Console:
-    """A rich console on stdout."""
+PIPE_WIDTH = 1000
+"""The width of output that goes to a file or a pipe: wide enough that no line is cut."""
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr). Not a terminal (a pipe, a file, a log
+    collector): lines are never wrapped and tables are as wide as their cells need, so that
+    nothing is cut mid-word at 80 columns."""
     from rich.console import Console
 
-    return Console()
+    made = Console(stderr=stderr)
+    if not made.is_terminal:
+        made = Console(stderr=stderr, width=PIPE_WIDTH, soft_wrap=True)
+    return made
 
 
-def report_error(error: SellerAuthError, account: str, as_json: bool) -> None:
-    """Print `error`: `{"account", "error": {code, message, ...}}` on stdout with --json,
-    else one line on stderr; registered secrets are masked either way."""
+def report_error(
+    error: SellerAuthError, account: str, as_json: bool, extra: dict[str, Any] | None = None
+) -> None:
+    """Print `error`: `{"account", "error": {code, message, ...}, **extra}` on stdout with
+    --json, else one line on stderr; registered secrets are masked either way."""
     from automation.log import redact
 
     data = error.to_dict()
     data["message"] = redact(data["message"])
     if as_json:
-        typer.echo(json.dumps({"account": account, "error": data}, ensure_ascii=False))
+        body = {"account": account, "error": data, **(extra or {})}
+        typer.echo(json.dumps(body, ensure_ascii=False))
     else:
         typer.echo(f"error [{error.code}] {account}: {redact(str(error))}", err=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,10 +37,15 @@ def add_command(app: typer.Typer, site: Site, hook: RecordHook) -> None:
         params.param(
             "out",
             Annotated[
-                Path,
-                typer.Option("--out", metavar="FILE.har.zip", help="Where to write the recording."),
+                Path | None,
+                typer.Option(
+                    "--out",
+                    metavar="FILE.har.zip",
+                    help="Where to write the recording (default: "
+                    "<state dir>/recordings/<flow>-<UTC time>.har.zip).",
+                ),
             ],
-            Path("recording.har.zip"),
+            None,
         ),
         params.param("account", params.AccountOpt),
         *params.model_params(site.account_overrides),
@@ -64,7 +70,7 @@ def _record(
     flow, out, account = values["flow"], values["out"], values["account"]
     if flow not in [s.name for s in site.commands]:
         fail_input(f"Unknown flow '{flow}': use {names}.", as_json=False)
-    if not out.name.endswith(".har.zip"):
+    if out is not None and not out.name.endswith(".har.zip"):
         fail_input(f"--out {out}: the file name must end with .har.zip.", as_json=False)
     try:
         settings = load_settings()
@@ -74,6 +80,10 @@ def _record(
         ensure_state_dir(settings.state_dir)
     except SellerAuthError as error:
         exit_with(error, account or "default", False)
+    if out is None:
+        # Never into the working directory (a checkout): the state directory, unique per run.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = settings.state_dir / "recordings" / f"{flow}-{stamp}.har.zip"
     out.parent.mkdir(parents=True, exist_ok=True)
     watched = values["headed"] or values["assist"]
     try:

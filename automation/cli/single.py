@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,20 +102,39 @@ def execute(
             evidence_dir=attended.evidence,
             recording=Recording(trace=attended.trace),
         )
+        before = _folders(attended.evidence)
         outcome = run_account(command, settings, account, options)
         if run_id is not None:
             record_outcome(store, run_id, outcome)
             safely(store.finish_run, run_id)
+    evidence = _new_folder(attended.evidence, before, account.name)
+    if evidence is not None:
+        typer.echo(f"evidence: {evidence}", err=True)
+    extra = {"evidence_dir": str(evidence)} if evidence is not None else {}
     if outcome.exception is not None:
-        report_error(outcome.exception, account.name, as_json)
+        report_error(outcome.exception, account.name, as_json, extra=extra)
         raise typer.Exit(outcome.exception.exit_status)
     assert outcome.result is not None and outcome.data is not None
     if as_json:
-        typer.echo(outcome.result.model_dump_json())
+        data = json.loads(outcome.result.model_dump_json())
+        typer.echo(json.dumps({**data, **extra}, ensure_ascii=False))
     elif command.spec.render is not None:
         command.spec.render(outcome.result.model_dump(mode="json"), account, console())
     else:
         typer.echo(outcome.result.model_dump_json(indent=2))
+
+
+def _folders(directory: Path | None) -> set[Path]:
+    """The folders already in the evidence directory (to tell this run's apart)."""
+    if directory is None or not directory.is_dir():
+        return set()
+    return {p for p in directory.iterdir() if p.is_dir()}
+
+
+def _new_folder(directory: Path | None, before: set[Path], account: str) -> Path | None:
+    """The folder this run's evidence went to (`DIR/<account>-<time>/`), or None."""
+    made = sorted(p for p in _folders(directory) - before if p.name.startswith(f"{account}-"))
+    return made[-1].resolve() if made else None
 
 
 def _start(store: Store, command: Command, account: str) -> str | None:

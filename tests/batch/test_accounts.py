@@ -70,7 +70,9 @@ class TestAccountsCheck:
         )
         done = run(tmp_path, "accounts", "check", "--json")
         assert done.returncode == 2, done.stderr
-        checks = {c["account"]: c for c in json.loads(done.stdout)}
+        report = json.loads(done.stdout)
+        assert report["ok"] is False and report["errors"] == []
+        checks = {c["account"]: c for c in report["accounts"]}
         assert checks["good"]["ok"] and checks["good"]["totp"] and not checks["good"]["warnings"]
         assert not checks["no-password"]["ok"]
         assert "SELLERAUTH_ACCOUNTS__NO_PASSWORD__PASSWORD" in checks["no-password"]["problems"][0]

@@ -118,7 +118,7 @@ class TestRenew:
         """--dry-run says it would renew and clicks nothing."""
         site = site_factory("expiring")
         result = run(renew_with(dry_run=True), account_for(site))
-        assert result.action == "renewed" and result.dry_run
+        assert result.action == "none" and result.dry_run and result.would_do == ["renew"]
         assert row_actions(site) == []
 
     def test_no_row_is_not_authorized(self, site_factory, account_for, run) -> None:
