@@ -165,3 +165,10 @@ class LwaInvalidClient(SellerAuthError):
 
     code = "lwa_invalid_client"
     exit_status = 5
+
+
+class CodeExpired(SellerAuthError):
+    """The authorization code may be older than its five minutes: it was never sent to LWA."""
+
+    code = "code_expired"
+    exit_status = 5

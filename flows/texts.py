@@ -77,6 +77,29 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("編集",),
         "confirm": ("承認する",),
         "previous_page": ("前へ",),
+        # §6 SP-API app authorization ({app}: the app's name)
+        "app_consent_box": (
+            "Amazonが{app}に出品パートナーアカウントおよび関連データへのアクセス権を提供",
+        ),
+        "app_login_now": ("{app}に今すぐログイン",),
+        "app_confirm": ("確認",),
+        "app_error_heading": ("エラーが発生しました",),
+        "app_error_code": ("エラーコード",),
+        "app_invalid_access": ("無効なアクセス", "このページを表示する権限がありません"),
+        # §7 Manage Your Apps
+        "apps_heading": ("アプリを管理",),
+        "apps_col_app": ("アプリ名",),
+        "apps_col_developer": ("開発者", "開発者名"),
+        "apps_col_status": ("ステータス",),
+        "apps_col_authorized": ("承認日",),
+        "apps_col_expires": ("有効期限",),
+        "apps_status_active": ("有効",),
+        "apps_status_expired": ("期限切れ",),
+        "apps_status_disabled": ("無効",),
+        "apps_reauthorize": ("更新", "再承認"),
+        "apps_enable": ("有効化",),
+        "apps_disable": ("承認を無効にする", "無効化"),
+        "apps_none": ("表示する項目はありません。",),
     },
     "en": {
         "signin_error_heading": ("There was a problem",),
@@ -145,6 +168,25 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("Edit",),
         "confirm": ("Confirm",),
         "previous_page": ("Previous",),
+        "app_consent_box": ("I direct Amazon to provide {app} access to my Selling Partner",),
+        "app_login_now": ("Log in to {app} now",),
+        "app_confirm": ("Confirm",),
+        "app_error_heading": ("Something went wrong",),
+        "app_error_code": ("Error Code", "Error code"),
+        "app_invalid_access": ("Invalid Access", "You do not have permissions to view this page"),
+        "apps_heading": ("Manage Your Apps", "Manage your apps"),
+        "apps_col_app": ("App name", "App Name"),
+        "apps_col_developer": ("Developer", "Developer name", "Developer Name"),
+        "apps_col_status": ("Status",),
+        "apps_col_authorized": ("Date authorized", "Date Authorized", "Authorization date"),
+        "apps_col_expires": ("Expiration date", "Expiration Date", "Expires"),
+        "apps_status_active": ("Active",),
+        "apps_status_expired": ("Expired",),
+        "apps_status_disabled": ("Disabled", "Inactive"),
+        "apps_reauthorize": ("Re-authorize", "Reauthorize", "Re-Authorize"),
+        "apps_enable": ("Enable Authorization", "Enable authorization"),
+        "apps_disable": ("Disable authorization", "Disable Authorization"),
+        "apps_none": ("There are no items to display.",),
     },
 }
 
@@ -171,6 +213,26 @@ def exact(key: str) -> re.Pattern[str]:
 def containing(key: str) -> re.Pattern[str]:
     """A pattern matching any text that contains `key` in any locale."""
     return re.compile("|".join(re.escape(t) for t in texts(key)))
+
+
+@cache
+def with_app(key: str, *, named: bool = True) -> re.Pattern[str]:
+    """A pattern of `key`'s wordings (which hold `{app}`) capturing the app name.
+
+    `named` patterns (for Python) capture it as `app0`, `app1`, ... (read with `app_in`);
+    unnamed ones are for locators (JavaScript has no `(?P<...>)`).
+    """
+    options: list[str] = []
+    for wording in texts(key):
+        before, _, after = wording.partition("{app}")
+        group = f"(?P<app{len(options)}>.+?)" if named else "(?:.+?)"
+        options.append(re.escape(before) + rf"\s*{group}\s*" + re.escape(after))
+    return re.compile("|".join(f"(?:{o})" for o in options))
+
+
+def app_in(match: re.Match[str]) -> str:
+    """The app name a `with_app` pattern captured."""
+    return next(v for k, v in match.groupdict().items() if k.startswith("app") and v)
 
 
 @cache
