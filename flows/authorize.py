@@ -519,9 +519,10 @@ def app_renew(
             url=sc.page.url,
         )
     lwa = Lwa(app)
-    done = consent_and_exchange(
-        sc, ctx, app, lwa, expected_state=query_of(sc.page.url).get("state")
-    )
+    # Amazon's own state on the consent URL it led to must come back unchanged.
+    expected_state = query_of(sc.page.url).get("state")
+    register_secret(expected_state)
+    done = consent_and_exchange(sc, ctx, app, lwa, expected_state=expected_state)
     endpoint = app.endpoint_for(account.marketplace)
     marketplace_ids = _verify(app, lwa, endpoint, done) if verify else []
     after = [r.row for r in open_apps(sc, app).read_all(app.app_name) if r.row.ours]

@@ -208,6 +208,12 @@ def marketplace_participations(app: AppSettings, endpoint: str, access_token: st
     finally:
         client.close()
     payload = response.payload or []
+    if not isinstance(payload, list) or not payload:
+        raise NotConfirmed(
+            "The Sellers API answered no marketplace participation: the endpoint may not be "
+            "the SP-API (check SELLERAUTH_SPAPI_ENDPOINT), or the authorization does not work.",
+            url=endpoint,
+        )
     return [
         item["marketplace"]["id"]
         for item in payload
