@@ -25,6 +25,7 @@ from automation.errors import (
     WrongDeveloper,
 )
 from automation.log import register_secret
+from automation.retry import retrying
 from automation.runner import RunContext
 from automation.settings import AccountProfile
 from flows.lwa import Lwa, marketplace_participations
@@ -167,7 +168,7 @@ def authorize(
     consent_url = sc.url(CONSENT_PATH, query)
     _open_consent(sc, consent_url, account)
     done = consent_and_exchange(sc, ctx, app, lwa, expected_state=state)
-    marketplace_ids = _verify(app, lwa, endpoint, done) if verify else []
+    marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []
     expires_at = _read_expiry(sc, app)
     return AuthorizeResult(
         account=account.name,
@@ -299,15 +300,18 @@ def consent_and_exchange(
             "spapi_oauth_code. Nothing was exchanged.",
             url=sc.url(CONSENT_PATH),
         )
-    age = ctx.clock.time() - consented_at
-    if age > CODE_LIFE_SECONDS - CODE_MARGIN_SECONDS:
-        raise CodeExpired(
-            f"The authorization code may be older than five minutes ({int(age)} s since "
-            "consent): it was not sent to Login with Amazon. Run authorize again.",
-            url=sc.url(CONSENT_PATH),
-        )
     redirect_uri = redirect.split("?", 1)[0]
-    tokens = lwa.exchange(code, redirect_uri)
+    # A failed exchange is tried again here, while the code is young, never by a new consent.
+    for attempt in retrying(ctx.settings, "LWA code exchange", ctx.settings.step_retries + 1):
+        with attempt:
+            age = ctx.clock.time() - consented_at
+            if age > CODE_LIFE_SECONDS - CODE_MARGIN_SECONDS:
+                raise CodeExpired(
+                    f"The authorization code may be older than five minutes ({int(age)} s "
+                    "since consent): it was not sent to Login with Amazon. Run authorize again.",
+                    url=sc.url(CONSENT_PATH),
+                )
+            tokens = lwa.exchange(code, redirect_uri)
     sc.note("code_exchanged", selling_partner_id=seller)
     return Consented(
         selling_partner_id=seller,
@@ -414,10 +418,20 @@ def _leave_page(page: Page) -> None:
         page.goto("about:blank")
 
 
-def _verify(app: AppSettings, lwa: Lwa, endpoint: str, done: Consented) -> list[str]:
-    """Prove the refresh token works: a refresh grant, then getMarketplaceParticipations."""
-    access = lwa.access_token(done.refresh_token)
-    return marketplace_participations(app, endpoint, access)
+def _verify(
+    ctx: RunContext, app: AppSettings, lwa: Lwa, endpoint: str, done: Consented
+) -> list[str]:
+    """Prove the refresh token works: a refresh grant, then getMarketplaceParticipations.
+
+    Transient failures are tried again here: the new refresh token is never given up for a
+    new consent.
+    """
+    ids: list[str] = []
+    for attempt in retrying(ctx.settings, "refresh token check", ctx.settings.step_retries + 1):
+        with attempt:
+            access = lwa.access_token(done.refresh_token)
+            ids = marketplace_participations(app, endpoint, access)
+    return ids
 
 
 def _read_expiry(sc: SellerCentral, app: AppSettings) -> date | None:
@@ -524,7 +538,7 @@ def app_renew(
     register_secret(expected_state)
     done = consent_and_exchange(sc, ctx, app, lwa, expected_state=expected_state)
     endpoint = app.endpoint_for(account.marketplace)
-    marketplace_ids = _verify(app, lwa, endpoint, done) if verify else []
+    marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []
     after = [r.row for r in open_apps(sc, app).read_all(app.app_name) if r.row.ours]
     expires_at = after[0].expires_at if len(after) == 1 else None
     sc.note("after_" + action, screenshot=True, expires_at=str(expires_at))

@@ -187,6 +187,27 @@ class TestAuthorize:
         assert len(site.sim.events_of("spapi_interstitial")) == 2
         assert exchanges(site) == []
 
+    def test_lwa_failing_once_is_tried_again_without_a_new_consent(
+        self, site_factory, account_for, run, app_for
+    ) -> None:
+        """LWA answering 500 once: the exchange is tried again at once, one consent only."""
+        site = site_factory("spapi", faults={"fail_once": ["/auth/o2/token"]})
+        result = run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        assert result.outcome == "authorized"
+        failed = [e for e in site.sim.events_of("request") if e.get("fault") == "fail"]
+        assert [e["path"] for e in failed] == ["/auth/o2/token"]
+        assert_one_clean_consent(site)
+
+    def test_a_500_on_the_interstitial_is_reloaded(
+        self, site_factory, account_for, run, app_for
+    ) -> None:
+        """Seller Central failing on the page after consent: reloaded, never consented again."""
+        site = site_factory("spapi", faults={"fail_once": ["/apps/authorize/status"]})
+        app = app_for(site, interstitial_wait_ms=800)
+        result = run(partial(authorize.run_authorize, app=app), account_for(site))
+        assert result.outcome == "authorized"
+        assert_one_clean_consent(site)
+
 
 class TestAnswers:
     def test_another_app_named_is_wrong_developer(
