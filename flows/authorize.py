@@ -409,7 +409,9 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
 
 def _refused_or_wait(page: Page, app: AppSettings, catcher: NavigationCatcher) -> str | None:
     if not page.url.startswith("chrome-error:"):
-        raise_if_refused(page, app.app_id)
+        # A page that is navigating away cannot be read: that is no refusal.
+        with contextlib.suppress(PlaywrightError):
+            raise_if_refused(page, app.app_id)
     return catcher.wait("redirect", app.interstitial_wait_ms)
 
 

@@ -208,6 +208,17 @@ class TestAuthorize:
         assert result.outcome == "authorized"
         assert_one_clean_consent(site)
 
+    @pytest.mark.parametrize("layout", ["split", "nested"])
+    def test_other_layouts(self, site_factory, account_for, run, app_for, layout) -> None:
+        """Texts split across elements, extra wrappers: the same consent, read the same way."""
+        site = site_factory("spapi-expiring", layout=layout, spapi={"markup": "grid"})
+        app = app_for(site)
+        status = run(partial(authorize.run_app_status, app=app), account_for(site))
+        assert [a.ours for a in status.apps] == [False, True, False]
+        result = run(partial(authorize.run_app_renew, app=app), account_for(site))
+        assert result.action == "reauthorized"
+        assert_one_clean_consent(site)
+
 
 class TestAnswers:
     def test_another_app_named_is_wrong_developer(
