@@ -355,8 +355,11 @@ def _play_the_app(
     back = {"amazon_state": query.get("amazon_state", ""), "state": state}
     if app.redirect_uri:
         back["redirect_uri"] = app.redirect_uri
+    if app.app_draft or query.get("version") == "beta":
+        back["version"] = "beta"
     log.info("app_login_hop", account=ctx.account.name)
-    _goto_leaving(page, f"{callback}?{urlencode(back)}", app)
+    joiner = "&" if "?" in callback else "?"
+    _goto_leaving(page, f"{callback}{joiner}{urlencode(back)}", app)
     return state
 
 

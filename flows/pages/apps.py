@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from playwright.sync_api import Locator, Page, expect
@@ -35,18 +36,48 @@ def _control(scope: Page | Locator, name: re.Pattern[str]) -> Locator:
     return scope.get_by_role("button", name=name).or_(scope.get_by_role("link", name=name))
 
 
+def words(key: str) -> re.Pattern[str]:
+    """`key`'s wordings as a whole text, ignoring case (labels here are only known roughly)."""
+    return re.compile(texts.exact(key).pattern, re.IGNORECASE)
+
+
+_ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_US = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s+([A-Z][a-z]{2})[a-z]*\.?,?\s+(\d{4})")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def read_date(text: str) -> date | None:
+    """A date as Manage Your Apps may write it: `2027年3月6日`, `Mar 6, 2027`, `6 Mar 2027`,
+    `2027-03-06`, `2027/03/06` or (English pages) `3/6/2027`; None when there is none."""
+    found = parse_date(text)
+    if found is not None:
+        return found
+    try:
+        if match := _ISO.search(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _US.search(text):
+            return date(int(match[3]), int(match[1]), int(match[2]))
+        if (match := _DAY_MONTH.search(text)) and match[2] in _MONTHS:
+            return date(int(match[3]), _MONTHS.index(match[2]) + 1, int(match[1]))
+    except ValueError:
+        return None
+    return None
+
+
 class ManageYourAppsPage:
     """The apps table (a `<table>` or an ARIA grid), its pager and the row controls."""
 
     def __init__(self, page: Page, app_id: str) -> None:
         self.page = page
         self.app_id = app_id
-        self.heading = page.get_by_text(texts.exact("apps_heading")).first
-        header = page.get_by_role("columnheader", name=texts.exact("apps_col_app"))
+        self.heading = page.get_by_text(words("apps_heading")).first
+        # The table holding an `App name` header: in `th`, `td` or ARIA column headers.
+        header = page.get_by_text(words("apps_col_app"))
         self.table = (
             page.get_by_role("table").or_(page.get_by_role("grid")).filter(has=header).first
         )
-        self.none_note = page.get_by_text(texts.exact("apps_none")).first
+        self.none_note = page.get_by_text(words("apps_none")).first
 
     def wait_loaded(self) -> None:
         """Wait for the table or its `no items` note; Amazon's refusals raise."""
@@ -81,7 +112,7 @@ class ManageYourAppsPage:
 
     def next_page(self) -> bool:
         """Go to the next page of apps; False on the last one."""
-        link = _control(self.page, texts.exact("next")).first
+        link = _control(self.page, words("apps_next")).first
         if not link.count() or not link.is_visible():
             return False
         click_to_navigate(self.page, link)
@@ -110,20 +141,26 @@ class ManageYourAppsPage:
     def row_control(self, row: Locator, action: Action) -> Locator:
         """The row's `Re-authorize` or `Enable Authorization` (never `Disable authorization`)."""
         key = "apps_reauthorize" if action == "reauthorize" else "apps_enable"
-        return _control(row, texts.exact(key)).first
+        return _control(row, words(key)).first
 
 
-def _status(text: str, url: str) -> Status:
+def _status(text: str, controls: list[str], url: str) -> Status:
+    """The status the row shows; an unknown word is read from the control the row offers
+    (`Re-authorize` only while valid, `Enable Authorization` once expired)."""
     statuses: tuple[Status, ...] = ("active", "expired", "disabled")
     for status in statuses:
-        if texts.exact(f"apps_status_{status}").match(text):
+        if words(f"apps_status_{status}").match(text):
             return status
+    if any(words("apps_enable").match(c) for c in controls):
+        return "expired"
+    if any(words("apps_reauthorize").match(c) for c in controls):
+        return "active"
     raise PageChanged(f"An app's status in Manage Your Apps is unknown: {text!r}.", url=url)
 
 
-def _date(text: str, url: str) -> object:
+def _date(text: str, url: str) -> date | None:
     shown = text.strip()
-    value = parse_date(shown)
+    value = read_date(shown)
     if value is None and shown not in _BLANKS:
         raise PageChanged(
             f"A date in Manage Your Apps is in an unknown format: {shown!r}.", url=url
@@ -132,13 +169,17 @@ def _date(text: str, url: str) -> object:
 
 
 def _parse(raw: list[dict], app_name: str, url: str) -> list[ParsedRow]:
-    header = next((r for r in raw if r["header"]), None)
+    # The header row: `th` or column-header cells, else the first row naming the columns.
+    header = next((r for r in raw if r["header"]), None) or next(
+        (r for r in raw if any(words("apps_col_app").match(c["text"]) for c in r["cells"])),
+        None,
+    )
     if header is None:
         raise PageChanged("The apps table has no header row.", url=url)
     columns = [c["text"] for c in header["cells"]]
 
     def index(key: str) -> int | None:
-        pattern = texts.exact(key)
+        pattern = words(key)
         return next((i for i, c in enumerate(columns) if pattern.match(c)), None)
 
     cols = {
@@ -150,7 +191,11 @@ def _parse(raw: list[dict], app_name: str, url: str) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
     for r in raw:
         cells = r["cells"]
-        if r["header"] or len(cells) <= max(i for i in cols.values() if i is not None):
+        if (
+            r is header
+            or r["header"]
+            or len(cells) <= max(i for i in cols.values() if i is not None)
+        ):
             continue
 
         def cell(key: str, cells: list[dict] = cells) -> str:
@@ -158,16 +203,16 @@ def _parse(raw: list[dict], app_name: str, url: str) -> list[ParsedRow]:
             return cells[i]["text"] if i is not None else ""
 
         name = " ".join(cell("app").split())
+        controls = [n for c in cells for n in c["controls"] if n]
         row = AppRow.model_validate(
             {
                 "app_name": name,
                 "developer": " ".join(cell("developer").split()),
-                "status": _status(cell("status"), url),
+                "status": _status(cell("status"), controls, url),
                 "authorized_at": _date(cell("authorized"), url),
                 "expires_at": _date(cell("expires"), url),
                 "ours": name == app_name,
             }
         )
-        controls = [n for c in cells for n in c["controls"] if n]
         parsed.append(ParsedRow(row=row, controls=controls))
     return parsed

@@ -80,7 +80,10 @@ class AppConsentPage:
         self.login_control = page.get_by_role("button", name=login).or_(
             page.get_by_role("link", name=login)
         )
-        self.confirm = page.get_by_role("button", name=texts.exact("app_confirm"))
+        confirm = texts.exact("app_confirm")
+        self.confirm = page.get_by_role("button", name=confirm).or_(
+            page.get_by_role("link", name=confirm)
+        )
         self.error = page.get_by_text(texts.containing("app_error_heading")).or_(
             page.get_by_text(texts.containing("app_invalid_access"))
         )
@@ -88,7 +91,8 @@ class AppConsentPage:
     def wait_shown(self, app_id: str) -> Variant:
         """Wait for either variant; Amazon's refusals raise (see `raise_if_refused`)."""
         try:
-            expect(self.box.or_(self.login_control).or_(self.error).first).to_be_visible()
+            shown = self.box.or_(self.box_text).or_(self.login_control).or_(self.error)
+            expect(shown.first).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "The consent URL led to no consent page the bot knows (neither the check box "
@@ -96,7 +100,7 @@ class AppConsentPage:
                 url=self.page.url,
             ) from None
         raise_if_refused(self.page, app_id)
-        return "checkbox" if _visible(self.box) else "login"
+        return "checkbox" if _visible(self.box) or _visible(self.box_text) else "login"
 
     def named_app(self, variant: Variant) -> str | None:
         """The app the page names: in the box's statement (A) or on the login control (B)."""
@@ -109,8 +113,18 @@ class AppConsentPage:
         return texts.app_in(match).strip("「」\"' ") if match else None
 
     def tick(self) -> None:
-        """Tick the box; Confirm must then be enabled."""
-        self.box.first.check()
+        """Tick the box (the one labelled with the statement, else the page's only check box);
+        Confirm must then be enabled."""
+        box = self.box.first
+        if not _visible(self.box):
+            boxes = self.page.get_by_role("checkbox")
+            if boxes.count() != 1:
+                raise PageChanged(
+                    "The consent statement has no check box of its own; nothing was ticked.",
+                    url=self.page.url,
+                )
+            box = boxes.first
+        box.check()
         try:
             expect(self.confirm.first).to_be_enabled()
         except AssertionError:

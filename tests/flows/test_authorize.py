@@ -376,6 +376,25 @@ class TestAppStatus:
         assert result.apps[2].status == "expired"
         assert site.sim.events_of("spapi_app_action") == []
 
+    @pytest.mark.parametrize(
+        ("language", "date_style"), [("en", "iso"), ("en", "numeric"), ("ja", "numeric")]
+    )
+    def test_td_headers_and_other_date_formats(
+        self, site_factory, account_for, run, app_for, language, date_style
+    ) -> None:
+        """A header row of plain cells and dates as 2027-03-06, 3/6/2027 or 2027/03/06."""
+        site = site_factory(
+            "spapi-expiring",
+            language=language,
+            spapi={"markup": "plain", "date_style": date_style},
+        )
+        result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))
+        ours = next(a for a in result.apps if a.ours)
+        expected = site.sim.seller(DEMO_SELLER_ID).apps[1].expires_at
+        assert ours.expires_at is not None
+        assert abs((ours.expires_at - expected.date()).days) <= 1
+        assert [a.status for a in result.apps] == ["active", "active", "expired"]
+
     def test_every_page(self, site_factory, account_for, run, app_for) -> None:
         site = site_factory("spapi-many-apps", language="en")
         result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))

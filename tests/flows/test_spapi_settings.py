@@ -142,3 +142,20 @@ class TestDecideRenewal:
     def test_a_disabled_app_is_not_undone_without_force(self) -> None:
         with pytest.raises(NotAuthorized):
             decide_renewal(row("disabled", 100), self.TODAY)
+
+
+class TestReadDate:
+    @pytest.mark.parametrize(
+        "text",
+        ["2027年3月6日", "Mar 6, 2027", "6 Mar 2027", "2027-03-06", "2027/03/06", "3/6/2027"],
+    )
+    def test_formats(self, text: str) -> None:
+        from flows.pages.apps import read_date
+
+        assert read_date(text) == date(2027, 3, 6)
+
+    @pytest.mark.parametrize("text", ["", "-", "soon", "2027-13-40"])
+    def test_no_date(self, text: str) -> None:
+        from flows.pages.apps import read_date
+
+        assert read_date(text) is None
