@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import structlog
+from playwright.sync_api import Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pydantic import SecretStr
 
@@ -263,8 +263,14 @@ def consent_and_exchange(
     with catcher:
         consent = AppConsentPage(page)
         variant = consent.wait_shown(app.app_id)
-        named = consent.named_app(variant)
-        if named != app.app_name:
+        names = consent.named_apps(variant)
+        ours = names_only(names, app.app_name)
+        named = (
+            app.app_name
+            if ours
+            else next((n for n in names if app.app_name not in n), names[0] if names else None)
+        )
+        if not ours:
             raise WrongDeveloper(
                 f"The consent page names the app '{named or 'unknown'}', not the configured "
                 f"'{app.app_name}'. Nothing was consented. Check SELLERAUTH_APP_ID and "
@@ -318,6 +324,12 @@ def consent_and_exchange(
         refresh_token=tokens.refresh_token,
         access_token=tokens.access_token,
     )
+
+
+def names_only(names: list[str], app_name: str) -> bool:
+    """Whether the names a consent page gives are ours and nothing else (a longer name that
+    holds ours is a wording around it, e.g. a statement worded slightly differently)."""
+    return app_name in names and all(app_name in n for n in names)
 
 
 def _play_the_app(
@@ -529,7 +541,19 @@ def app_renew(
         raise PageChanged("Our app's row went away before it could be clicked.", url=sc.page.url)
     control = apps.row_control(row, "reauthorize" if action == "reauthorized" else "enable")
     sc.note("before_" + action, screenshot=True)
-    click_to_navigate(sc.page, control, acts=True)
+
+    def answer_native_dialog(dialog: Dialog) -> None:
+        # A browser confirm() after the click is accepted only when it names our app.
+        if app.app_name in dialog.message:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    sc.page.on("dialog", answer_native_dialog)
+    try:
+        click_to_navigate(sc.page, control, acts=True)
+    finally:
+        sc.page.remove_listener("dialog", answer_native_dialog)
     sc.ensure_signed_in()
     shown_app = query_of(sc.page.url).get("application_id")
     if shown_app is not None and shown_app != app.app_id:

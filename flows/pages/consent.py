@@ -102,15 +102,29 @@ class AppConsentPage:
         raise_if_refused(self.page, app_id)
         return "checkbox" if _visible(self.box) or _visible(self.box_text) else "login"
 
-    def named_app(self, variant: Variant) -> str | None:
-        """The app the page names: in the box's statement (A) or on the login control (B)."""
+    def named_apps(self, variant: Variant) -> list[str]:
+        """Every app name the page gives: in the box's statement, the heading and the intro
+        (A), or on the login control and its heading (B); the control's or box's first."""
         if variant == "checkbox":
-            text = " ".join(self.box_text.inner_text().split())
-            match = texts.with_app("app_consent_box").search(text)
+            first = " ".join(self.box_text.inner_text().split()) if _visible(self.box_text) else ""
+            keys: tuple[str, ...] = ("app_consent_box", "app_consent_title", "app_consent_intro")
         else:
-            text = " ".join(self.login_control.first.inner_text().split())
-            match = texts.with_app("app_login_now").search(text)
-        return texts.app_in(match).strip("「」\"' ") if match else None
+            first = " ".join(self.login_control.first.inner_text().split())
+            keys = ("app_login_now", "app_login_title")
+        lines = [first] + [
+            " ".join(line.split()) for line in self.page.locator("body").inner_text().splitlines()
+        ]
+        names: list[str] = []
+        for line in lines:
+            for key in keys:
+                match = texts.with_app(key).fullmatch(line) or (
+                    texts.with_app(key).search(line) if key == keys[0] else None
+                )
+                if match:
+                    name = texts.app_in(match).strip("「」\"' ")
+                    if name and name not in names:
+                        names.append(name)
+        return names
 
     def tick(self) -> None:
         """Tick the box (the one labelled with the statement, else the page's only check box);

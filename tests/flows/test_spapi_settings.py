@@ -159,3 +159,21 @@ class TestReadDate:
         from flows.pages.apps import read_date
 
         assert read_date(text) is None
+
+
+class TestNamesOnly:
+    @pytest.mark.parametrize(
+        ("names", "ok"),
+        [
+            (["Shippinno Connector"], True),
+            (["Shippinno Connector with", "Shippinno Connector"], True),
+            (["Evil Scraper"], False),
+            (["Evil Scraper", "Shippinno Connector"], False),
+            (["Shippinno"], False),
+            ([], False),
+        ],
+    )
+    def test_consent_names_our_app_only(self, names: list[str], ok: bool) -> None:
+        from flows.authorize import names_only
+
+        assert names_only(names, "Shippinno Connector") is ok
