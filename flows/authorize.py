@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
@@ -166,8 +167,12 @@ def authorize(
     if app.redirect_uri:
         query["redirect_uri"] = app.redirect_uri
     consent_url = sc.url(CONSENT_PATH, query)
-    _open_consent(sc, consent_url, account)
-    done = consent_and_exchange(sc, ctx, app, lwa, expected_state=state)
+
+    def open_consent() -> str:
+        _open_consent(sc, consent_url, account)
+        return state
+
+    done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
     marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []
     expires_at = _read_expiry(sc, app)
     return AuthorizeResult(
@@ -249,10 +254,12 @@ def consent_and_exchange(
     app: AppSettings,
     lwa: Lwa,
     *,
-    expected_state: str | None,
+    open_consent: Callable[[], str | None],
 ) -> Consented:
-    """On a consent page: check it names our app, consent once, catch the redirect, check
-    `state`, and exchange the code at once (PAGES.md §6, §8)."""
+    """Open the consent page (`open_consent` gets there and returns the `state` that must
+    come back), check it names our app, consent once, catch the redirect, check `state`, and
+    exchange the code at once (PAGES.md §6, §8). The app's redirect and login URIs are
+    caught from before the consent page is opened: the browser never loads them."""
     page = sc.page
     catcher = NavigationCatcher(
         page,
@@ -261,6 +268,7 @@ def consent_and_exchange(
         login_uri=app.login_uri,
     )
     with catcher:
+        expected_state = open_consent()
         consent = AppConsentPage(page)
         variant = consent.wait_shown(app.app_id)
         names = consent.named_apps(variant)
@@ -549,23 +557,27 @@ def app_renew(
         else:
             dialog.dismiss()
 
-    sc.page.on("dialog", answer_native_dialog)
-    try:
-        click_to_navigate(sc.page, control, acts=True)
-    finally:
-        sc.page.remove_listener("dialog", answer_native_dialog)
-    sc.ensure_signed_in()
-    shown_app = query_of(sc.page.url).get("application_id")
-    if shown_app is not None and shown_app != app.app_id:
-        raise WrongDeveloper(
-            f"{action} led to the consent for another app ({shown_app}); nothing was consented.",
-            url=sc.page.url,
-        )
+    def open_consent() -> str | None:
+        sc.page.on("dialog", answer_native_dialog)
+        try:
+            click_to_navigate(sc.page, control, acts=True)
+        finally:
+            sc.page.remove_listener("dialog", answer_native_dialog)
+        sc.ensure_signed_in()
+        shown_app = query_of(sc.page.url).get("application_id")
+        if shown_app is not None and shown_app != app.app_id:
+            raise WrongDeveloper(
+                f"{action} led to the consent for another app ({shown_app}); nothing was "
+                "consented.",
+                url=sc.page.url,
+            )
+        # Amazon's own state on the consent URL it led to must come back unchanged.
+        expected_state = query_of(sc.page.url).get("state")
+        register_secret(expected_state)
+        return expected_state
+
     lwa = Lwa(app)
-    # Amazon's own state on the consent URL it led to must come back unchanged.
-    expected_state = query_of(sc.page.url).get("state")
-    register_secret(expected_state)
-    done = consent_and_exchange(sc, ctx, app, lwa, expected_state=expected_state)
+    done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
     endpoint = app.endpoint_for(account.marketplace)
     marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []
     after = [r.row for r in open_apps(sc, app).read_all(app.app_name) if r.row.ours]

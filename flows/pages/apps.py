@@ -14,10 +14,39 @@ from flows import texts
 from flows.dates import parse_date
 from flows.pages.consent import raise_if_refused
 from flows.pages.navigation import click_to_navigate
-from flows.pages.permissions import _READ_TABLE_JS
 from flows.spapi_results import AppRow
 
 PATH = "/apps/manage"
+# Reads a table or grid in one round trip: per row, each cell's text (controls left out) and
+# the names of its visible controls.
+_READ_TABLE_JS = """(table) => {
+  const norm = s => (s || '').replace(/\\s+/g, ' ').trim();
+  const visible = el => el.checkVisibility ? el.checkVisibility() : true;
+  const controls = 'a, button, [role=button], [role=link], input[type=submit]';
+  const rows = [];
+  for (const row of table.querySelectorAll('tr, [role=row]')) {
+    const cells = Array.from(row.querySelectorAll(
+      'th, td, [role=cell], [role=gridcell], [role=columnheader]'))
+      .filter(c => c.closest('tr, [role=row]') === row);
+    rows.push({
+      header: cells.length > 0 && cells.every(c => c.tagName === 'TH'
+        || c.getAttribute('role') === 'columnheader'),
+      cells: cells.map(cell => {
+        const copy = cell.cloneNode(true);
+        copy.querySelectorAll(controls).forEach(el => el.remove());
+        copy.querySelectorAll('[hidden], [style*="display:none"], [style*="display: none"]')
+          .forEach(el => el.remove());
+        return {
+          text: norm(copy.textContent),
+          full: norm(cell.innerText),
+          controls: Array.from(cell.querySelectorAll(controls)).filter(visible)
+            .map(el => norm(el.innerText || el.value || el.getAttribute('aria-label'))),
+        };
+      }),
+    });
+  }
+  return rows;
+}"""
 _MAX_PAGES = 100
 _BLANKS = ("", "-", "—", "–")
 Status = Literal["active", "expired", "disabled"]
