@@ -269,7 +269,7 @@ def consent_and_exchange(
     )
     with catcher:
         expected_state = open_consent()
-        consent = AppConsentPage(page)
+        consent = AppConsentPage(page, expected=(app.app_name,))
         variant = consent.wait_shown(app.app_id)
         names = consent.named_apps(variant)
         ours = names_only(names, app.app_name)

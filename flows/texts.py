@@ -78,11 +78,14 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "confirm": ("承認する",),
         "previous_page": ("前へ",),
         # §6 SP-API app authorization ({app}: the app's name)
+        # The Japanese wordings are only known approximately: several are accepted.
         "app_consent_box": (
             "Amazonが{app}に出品パートナーアカウントおよび関連データへのアクセス権を提供",
+            "{app}に私の出品パートナーアカウント",
+            "{app}に出品パートナーアカウント",
         ),
         "app_login_now": ("{app}に今すぐログイン",),
-        "app_consent_title": ("{app}を承認",),
+        "app_consent_title": ("{app}を承認", "{app}の承認", "{app}を認証"),
         "app_consent_intro": ("{app}は、出品パートナーアカウント",),
         "app_login_title": ("承認を完了するには、{app}にログインする必要があります",),
         "app_confirm": ("確認",),
@@ -172,7 +175,10 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "edit": ("Edit",),
         "confirm": ("Confirm",),
         "previous_page": ("Previous",),
-        "app_consent_box": ("I direct Amazon to provide {app} access to my Selling Partner",),
+        "app_consent_box": (
+            "I direct Amazon to provide {app} access to my Selling Partner",
+            "I direct Amazon to provide {app} with access to my Selling Partner",
+        ),
         "app_login_now": ("Log in to {app} now",),
         "app_consent_title": ("Authorize {app}",),
         "app_consent_intro": ("{app} requires access",),

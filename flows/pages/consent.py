@@ -72,8 +72,10 @@ def _visible(locator: Locator) -> bool:
 class AppConsentPage:
     """`/apps/authorize/consent`: variant A (box and Confirm) or B (`Log in to <app> now`)."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, expected: tuple[str, ...] = ()) -> None:
         self.page = page
+        # The app name the page must give; used only when no known wording names any app.
+        self.expected = expected
         self.box = page.get_by_label(re.compile(_prefix_before_app("app_consent_box")))
         self.box_text = page.get_by_text(texts.with_app("app_consent_box", named=False)).first
         login = texts.with_app("app_login_now", named=False)
@@ -92,7 +94,7 @@ class AppConsentPage:
         """Wait for either variant; Amazon's refusals raise (see `raise_if_refused`)."""
         try:
             shown = self.box.or_(self.box_text).or_(self.login_control).or_(self.error)
-            expect(shown.first).to_be_visible()
+            expect(shown.or_(self.confirm).first).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "The consent URL led to no consent page the bot knows (neither the check box "
@@ -100,7 +102,14 @@ class AppConsentPage:
                 url=self.page.url,
             ) from None
         raise_if_refused(self.page, app_id)
-        return "checkbox" if _visible(self.box) or _visible(self.box_text) else "login"
+        if _visible(self.login_control):
+            return "login"
+        if _visible(self.box) or _visible(self.box_text) or _visible(self.confirm):
+            return "checkbox"
+        raise PageChanged(
+            "The consent page shows neither a consent check box nor 'Log in to … now'.",
+            url=self.page.url,
+        )
 
     def named_apps(self, variant: Variant) -> list[str]:
         """Every app name the page gives: in the box's statement, the heading and the intro
@@ -115,6 +124,7 @@ class AppConsentPage:
             " ".join(line.split()) for line in self.page.locator("body").inner_text().splitlines()
         ]
         names: list[str] = []
+        body = " ".join(lines[1:])
         for line in lines:
             for key in keys:
                 match = texts.with_app(key).fullmatch(line) or (
@@ -124,7 +134,12 @@ class AppConsentPage:
                     name = texts.app_in(match).strip("「」\"' ")
                     if name and name not in names:
                         names.append(name)
-        return names
+        return names or self._named_in_body(body)
+
+    def _named_in_body(self, body: str) -> list[str]:
+        """Wordings none of the text table knows: the configured names found in the page's
+        text (`expected` is set by the caller) stand in, so consent still needs our name."""
+        return [n for n in self.expected if n and n in body]
 
     def tick(self) -> None:
         """Tick the box (the one labelled with the statement, else the page's only check box);
@@ -150,7 +165,7 @@ class AppConsentPage:
 def _prefix_before_app(key: str) -> str:
     """A pattern of the wording before `{app}` in every locale (labels are found by it)."""
     parts = [re.escape(w.partition("{app}")[0]) for w in texts.texts(key)]
-    return "|".join(parts)
+    return "|".join(p for p in parts if p.strip())
 
 
 def query_of(url: str) -> dict[str, str]:

@@ -137,6 +137,28 @@ class TestAuthorize:
         if knobs.get("redirect_by") == "302":
             assert len(site.sim.events_of("spapi_login_hop")) == 1
 
+    @pytest.mark.parametrize("language", ["ja", "en"])
+    def test_another_wording_of_the_statement(
+        self, site_factory, account_for, run, app_for, language
+    ) -> None:
+        """The statement worded otherwise: our app still recognised, consent given once."""
+        site = site_factory("spapi", language=language, spapi={"consent_wording": "alternate"})
+        result = run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        assert result.outcome == "authorized"
+        assert_one_clean_consent(site)
+
+    def test_another_wording_naming_another_app_is_refused(
+        self, site_factory, account_for, run, app_for
+    ) -> None:
+        site = site_factory(
+            "spapi",
+            language="ja",
+            spapi={"consent_wording": "alternate", "consent_app_name": "Evil Scraper"},
+        )
+        with pytest.raises(WrongDeveloper):
+            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        assert site.sim.events_of("spapi_consent_attempt") == [] and consents(site) == []
+
     def test_draft_app_sends_version_beta(self, site_factory, account_for, run, app_for) -> None:
         """SELLERAUTH_APP_DRAFT adds version=beta, which a draft app needs."""
         site = site_factory("spapi", spapi={"draft": True})
