@@ -293,8 +293,8 @@ def consent_and_exchange(
             sc.journal.append(JOURNAL_CONSENT)
             _click_leaving(page, consent.confirm.first, app)
         else:
+            consented_at = ctx.clock.time()  # no code can be older than this click
             expected_state = _play_the_app(sc, ctx, app, consent, catcher)
-            consented_at = ctx.clock.time()
         redirect = _wait_for_redirect(sc, app, catcher)
     register_secret(redirect)
     query = query_of(redirect)
