@@ -48,6 +48,11 @@ ACCOUNT_FILE_KEYS = (
 )
 SECRET_KEYS = ("password", "totp_secret")
 PROFILE_OVERRIDES = frozenset(ACCOUNT_FILE_KEYS + SECRET_KEYS)
+# Keys of `[accounts.<name>]` a site's own jobs read themselves (`add_site_account_keys`): the
+# engine accepts them in the file and leaves them out of the profile. Secret ones never go in
+# the file: SELLERAUTH_ACCOUNTS__<NAME>__<KEY> (AccountSecrets.site) or <secrets dir>/<name>.<key>.
+SITE_ACCOUNT_KEYS: set[str] = set()
+SITE_SECRET_KEYS: set[str] = set()
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
@@ -72,6 +77,13 @@ def validate_account_name(name: str) -> str:
 def env_key(name: str) -> str:
     """The form of an account name used in environment variables: `acme-jp` -> `ACME_JP`."""
     return name.upper().replace("-", "_")
+
+
+def add_site_account_keys(keys: tuple[str, ...], secrets: tuple[str, ...] = ()) -> None:
+    """Let `[accounts.<name>]` hold the site's own `keys`, and per-account `secrets` come from
+    the environment or the secrets dir (the site reads both itself)."""
+    SITE_ACCOUNT_KEYS.update(keys)
+    SITE_SECRET_KEYS.update(secrets)
 
 
 def private_dir(path: Path) -> Path:
@@ -138,6 +150,16 @@ class AccountSecrets(BaseModel):
 
     password: SecretStr | None = None
     totp_secret: SecretStr | None = None
+    # The site's own per-account secrets (SITE_SECRET_KEYS), by key.
+    site: dict[str, SecretStr] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _site_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict) and SITE_SECRET_KEYS & set(data):
+            site = {key: data[key] for key in data if key in SITE_SECRET_KEYS}
+            return {k: v for k, v in data.items() if k not in site} | {"site": site}
+        return data
 
 
 class Settings(BaseSettings):
@@ -462,7 +484,8 @@ def _named_draft(settings: Settings, name: str, table: dict[str, str], path: Pat
     draft = _Draft(name)
     _put_inherited(draft, settings)
     for key, value in table.items():
-        draft.put(key, value, f"{path} [accounts.{name}] {key}")
+        if key not in SITE_ACCOUNT_KEYS:
+            draft.put(key, value, f"{path} [accounts.{name}] {key}")
     for key in SECRET_KEYS:
         secret, source = _named_secret(settings, name, key)
         draft.put(key, secret, source)
@@ -563,7 +586,7 @@ def _check_account_table(name: str, table: Any, path: Path) -> None:
     if not isinstance(table, dict):
         raise InvalidInput(f"{where} must be a table of settings", field="accounts_file")
     for key, value in table.items():
-        if key in SECRET_KEYS:
+        if key in SECRET_KEYS or key in SITE_SECRET_KEYS:
             register_secret(value if isinstance(value, str) else None)
             variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
             raise InvalidInput(
@@ -571,9 +594,10 @@ def _check_account_table(name: str, table: Any, path: Path) -> None:
                 f"export {variable} or write it to <secrets dir>/{name}.{key}",
                 field=key,
             )
-        if key not in ACCOUNT_FILE_KEYS:
+        if key not in ACCOUNT_FILE_KEYS and key not in SITE_ACCOUNT_KEYS:
+            known = ", ".join((*ACCOUNT_FILE_KEYS, *sorted(SITE_ACCOUNT_KEYS)))
             raise InvalidInput(
-                f"{where} has unknown key {key!r}: use {', '.join(ACCOUNT_FILE_KEYS)}",
+                f"{where} has unknown key {key!r}: use {known}",
                 field="accounts_file",
             )
         if not isinstance(value, str):

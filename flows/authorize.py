@@ -9,14 +9,16 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Self, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import structlog
 from playwright.sync_api import Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from pydantic import SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
+from automation.commands import CommandSpec
 from automation.errors import (
     CodeExpired,
     LwaInvalidGrant,
@@ -29,12 +31,14 @@ from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
 from automation.settings import AccountProfile
+from flows import spapi_reporting
 from flows.lwa import Lwa, marketplace_participations
 from flows.pages import apps as apps_page
 from flows.pages.apps import ManageYourAppsPage
 from flows.pages.consent import AppConsentPage, NavigationCatcher, query_of, raise_if_refused
 from flows.pages.navigation import click_to_navigate, goto
 from flows.seller_central import SellerCentral
+from flows.site import SiteOverrides
 from flows.spapi_results import (
     AppRenewResult,
     AppRow,
@@ -42,7 +46,11 @@ from flows.spapi_results import (
     AuthorizeResult,
     RenewAction,
 )
-from flows.spapi_settings import AppSettings
+from flows.spapi_settings import AppSettings, app_settings_for
+
+if TYPE_CHECKING:
+    from automation.settings import Settings
+    from automation.store import Store
 
 log = structlog.get_logger("flows.authorize")
 
@@ -605,3 +613,200 @@ def app_renew(
             "verified": verify,
         }
     )
+
+
+# ---- the commands ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredAuthorization:
+    """The last refresh token the store holds for this account and app, and the run that
+    brought it (a new token replaces it)."""
+
+    known: KnownAuthorization
+    run_id: str
+
+
+class AppJobOptions(BaseModel):
+    """What every SP-API job's options hold besides the command line's: the app's settings
+    and the stored authorization, set by `prepare_app_job` before a browser starts (private:
+    never an option, never recorded with the run)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    _app: AppSettings | None = PrivateAttr(default=None)
+    _stored: StoredAuthorization | None = PrivateAttr(default=None)
+
+    def ready(self, app: AppSettings, stored: StoredAuthorization | None) -> Self:
+        """A copy of these options with the account's app settings and stored token."""
+        copy = self.model_copy()
+        copy._app = app
+        copy._stored = stored
+        return copy
+
+    def app_for(self, ctx: RunContext) -> AppSettings:
+        """The prepared app settings; read now (without a stored token) when the options
+        were not prepared, e.g. by `sellerauth record`."""
+        return self._app or app_settings_for(ctx.settings, ctx.account)
+
+    @property
+    def known(self) -> KnownAuthorization | None:
+        """The refresh token the store holds for this account and app, if any."""
+        return self._stored.known if self._stored else None
+
+    @property
+    def replaces(self) -> str | None:
+        """The run whose refresh token a new one replaces (for the audit trail)."""
+        return self._stored.run_id if self._stored else None
+
+
+AppJobOptionsT = TypeVar("AppJobOptionsT", bound=AppJobOptions)
+
+
+def prepare_app_job(
+    options: AppJobOptionsT, settings: Settings, account: AccountProfile, store: Store | None
+) -> AppJobOptionsT:
+    """The job's options for `account`: its app settings validated (InvalidInput naming the
+    variable, before any browser starts) and the last refresh token stored for the app."""
+    app = app_settings_for(settings, account)
+    stored = None
+    if store is not None:
+        history = store.secret_history(account.name, "refresh_token", app_id=app.app_id)
+        if history:
+            last = history[0]
+            known = KnownAuthorization(
+                SecretStr(last.value), last.data.get("selling_partner_id") or None
+            )
+            stored = StoredAuthorization(known, last.run_id)
+    return options.ready(app, stored)
+
+
+_RENEW_WITHIN = Field(
+    RENEW_WITHIN_DAYS,
+    ge=0,
+    le=365,
+    description="The renewal window: our app counts as due when it expires within DAYS.",
+    json_schema_extra={"metavar": "DAYS"},
+)
+_NO_VERIFY = Field(
+    False,
+    description="Do not prove the new refresh token (no access token, no Sellers API call).",
+)
+
+
+class AuthorizeOptions(AppJobOptions):
+    """`authorize`'s options and their defaults."""
+
+    renew_within: int = _RENEW_WITHIN
+    no_verify: bool = _NO_VERIFY
+
+
+class AppRenewOptions(AppJobOptions):
+    """`app-renew`'s options and their defaults."""
+
+    renew_within: int = _RENEW_WITHIN
+    force: bool = Field(False, description="Re-authorize even when not due.")
+    dry_run: bool = Field(False, description="Say what would be done; click nothing.")
+    no_verify: bool = _NO_VERIFY
+
+
+def run_authorize_job(page: Page, ctx: RunContext, options: AuthorizeOptions) -> AuthorizeResult:
+    """`authorize` as the engine runs it."""
+    return run_authorize(
+        page,
+        ctx,
+        app=options.app_for(ctx),
+        verify=not options.no_verify,
+        known=options.known,
+        renew_within=options.renew_within,
+    )
+
+
+def run_app_status_job(page: Page, ctx: RunContext, options: AppJobOptions) -> AppStatusResult:
+    """`app-status` as the engine runs it."""
+    return run_app_status(page, ctx, app=options.app_for(ctx))
+
+
+def run_app_renew_job(page: Page, ctx: RunContext, options: AppRenewOptions) -> AppRenewResult:
+    """`app-renew` as the engine runs it."""
+    return run_app_renew(
+        page,
+        ctx,
+        app=options.app_for(ctx),
+        renew_within=options.renew_within,
+        force=options.force,
+        dry_run=options.dry_run,
+        verify=not options.no_verify,
+    )
+
+
+def unforced(options: AppRenewOptions) -> AppRenewOptions:
+    """A forced re-authorize would consent a second time: an account a killed run may already
+    have re-authorized is re-authorized again only when it is due."""
+    return options.model_copy(update={"force": False})
+
+
+AUTHORIZE = CommandSpec(
+    name="authorize",
+    help="""Authorize the developer's SP-API app on the seller's account; collect the selling
+    partner ID and the LWA refresh token.
+
+    Opens the consent page for SELLERAUTH_APP_ID, checks it names SELLERAUTH_APP_NAME, consents
+    once, catches the redirect in the browser, exchanges the code with Login with Amazon and
+    proves the refresh token with the Sellers API (--no-verify skips that). When the store holds
+    a working refresh token and Manage Your Apps shows the app valid beyond --renew-within
+    days: already_authorized, no new consent. The refresh token is stored encrypted and shown
+    only with --json. Settings: README "SP-API settings", docs/spapi.md.
+    """,
+    batch_help="Authorize the SP-API app on every account; refresh tokens go to the store only.",
+    options=AuthorizeOptions,
+    flow=run_authorize_job,
+    result=AuthorizeResult,
+    account_overrides=SiteOverrides,
+    audit=spapi_reporting.audit_authorize,
+    summary=spapi_reporting.summarise_authorize,
+    render=spapi_reporting.render_authorize,
+    export_columns=("app_id", "selling_partner_id", "outcome", "expires_at"),
+    secret_fields=("refresh_token",),
+    prepare=prepare_app_job,
+)
+
+APP_STATUS = CommandSpec(
+    name="app-status",
+    help="""List every app authorized in the seller's Manage Your Apps, ours marked.
+
+    Reads every page of the table: app name, developer, status, authorization and expiry
+    dates. Clicks nothing.
+    """,
+    batch_help="Read every account's Manage Your Apps.",
+    options=AppJobOptions,
+    flow=run_app_status_job,
+    result=AppStatusResult,
+    account_overrides=SiteOverrides,
+    summary=spapi_reporting.summarise_app_status,
+    render=spapi_reporting.render_app_status,
+    prepare=prepare_app_job,
+)
+
+APP_RENEW = CommandSpec(
+    name="app-renew",
+    help="""Renew our SP-API app's authorization in Manage Your Apps when it is due.
+
+    Re-authorize when it expires within --renew-within days (or with --force), Enable
+    Authorization when it has expired; then consent as authorize does, store the new refresh
+    token (the old one is kept, marked replaced) and read the new expiry back. Never clicks
+    Disable authorization.
+    """,
+    batch_help="Re-authorize the SP-API app on every account where it is due.",
+    options=AppRenewOptions,
+    flow=run_app_renew_job,
+    result=AppRenewResult,
+    account_overrides=SiteOverrides,
+    audit=spapi_reporting.audit_app_renew,
+    summary=spapi_reporting.summarise_app_renew,
+    render=spapi_reporting.render_app_renew,
+    retry_safe=unforced,
+    export_columns=("app_id", "selling_partner_id", "action", "expires_at"),
+    secret_fields=("refresh_token",),
+    prepare=prepare_app_job,
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -19,6 +19,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from automation.errors import InvalidInput
 from automation.log import register_secret
 from automation.marketplaces import get_marketplace
+from automation.settings import add_site_account_keys, env_key, read_accounts_file
+
+if TYPE_CHECKING:
+    from automation.settings import AccountProfile, Settings
 
 ENV_PREFIX = "SELLERAUTH_"
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -51,6 +55,13 @@ REGION_OF_MARKETPLACE = {
     "AU": "fe",
     "SG": "fe",
 }
+
+# What `[accounts.<name>]` may set for one seller (over the SELLERAUTH_* values), and its own
+# client secret (SELLERAUTH_ACCOUNTS__<NAME>__LWA_CLIENT_SECRET or <secrets dir>/<name>.
+# lwa_client_secret; never the file).
+ACCOUNT_KEYS = ("app_id", "app_name", "app_draft", "redirect_uri", "login_uri", "lwa_client_id")
+ACCOUNT_SECRET = "lwa_client_secret"
+add_site_account_keys(ACCOUNT_KEYS, (ACCOUNT_SECRET,))
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 APP_ID = re.compile(rf"amzn1\.(?:sp\.solution|sellerapps\.app)\.{_UUID}", re.I)
@@ -226,3 +237,48 @@ def _settings_error(exc: ValidationError) -> InvalidInput:
         else:
             problems.append(f"{variable} is invalid: {message}")
     return InvalidInput("; ".join(problems), field=first)
+
+
+def app_settings_for(settings: Settings, account: AccountProfile) -> AppSettings:
+    """The app settings of one account: `SELLERAUTH_*` (environment, `.env`, secrets dir),
+    with the account's `[accounts.<name>]` keys and its own client secret over them.
+
+    Raises InvalidInput naming the field (and the accounts file when the value came from it).
+    """
+    overrides: dict[str, Any] = {}
+    path = settings.accounts_file
+    table = {}
+    if path is not None and path.is_file():
+        table = read_accounts_file(path).get(account.name, {})
+    overrides = {key: table[key] for key in ACCOUNT_KEYS if key in table}
+    secret = _account_secret(settings, account.name)
+    if secret is not None:
+        overrides[ACCOUNT_SECRET] = secret
+    try:
+        return load_app_settings(secrets_dir=settings.secrets_dir, **overrides)
+    except InvalidInput as problem:
+        if problem.field in table:
+            raise InvalidInput(
+                f"account {account.name!r} ({path} [accounts.{account.name}] "
+                f"{problem.field}): {problem.message}",
+                field=problem.field,
+            ) from None
+        raise
+
+
+def _account_secret(settings: Settings, name: str) -> SecretStr | None:
+    """The account's own LWA client secret, from its variable or its secrets-dir file."""
+    from_env = settings.accounts.get(env_key(name).lower())
+    if from_env is not None and ACCOUNT_SECRET in from_env.site:
+        return from_env.site[ACCOUNT_SECRET]
+    if settings.secrets_dir is not None:
+        file = settings.secrets_dir / f"{name}.{ACCOUNT_SECRET}"
+        if file.is_file():
+            try:
+                return SecretStr(file.read_text(encoding="utf-8").strip())
+            except OSError as exc:
+                raise InvalidInput(
+                    f"cannot read {file} ({exc.strerror}): fix its permissions",
+                    field=ACCOUNT_SECRET,
+                ) from None
+    return None

@@ -17,6 +17,7 @@ from automation.cli import build_app, run
 from automation.cli.output import fail_input
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
+from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE
 from flows.permissions import RENEW, STATUS
 from flows.register import SPEC as REGISTER
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from automation.settings import AccountProfile, Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
-COMMANDS = (REGISTER, STATUS, RENEW)
+COMMANDS = (REGISTER, STATUS, RENEW, AUTHORIZE, APP_STATUS, APP_RENEW)
 
 
 def record_job(
@@ -103,7 +104,8 @@ def sim(
 
 
 def demo() -> None:
-    """Run register, status and renew against the bundled simulator, and explain each step."""
+    """Run register, status, renew, then authorize, app-status and app-renew against the
+    bundled simulator, and explain each step."""
     from sellerauth.demo import run_demo
 
     raise typer.Exit(run_demo())
