@@ -154,7 +154,7 @@ def _spapi_demo(console: Console, settings: Any) -> int:
             table = Table(show_header=False)
             for key, value in data.items():
                 if key == "refresh_token":
-                    value = f"{mask_token(value)} (masked; --json prints it, the store keeps it)"
+                    value = f"{mask_token(value)} (masked here; --json prints it in full)"
                 elif key == "apps":
                     value = "\n".join(
                         f"{a['app_name']} by {a['developer']}: {a['status']}, expires "
