@@ -280,6 +280,11 @@ def test_batch_authorize_two_accounts_lines_carry_no_token(tmp_path) -> None:
             for name in ("shop-a", "shop-b")
         }
     assert sorted(stored.values()) == sorted(tokens)
+    left = [f for f in (tmp_path / "state").rglob("*") if f.is_file()]
+    for file in left:
+        data = file.read_bytes()
+        for secret in [*tokens, DEMO_LWA_CLIENT_SECRET]:
+            assert secret.encode() not in data, file
 
 
 @pytest.mark.browser
