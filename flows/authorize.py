@@ -37,7 +37,7 @@ from flows.pages import apps as apps_page
 from flows.pages.apps import ManageYourAppsPage
 from flows.pages.consent import AppConsentPage, NavigationCatcher, query_of, raise_if_refused
 from flows.pages.navigation import click_to_navigate, goto
-from flows.seller_central import SellerCentral
+from flows.seller_central import Action, SellerCentral
 from flows.site import SiteOverrides
 from flows.spapi_results import (
     AppRenewResult,
@@ -63,7 +63,7 @@ CODE_LIFE_SECONDS = 300
 # from the consent click (it cannot be older), with this margin for the exchange itself.
 CODE_MARGIN_SECONDS = 30
 SELLING_PARTNER_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
-JOURNAL_CONSENT = "app_consent"
+JOURNAL_CONSENT: Action = "app_consent"
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ def marketplace_participations(app: AppSettings, endpoint: str, access_token: st
 
     register_secret(access_token)
 
-    class _Sellers(Sellers):
+    class _Sellers(Sellers):  # type: ignore[misc]  # the SDK is untyped
         """The SDK's Sellers client at any endpoint (it derives `host` by cutting `https://`)."""
 
         @property

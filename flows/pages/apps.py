@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -197,7 +197,7 @@ def _date(text: str, url: str) -> date | None:
     return value
 
 
-def _parse(raw: list[dict], app_name: str, url: str) -> list[ParsedRow]:
+def _parse(raw: list[dict[str, Any]], app_name: str, url: str) -> list[ParsedRow]:
     # The header row: `th` or column-header cells, else the first row naming the columns.
     header = next((r for r in raw if r["header"]), None) or next(
         (r for r in raw if any(words("apps_col_app").match(c["text"]) for c in r["cells"])),
@@ -227,7 +227,7 @@ def _parse(raw: list[dict], app_name: str, url: str) -> list[ParsedRow]:
         ):
             continue
 
-        def cell(key: str, cells: list[dict] = cells) -> str:
+        def cell(key: str, cells: list[dict[str, Any]] = cells) -> str:
             i = cols[key]
             return cells[i]["text"] if i is not None else ""
 
