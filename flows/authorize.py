@@ -19,14 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from automation.commands import CommandSpec
-from automation.errors import (
-    CodeExpired,
-    LwaInvalidGrant,
-    NotAuthorized,
-    NotConfirmed,
-    PageChanged,
-    WrongDeveloper,
-)
+from automation.errors import NotAuthorized, NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
@@ -39,6 +32,7 @@ from flows.pages.consent import AppConsentPage, NavigationCatcher, query_of, rai
 from flows.pages.navigation import click_to_navigate, goto
 from flows.seller_central import Action, SellerCentral
 from flows.site import SiteOverrides
+from flows.spapi_errors import CodeExpired, LwaInvalidGrant
 from flows.spapi_results import (
     AppRenewResult,
     AppRow,

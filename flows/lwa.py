@@ -17,14 +17,9 @@ import structlog
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from automation.errors import (
-    LwaInvalidClient,
-    LwaInvalidGrant,
-    NotConfirmed,
-    SellerAuthError,
-    SiteUnavailable,
-)
+from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable
 from automation.log import register_secret
+from flows.spapi_errors import LwaInvalidClient, LwaInvalidGrant
 from flows.spapi_settings import AppSettings
 
 log = structlog.get_logger("flows.lwa")

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Locator, Page, Request, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from automation.errors import NotPermitted, PageChanged, Refused
+from automation.errors import NotPermitted, PageChanged
 from flows import texts
+from flows.spapi_errors import Refused
 
 Variant = Literal["checkbox", "login"]
 _MD_CODE = re.compile(r"\bMD\d{4}\b")

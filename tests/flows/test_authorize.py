@@ -9,16 +9,7 @@ from typing import Any
 
 import pytest
 
-from automation.errors import (
-    CodeExpired,
-    LwaInvalidClient,
-    NotAuthorized,
-    NotConfirmed,
-    NotPermitted,
-    PageChanged,
-    Refused,
-    WrongDeveloper,
-)
+from automation.errors import NotAuthorized, NotConfirmed, NotPermitted, PageChanged, WrongDeveloper
 from fixtures.simulator.scenarios import DEMO_SELLER_ID
 from fixtures.simulator.spapi_model import (
     DEMO_APP_ID,
@@ -30,6 +21,7 @@ from fixtures.simulator.spapi_model import (
 )
 from flows import authorize
 from flows.authorize import KnownAuthorization
+from flows.spapi_errors import CodeExpired, LwaInvalidClient, Refused
 from flows.spapi_settings import AppSettings, load_app_settings
 
 JP = "A1VC38T7YXB528"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from automation.errors import LwaInvalidClient, PageChanged, SellerAuthError
+from automation.errors import PageChanged, SellerAuthError
 from automation.runner import Recording
 from fixtures.simulator.spapi_model import (
     DEMO_APP_ID,
@@ -22,6 +22,7 @@ from fixtures.simulator.spapi_model import (
     DEMO_REDIRECT_URI,
 )
 from flows import authorize
+from flows.spapi_errors import LwaInvalidClient
 from flows.spapi_settings import AppSettings, load_app_settings
 
 
