@@ -304,3 +304,20 @@ def test_app_id_given_an_lwa_client_id_is_refused_before_a_browser(tmp_path) -> 
             assert "SELLERAUTH_LWA_CLIENT_ID" in error["message"]
             assert DEMO_LWA_CLIENT_SECRET not in done.stdout + done.stderr
     assert simulator.events == []
+
+
+def test_batch_refuses_a_setting_every_account_shares_before_anything_runs(tmp_path) -> None:
+    """A bad SELLERAUTH_APP_ID refuses the whole batch: exit 2 naming it, no run recorded."""
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text('[accounts.shop-a]\nemail = "a@example.com"\n')
+    env = {
+        **app_env("http://127.0.0.1:9"),
+        "SELLERAUTH_APP_ID": DEMO_LWA_CLIENT_ID,
+        "SELLERAUTH_ACCOUNTS_FILE": str(accounts),
+        "SELLERAUTH_ACCOUNTS__SHOP_A__PASSWORD": "pw-shop-a-0001",
+    }
+    done = sellerauth("batch", "authorize", "--json", state_dir=tmp_path / "state", env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "SELLERAUTH_APP_ID" in done.stderr
+    with open_store(tmp_path / "state") as store:
+        assert store.runs() == []
