@@ -675,6 +675,14 @@ def prepare_app_job(
     return options.ready(app, stored)
 
 
+def prepare_app_settings(
+    options: AppJobOptionsT, settings: Settings, account: AccountProfile, store: Store | None
+) -> AppJobOptionsT:
+    """The options with the account's app settings only (a job that reads, like
+    `app-status`, needs no stored token, and never decrypts one)."""
+    return options.ready(app_settings_for(settings, account), None)
+
+
 _RENEW_WITHIN = Field(
     RENEW_WITHIN_DAYS,
     ge=0,
@@ -779,7 +787,7 @@ APP_STATUS = CommandSpec(
     account_overrides=SiteOverrides,
     summary=spapi_reporting.summarise_app_status,
     render=spapi_reporting.render_app_status,
-    prepare=prepare_app_job,
+    prepare=prepare_app_settings,
 )
 
 APP_RENEW = CommandSpec(
