@@ -185,9 +185,13 @@ class Batch:
 
         if isinstance(profile, SellerAuthError):
             return failure(name, profile)
+        try:
+            command = self.command.prepared(self.settings, profile, self.store)
+        except SellerAuthError as error:  # refused before its browser starts
+            return failure(name, error)
         safely(self.store.start_result, self.run_id, name)
         return run_account(
-            self.command,
+            command,
             self.settings,
             profile,
             RunOptions(clock=self.clock, browser=browser.get()),

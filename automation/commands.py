@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from automation.runner import Flow, RunContext
-    from automation.settings import Settings
+    from automation.settings import AccountProfile, Settings
+    from automation.store import Store
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)
@@ -76,6 +77,10 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     - `secret_fields`: the result's secret fields (documentation and a check; the store
       splits SecretStr fields off by their type).
     - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
+    - `prepare(options, settings, account, store) -> options`: the options made ready for
+      one account before any browser starts (settings of the job's own validated, values
+      from earlier results read from the store, kept on the options' private attributes);
+      InvalidInput refuses the account. None: the options as given.
     """
 
     name: str
@@ -92,6 +97,7 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None
+    prepare: Callable[[OptionsT, Settings, AccountProfile, Store | None], OptionsT] | None = None
 
     def parse_options(self, given: Mapping[str, Any]) -> OptionsT:
         """The job's options from `given` (missing ones take their defaults); InvalidInput
@@ -124,6 +130,13 @@ class Command:
     def name(self) -> str:
         """The job's name, as runs are recorded under it."""
         return self.spec.name
+
+    def prepared(self, settings: Settings, account: AccountProfile, store: Store | None) -> Command:
+        """This command made ready for `account` by its spec's `prepare`, before any browser
+        starts; InvalidInput (exit 2) when the account's settings do not allow the job."""
+        if self.spec.prepare is None:
+            return self
+        return Command(self.spec, self.spec.prepare(self.options, settings, account, store))
 
     def recorded_options(self) -> dict[str, Any]:
         """The options as the store keeps them (JSON-ready)."""

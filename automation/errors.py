@@ -130,3 +130,10 @@ class Interrupted(SellerAuthError):
 
     code = "interrupted"
     exit_status = 130
+
+
+class NotPermitted(SellerAuthError):
+    """The login may not use the page (`Invalid Access`, no permission): an answer, not a change."""
+
+    code = "not_permitted"
+    exit_status = 5

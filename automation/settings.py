@@ -25,6 +25,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,6 +39,11 @@ ACCOUNTS_FILE_NAME = "accounts.toml"
 
 ACCOUNT_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 SECRET_KEYS = ("password", "totp_secret")
+# Keys of `[accounts.<name>]` a site's own jobs read themselves (`add_site_account_keys`): the
+# engine accepts them in the file and leaves them out of the profile. Secret ones never go in
+# the file: SELLERAUTH_ACCOUNTS__<NAME>__<KEY> (AccountSecrets.site) or <secrets dir>/<name>.<key>.
+SITE_ACCOUNT_KEYS: set[str] = set()
+SITE_SECRET_KEYS: set[str] = set()
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _BASE32 = re.compile(r"[A-Z2-7]+=*")
@@ -61,6 +67,13 @@ def validate_account_name(name: str) -> str:
 def env_key(name: str) -> str:
     """The form of an account name used in environment variables: `acme-jp` -> `ACME_JP`."""
     return name.upper().replace("-", "_")
+
+
+def add_site_account_keys(keys: tuple[str, ...], secrets: tuple[str, ...] = ()) -> None:
+    """Let `[accounts.<name>]` hold the site's own `keys`, and per-account `secrets` come from
+    the environment or the secrets dir (the site reads both itself)."""
+    SITE_ACCOUNT_KEYS.update(keys)
+    SITE_SECRET_KEYS.update(secrets)
 
 
 def private_dir(path: Path) -> Path:
@@ -127,6 +140,16 @@ class AccountSecrets(BaseModel):
 
     password: SecretStr | None = None
     totp_secret: SecretStr | None = None
+    # The site's own per-account secrets (SITE_SECRET_KEYS), by key.
+    site: dict[str, SecretStr] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _site_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict) and SITE_SECRET_KEYS & set(data):
+            site = {key: data[key] for key in data if key in SITE_SECRET_KEYS}
+            return {k: v for k, v in data.items() if k not in site} | {"site": site}
+        return data
 
 
 class EnvSettings(BaseSettings):
@@ -434,7 +457,8 @@ def _named_draft(
     draft = _Draft(name)
     _put_inherited(draft, settings, model, default=False)
     for key, value in table.items():
-        draft.put(key, value, f"{path} [accounts.{name}] {key}")
+        if key not in SITE_ACCOUNT_KEYS:
+            draft.put(key, value, f"{path} [accounts.{name}] {key}")
     for key in SECRET_KEYS:
         secret, source = _named_secret(settings, name, key)
         draft.put(key, secret, source)
@@ -540,7 +564,7 @@ def _check_account_table(name: str, table: Any, path: Path, keys: tuple[str, ...
     if not isinstance(table, dict):
         raise InvalidInput(f"{where} must be a table of settings", field="accounts_file")
     for key, value in table.items():
-        if key in SECRET_KEYS:
+        if key in SECRET_KEYS or key in SITE_SECRET_KEYS:
             register_secret(value if isinstance(value, str) else None)
             variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
             raise InvalidInput(
@@ -548,9 +572,10 @@ def _check_account_table(name: str, table: Any, path: Path, keys: tuple[str, ...
                 f"export {variable} or write it to <secrets dir>/{name}.{key}",
                 field=key,
             )
-        if key not in keys:
+        if key not in keys and key not in SITE_ACCOUNT_KEYS:
+            known = ", ".join((*keys, *sorted(SITE_ACCOUNT_KEYS)))
             raise InvalidInput(
-                f"{where} has unknown key {key!r}: use {', '.join(keys)}",
+                f"{where} has unknown key {key!r}: use {known}",
                 field="accounts_file",
             )
         if not isinstance(value, str):

@@ -120,6 +120,18 @@ class AuditRecord:
     after: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SecretRecord:
+    """One value a secret had in an account's results (`Store.secret_history`): the run that
+    brought it, that result's public data, and the run whose new value replaced it."""
+
+    run_id: str
+    finished_at: str
+    data: dict[str, Any]
+    value: str = field(repr=False)
+    replaced_by: str | None = None
+
+
 def split_secrets(result: BaseModel) -> tuple[dict[str, Any], dict[str, str]]:
     """A result as JSON-ready data without its `SecretStr` fields, and those fields apart."""
     hidden = {name: value for name, value in result if isinstance(value, SecretStr)}
@@ -394,6 +406,34 @@ class Store:
         for value in values.values():
             register_secret(value)
         return values
+
+    def secret_history(self, account: str, name: str, **where: Any) -> list[SecretRecord]:
+        """Every value the secret `name` had in `account`'s done results whose public data
+        matches `where` (e.g. `app_id=...`), newest first. A value is marked `replaced_by` the
+        run that brought the next different one; a repeat of the same value (a job that found
+        it still working) replaces nothing. Only those results are decrypted."""
+        rows = self._query(
+            "SELECT run_id, finished_at, data, secrets FROM results WHERE account = ? AND "
+            "state = 'done' AND secrets IS NOT NULL ORDER BY finished_at",
+            (account,),
+        )
+        found: list[SecretRecord] = []
+        for row in rows:
+            data = json.loads(row["data"]) if row["data"] else {}
+            if any(data.get(key) != value for key, value in where.items()):
+                continue
+            value = self._decrypt(row["secrets"]).get(name)
+            if value is None:
+                continue
+            if found and found[-1].value == value:
+                continue
+            if found:
+                last = found[-1]
+                found[-1] = SecretRecord(
+                    last.run_id, last.finished_at, last.data, last.value, row["run_id"]
+                )
+            found.append(SecretRecord(row["run_id"], row["finished_at"], data, value))
+        return found[::-1]
 
     # -- audit ----------------------------------------------------------------------------
 

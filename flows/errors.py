@@ -8,13 +8,6 @@ from typing import Any
 from automation.errors import SellerAuthError
 
 
-class NotPermitted(SellerAuthError):
-    """The login lacks the right to manage developer access or apps (docs/pages.md §2, §6)."""
-
-    code = "not_permitted"
-    exit_status = 5
-
-
 class Refused(SellerAuthError):
     """Amazon refused the developer or app (`Something went wrong`, `Error Code: MD9000`...).
 

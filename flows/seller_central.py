@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # What a flow clicked on the seller's account, as it notes it in the run's journal (mypy
 # checks each name, and with strict equality each `in sc.journal` test).
-Action = Literal["granted", "renewed", "restored", "confirmation_disabled"]
+Action = Literal["granted", "renewed", "restored", "confirmation_disabled", "app_consent"]
 
 
 class SellerCentral:

@@ -17,12 +17,13 @@ from automation.errors import (
     LoginFailed,
     NeedsPerson,
     NotConfirmed,
+    NotPermitted,
     PageChanged,
     SiteUnavailable,
     Timeout,
 )
 from automation.log import register_secret
-from flows.errors import NotPermitted, Refused
+from flows.errors import Refused
 from flows.marketplaces import get_marketplace
 from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
 from flows.pages.navigation import goto, policy

@@ -117,6 +117,36 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         # layouts the project has not seen (docs/pages.md "The markup is not known")
         "loading": ("読み込み中",),
         "empty_table": ("表示する項目はありません", "該当するデータはありません"),
+        # §6 SP-API app authorization ({app}: the app's name)
+        # The Japanese wordings are only known approximately: several are accepted.
+        "app_consent_box": (
+            "Amazonが{app}に出品パートナーアカウントおよび関連データへのアクセス権を提供",
+            "{app}に私の出品パートナーアカウント",
+            "{app}に出品パートナーアカウント",
+        ),
+        "app_login_now": ("{app}に今すぐログイン",),
+        "app_consent_title": ("{app}を承認", "{app}の承認", "{app}を認証"),
+        "app_consent_intro": ("{app}は、出品パートナーアカウント",),
+        "app_login_title": ("承認を完了するには、{app}にログインする必要があります",),
+        "app_confirm": ("確認",),
+        "app_error_heading": ("エラーが発生しました",),
+        "app_error_code": ("エラーコード",),
+        "app_invalid_access": ("無効なアクセス", "このページを表示する権限がありません"),
+        # §7 Manage Your Apps
+        "apps_heading": ("アプリを管理", "アプリの管理"),
+        "apps_col_app": ("アプリ名", "アプリ", "アプリケーション名"),
+        "apps_col_developer": ("開発者", "開発者名"),
+        "apps_col_status": ("ステータス", "状態"),
+        "apps_col_authorized": ("承認日", "認可日"),
+        "apps_col_expires": ("有効期限", "有効期限日"),
+        "apps_status_active": ("有効", "承認済み"),
+        "apps_status_expired": ("期限切れ", "失効"),
+        "apps_status_disabled": ("無効", "無効化済み"),
+        "apps_reauthorize": ("更新", "再承認"),
+        "apps_enable": ("有効化",),
+        "apps_disable": ("承認を無効にする", "無効化"),
+        "apps_none": ("表示する項目はありません。",),
+        "apps_next": ("次へ", "次のページ"),
     },
     "en": {
         "signin_error_heading": ("There was a problem",),
@@ -241,6 +271,45 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "previous_page": ("Previous",),
         "loading": ("Loading",),
         "empty_table": ("There are no items to display", "No results"),
+        "app_consent_box": (
+            "I direct Amazon to provide {app} access to my Selling Partner",
+            "I direct Amazon to provide {app} with access to my Selling Partner",
+        ),
+        "app_login_now": ("Log in to {app} now",),
+        "app_consent_title": ("Authorize {app}",),
+        "app_consent_intro": ("{app} requires access",),
+        "app_login_title": ("To complete authorization you must log in to {app}",),
+        "app_confirm": ("Confirm",),
+        "app_error_heading": ("Something went wrong",),
+        "app_error_code": ("Error Code", "Error code"),
+        "app_invalid_access": ("Invalid Access", "You do not have permissions to view this page"),
+        # Matched ignoring case; several wordings, since the real page is only known roughly.
+        "apps_heading": ("Manage Your Apps", "Manage Apps"),
+        "apps_col_app": ("App name", "App", "Application", "Application name"),
+        "apps_col_developer": ("Developer", "Developer name"),
+        "apps_col_status": ("Status", "Authorization status"),
+        "apps_col_authorized": (
+            "Date authorized",
+            "Authorization date",
+            "Authorized",
+            "Authorized on",
+            "Date of authorization",
+        ),
+        "apps_col_expires": (
+            "Expiration date",
+            "Expires",
+            "Expires on",
+            "Expiry date",
+            "Expiration",
+        ),
+        "apps_status_active": ("Active", "Authorized", "Enabled", "Valid"),
+        "apps_status_expired": ("Expired",),
+        "apps_status_disabled": ("Disabled", "Inactive", "Revoked"),
+        "apps_reauthorize": ("Re-authorize", "Reauthorize", "Re-Authorize"),
+        "apps_enable": ("Enable Authorization", "Enable authorization"),
+        "apps_disable": ("Disable authorization", "Disable Authorization"),
+        "apps_none": ("There are no items to display.", "No apps", "No apps to display"),
+        "apps_next": ("Next", "Next page"),
     },
 }
 
@@ -267,6 +336,26 @@ def exact(key: str) -> re.Pattern[str]:
 def containing(key: str) -> re.Pattern[str]:
     """A pattern matching any text that contains `key` in any locale."""
     return re.compile("|".join(re.escape(t) for t in texts(key)))
+
+
+@cache
+def with_app(key: str, *, named: bool = True) -> re.Pattern[str]:
+    """A pattern of `key`'s wordings (which hold `{app}`) capturing the app name.
+
+    `named` patterns (for Python) capture it as `app0`, `app1`, ... (read with `app_in`);
+    unnamed ones are for locators (JavaScript has no `(?P<...>)`).
+    """
+    options: list[str] = []
+    for wording in texts(key):
+        before, _, after = wording.partition("{app}")
+        group = f"(?P<app{len(options)}>.+?)" if named else "(?:.+?)"
+        options.append(re.escape(before) + rf"\s*{group}\s*" + re.escape(after))
+    return re.compile("|".join(f"(?:{o})" for o in options))
+
+
+def app_in(match: re.Match[str]) -> str:
+    """The app name a `with_app` pattern captured."""
+    return next(v for k, v in match.groupdict().items() if k.startswith("app") and v)
 
 
 @cache

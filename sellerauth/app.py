@@ -18,6 +18,7 @@ from automation.cli.output import fail_input
 from automation.cli.params import command_function
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
+from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE
 from flows.permissions import RENEW, STATUS
 from flows.register import SPEC as REGISTER
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from automation.settings import AccountProfile, Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
-COMMANDS = (REGISTER, STATUS, RENEW)
+COMMANDS = (REGISTER, STATUS, RENEW, AUTHORIZE, APP_STATUS, APP_RENEW)
 
 
 def record_job(
@@ -109,7 +110,8 @@ SIM_HELP = "Serve the Seller Central simulator for QA and demos (Ctrl-C stops it
 
 
 def demo() -> None:
-    """Run register, status and renew against the bundled simulator, and explain each step."""
+    """Run register, status, renew, then authorize, app-status and app-renew against the
+    bundled simulator, and explain each step."""
     from sellerauth.demo import run_demo
 
     raise typer.Exit(run_demo())

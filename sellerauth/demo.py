@@ -16,12 +16,15 @@ REAL_SITE_COMMANDS = (
     "SELLERAUTH_EMAIL=... SELLERAUTH_PASSWORD=... SELLERAUTH_TOTP_SECRET=... "
     "sellerauth register --headed",
     "sellerauth batch renew  # nightly: every account of accounts.toml where it is due",
+    "sellerauth authorize --headed  # SP-API: once per seller, with the app's settings set",
+    "sellerauth batch app-renew  # nightly: re-authorize the app where it is due",
 )
 """The closing hint: the first sign-in, then what a scheduler runs (README "Scheduling")."""
 
 
 def run_demo() -> int:
-    """Start the simulator, run register twice, status and renew, and print what happened."""
+    """Start the simulator, run register twice, status and renew, then the SP-API jobs
+    (authorize, app-status, app-renew), and print what happened."""
     from automation.log import configure_logging
     from automation.runner import run_one
     from automation.settings import load_settings
@@ -77,6 +80,9 @@ def run_demo() -> int:
             console.print(table)
             seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
             console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
+        status = _spapi_demo(console, settings)
+        if status:
+            return status
         closing_hint(console)
     return 0
 
@@ -87,7 +93,90 @@ def closing_hint(console: Console) -> None:
     console.print(
         "Put the seller's e-mail, password and TOTP secret in the environment (or .env), "
         "sign in once with a browser window to watch, then schedule the batch to keep the "
-        "access from expiring:"
+        'access from expiring (SP-API: the app\'s settings first, README "SP-API settings"):'
     )
     for line in REAL_SITE_COMMANDS:
         console.print("  " + line, soft_wrap=True, highlight=False, markup=False)
+
+
+def _spapi_demo(console: Console, settings: Any) -> int:
+    """authorize, app-status, app-renew (a dry run, then a renewal) on the `spapi` scenario;
+    the refresh token shown masked. 0, or the exit status of the step that failed."""
+    from automation.commands import Command
+    from automation.runner import run_one
+    from fixtures.simulator import Simulator, SimulatorServer, build_scenario
+    from fixtures.simulator import spapi_model as app
+    from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE, AppJobOptions
+    from flows.site import resolve_account
+    from flows.spapi_reporting import mask_token
+    from flows.spapi_settings import load_app_settings
+
+    simulator = Simulator(build_scenario("spapi"))
+    login = simulator.scenario.logins[0]
+    with SimulatorServer(simulator) as server:
+        console.rule("SP-API: authorize the developer's app")
+        console.print(
+            f"A second simulated Seller Central ({server.url}) serves the SP-API pages: the "
+            f"consent page for the app '{app.DEMO_APP_NAME}', Manage Your Apps, and Login with "
+            "Amazon's token endpoint and the Sellers API."
+        )
+        account = resolve_account(
+            settings,
+            None,
+            email=login.email,
+            password=login.password,
+            totp_secret=login.totp_secret,
+            base_url=server.url,
+        )
+        app_settings = load_app_settings(
+            app_id=app.DEMO_APP_ID,
+            app_name=app.DEMO_APP_NAME,
+            redirect_uri=app.DEMO_REDIRECT_URI,
+            lwa_client_id=app.DEMO_LWA_CLIENT_ID,
+            lwa_client_secret=app.DEMO_LWA_CLIENT_SECRET,
+            lwa_token_url=server.url + "/auth/o2/token",
+            spapi_endpoint=server.url,
+        )
+        steps: list[tuple[str, str, CommandSpec[Any, Any], dict[str, Any]]] = [
+            ("authorize", "consent, catch the code, exchange it, prove the token", AUTHORIZE, {}),
+            ("app-status", "every app in Manage Your Apps, ours marked", APP_STATUS, {}),
+            (
+                "app-renew --dry-run",
+                "nothing is due: it was just authorized",
+                APP_RENEW,
+                {"dry_run": True},
+            ),
+            (
+                "app-renew --force",
+                "Re-authorize now, a new refresh token",
+                APP_RENEW,
+                {"force": True},
+            ),
+        ]
+        for number, (name, why, spec, options) in enumerate(steps, 5):
+            console.rule(f"{number}. sellerauth {name}: {why}")
+            before = len(simulator.events)
+            command = spec.command(options)
+            assert isinstance(command.options, AppJobOptions)
+            ready = Command(spec, command.options.ready(app_settings, None))
+            try:
+                result = run_one(ready.flow(), settings, account)
+            except SellerAuthError as error:
+                console.print(f"[red]failed: [{error.code}] {error}[/red]")
+                return error.exit_status
+            data = result.model_dump(mode="json")
+            table = Table(show_header=False)
+            for key, value in data.items():
+                if key == "refresh_token":
+                    value = f"{mask_token(value)} (masked here; --json prints it in full)"
+                elif key == "apps":
+                    value = "\n".join(
+                        f"{a['app_name']} by {a['developer']}: {a['status']}, expires "
+                        f"{a['expires_at'] or '-'}{'  <- ours' if a['ours'] else ''}"
+                        for a in value
+                    )
+                table.add_row(key, str(value))
+            console.print(table)
+            seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
+            console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
+    return 0

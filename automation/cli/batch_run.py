@@ -100,6 +100,7 @@ def run_batch(request: BatchRequest) -> int:
                 print(name)
             return EXIT_DONE
         if pending:
+            _refuse_if_none_can_run(command, settings, store, profiles, pending)
             _browser_or_fail(settings)
         if request.resume is None:
             run = store.create_run(command.name, run.options, run.accounts)
@@ -176,6 +177,33 @@ def _run_of(request: BatchRequest, store: Store, profiles: dict[str, Any]) -> tu
     ):
         log.warning("resume_uses_run_options", run_id=run.run_id, options=run.options)
     return run, request.site.spec(run.command).command(run.options)
+
+
+def _refuse_if_none_can_run(
+    command: Command,
+    settings: Settings,
+    store: Store,
+    profiles: dict[str, AccountProfile | InvalidInput],
+    pending: list[str],
+) -> None:
+    """A job whose own settings refuse every account (a setting all share is missing or
+    wrong) runs nothing: the first refusal, exit 2. One account refused is that account's
+    failure only."""
+    if command.spec.prepare is None:
+        return
+    refusals: list[InvalidInput] = []
+    for name in pending:
+        profile = profiles.get(name)
+        if not isinstance(profile, AccountProfile):
+            return
+        try:
+            command.prepared(settings, profile, store)
+        except InvalidInput as refusal:
+            refusals.append(refusal)
+        else:
+            return
+    if refusals:
+        raise refusals[0]
 
 
 def _browser_or_fail(settings: Settings) -> None:

@@ -93,6 +93,11 @@ def execute(
         store = Store.open(settings)
     except SellerAuthError as error:
         exit_with(error, account_name or "default", as_json)
+    try:
+        command = command.prepared(settings, account, store)
+    except SellerAuthError as error:
+        store.close()
+        exit_with(error, account.name, as_json)
     with store:
         run_id = _start(store, command, account.name)
         options = RunOptions(

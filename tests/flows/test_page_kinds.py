@@ -15,12 +15,13 @@ from automation.errors import (
     InvalidInput,
     LoginFailed,
     NeedsPerson,
+    NotPermitted,
     SellerAuthError,
 )
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Scenario, Seller, paths
 from flows import register
-from flows.errors import NotPermitted, Refused
+from flows.errors import Refused
 from flows.permissions import open_permissions
 from flows.seller_central import SellerCentral
 

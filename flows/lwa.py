@@ -1,0 +1,218 @@
+"""Login with Amazon (PAGES.md §8) and the Sellers API check: the HTTP side of SP-API jobs.
+
+The code exchange and the refresh grant go through authlib's OAuth2 client (requests); the
+check call goes through python-amazon-sp-api's `Sellers` client. Both are pointed at the
+configured token URL and SP-API endpoint (loopback http for the simulator). Every token is
+registered for redaction the moment it is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import structlog
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable
+from automation.log import register_secret
+from flows.spapi_errors import LwaInvalidClient, LwaInvalidGrant
+from flows.spapi_settings import AppSettings
+
+log = structlog.get_logger("flows.lwa")
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What a code exchange gives: the lasting refresh token and a one-hour access token."""
+
+    refresh_token: str
+    access_token: str
+
+
+class Lwa:
+    """The app's Login with Amazon client (client ID and secret sent in the form body)."""
+
+    def __init__(self, app: AppSettings) -> None:
+        self.app = app
+
+    def _session(self) -> OAuth2Session:
+        return OAuth2Session(
+            client_id=self.app.lwa_client_id,
+            client_secret=self.app.lwa_client_secret.get_secret_value(),
+            token_endpoint_auth_method="client_secret_post",
+        )
+
+    def exchange(self, code: str, redirect_uri: str) -> Tokens:
+        """Exchange a `spapi_oauth_code` (single use, 5 minutes) for the refresh token.
+
+        Raises LwaInvalidGrant (spent, expired or foreign code), LwaInvalidClient (wrong
+        client ID or secret), SiteUnavailable (LWA down or unreachable).
+        """
+        register_secret(code)
+        with self._session() as session:
+            token = self._call(
+                lambda: session.fetch_token(
+                    self.app.lwa_token_url,
+                    grant_type="authorization_code",
+                    code=code,
+                    redirect_uri=redirect_uri,
+                    timeout=self.app.lwa_timeout_seconds,
+                ),
+                grant="authorization_code",
+            )
+        refresh, access = token.get("refresh_token"), token.get("access_token")
+        register_secret(refresh)
+        register_secret(access)
+        if not refresh or not access:
+            raise NotConfirmed(
+                "Login with Amazon answered the code exchange without a refresh token.",
+                url=self.app.lwa_token_url,
+            )
+        return Tokens(refresh_token=str(refresh), access_token=str(access))
+
+    def access_token(self, refresh_token: str) -> str:
+        """An access token from the refresh token (`grant_type=refresh_token`): proof it works."""
+        register_secret(refresh_token)
+        with self._session() as session:
+            token = self._call(
+                lambda: session.refresh_token(
+                    self.app.lwa_token_url,
+                    refresh_token=refresh_token,
+                    timeout=self.app.lwa_timeout_seconds,
+                ),
+                grant="refresh_token",
+            )
+        access = token.get("access_token")
+        register_secret(access)
+        if not access:
+            raise NotConfirmed(
+                "Login with Amazon answered the refresh grant without an access token.",
+                url=self.app.lwa_token_url,
+            )
+        return str(access)
+
+    def _call(self, request: Any, *, grant: str) -> dict[str, Any]:
+        url = self.app.lwa_token_url
+        try:
+            return dict(request())
+        except OAuthError as error:
+            log.warning("lwa_refused", grant=grant, error=error.error)
+            raise _lwa_error(str(error.error), grant, url) from None
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else "?"
+            raise SiteUnavailable(
+                f"Login with Amazon answered HTTP {status}. Try again later.", url=url
+            ) from None
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise SiteUnavailable(
+                f"Could not reach Login with Amazon ({type(error).__name__}). Check the network "
+                "and SELLERAUTH_LWA_TOKEN_URL.",
+                url=url,
+            ) from None
+        except ValueError:
+            raise SiteUnavailable(
+                "Login with Amazon answered something that is not a token.", url=url
+            ) from None
+
+
+def _lwa_error(error: str, grant: str, url: str) -> SellerAuthError:
+    if error == "invalid_client":
+        return LwaInvalidClient(
+            "Login with Amazon refused the app's credentials (invalid_client): check "
+            "SELLERAUTH_LWA_CLIENT_ID and SELLERAUTH_LWA_CLIENT_SECRET against the app's LWA "
+            "credentials in Developer Central (they are rotated from time to time).",
+            url=url,
+        )
+    if error == "invalid_grant" and grant == "authorization_code":
+        return LwaInvalidGrant(
+            "Login with Amazon refused the authorization code (invalid_grant): it was spent, "
+            "older than five minutes, or issued for another redirect URI or app. Nothing is "
+            "stored; run authorize again, and check SELLERAUTH_REDIRECT_URI and "
+            "SELLERAUTH_LWA_CLIENT_ID belong to the app of SELLERAUTH_APP_ID.",
+            url=url,
+        )
+    if error == "invalid_grant":
+        return LwaInvalidGrant(
+            "Login with Amazon refused the refresh token (invalid_grant): the seller disabled "
+            "the app, the authorization expired, or the token belongs to another app. Run "
+            "`app-status`, then `authorize` to get a new one.",
+            url=url,
+        )
+    return LwaInvalidGrant(
+        f"Login with Amazon refused the request ({error}). Check the app's LWA settings.",
+        url=url,
+    )
+
+
+def marketplace_participations(app: AppSettings, endpoint: str, access_token: str) -> list[str]:
+    """The marketplace IDs the seller participates in (Sellers API
+    `getMarketplaceParticipations`), called with `access_token` at `endpoint`.
+
+    Raises NotConfirmed when the API refuses the token, SiteUnavailable when it is down.
+    """
+    from sp_api.api import Sellers
+    from sp_api.base import Marketplaces, SellingApiException
+    from sp_api.base.exceptions import SellingApiForbiddenException
+
+    register_secret(access_token)
+
+    class _Sellers(Sellers):  # type: ignore[misc]  # the SDK is untyped
+        """The SDK's Sellers client at any endpoint (it derives `host` by cutting `https://`)."""
+
+        @property
+        def headers(self) -> dict[str, str]:
+            headers: dict[str, str] = super().headers
+            headers["host"] = urlsplit(self.endpoint).netloc
+            return headers
+
+    client = _Sellers(
+        Marketplaces.JP,
+        credentials={
+            "lwa_app_id": app.lwa_client_id,
+            "lwa_client_secret": app.lwa_client_secret.get_secret_value(),
+        },
+        # The access token this run got from the refresh grant: the SDK sends it as
+        # `x-amz-access-token` and asks LWA for nothing itself.
+        restricted_data_token=access_token,
+        timeout=app.lwa_timeout_seconds,
+    )
+    client.endpoint = endpoint.rstrip("/")
+    try:
+        response = client.get_marketplace_participation()
+    except SellingApiForbiddenException:
+        raise NotConfirmed(
+            "The Sellers API refused the access token got from the new refresh token: the "
+            "authorization does not work. Check SELLERAUTH_SPAPI_ENDPOINT is the seller's "
+            "region, and the app's roles include Selling Partner Insights.",
+            url=endpoint,
+        ) from None
+    except SellingApiException as error:
+        raise NotConfirmed(
+            f"The Sellers API answered an error ({type(error).__name__}).", url=endpoint
+        ) from None
+    except Exception as error:  # httpx transport errors
+        raise SiteUnavailable(
+            f"Could not call the Sellers API ({type(error).__name__}). Check the network and "
+            "SELLERAUTH_SPAPI_ENDPOINT.",
+            url=endpoint,
+        ) from None
+    finally:
+        client.close()
+    payload = response.payload or []
+    if not isinstance(payload, list) or not payload:
+        raise NotConfirmed(
+            "The Sellers API answered no marketplace participation: the endpoint may not be "
+            "the SP-API (check SELLERAUTH_SPAPI_ENDPOINT), or the authorization does not work.",
+            url=endpoint,
+        )
+    return [
+        item["marketplace"]["id"]
+        for item in payload
+        if isinstance(item, dict)
+        and item.get("marketplace", {}).get("id")
+        and item.get("participation", {}).get("isParticipating", True)
+    ]

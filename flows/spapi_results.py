@@ -1,0 +1,72 @@
+"""Typed results of the SP-API jobs (DESIGN.md "Results of the SP-API jobs")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr, field_serializer
+
+AppStatus = Literal["active", "expired", "disabled"]
+RenewAction = Literal["reauthorized", "enabled", "none"]
+
+
+class _RevealsRefreshToken(BaseModel):
+    """The refresh token is SecretStr everywhere but in JSON output, asked for with `--json`."""
+
+    @field_serializer("refresh_token", when_used="json", check_fields=False)
+    def _reveal(self, token: SecretStr | None) -> str | None:
+        return token.get_secret_value() if token is not None else None
+
+
+class AuthorizeResult(_RevealsRefreshToken):
+    """What `authorize` did and collected."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account: str
+    outcome: Literal["authorized", "already_authorized"]
+    app_id: str
+    selling_partner_id: str | None
+    marketplace_ids: list[str]
+    expires_at: date | None = None
+    refresh_token: SecretStr
+    # False only with --no-verify: the refresh token was not tried against the Sellers API.
+    verified: bool = True
+
+
+class AppRow(BaseModel):
+    """One row of Manage Your Apps."""
+
+    app_name: str
+    developer: str
+    status: AppStatus
+    authorized_at: date | None = None
+    expires_at: date | None = None
+    ours: bool = False
+
+
+class AppStatusResult(BaseModel):
+    """Manage Your Apps of one seller, every page."""
+
+    account: str
+    app_id: str
+    apps: list[AppRow]
+
+
+class AppRenewResult(_RevealsRefreshToken):
+    """What `app-renew` did for the configured app (with `dry_run`, `would_do` says what it
+    would have done and `action` is `none`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account: str
+    app_id: str
+    action: RenewAction
+    would_do: RenewAction | None = None
+    dry_run: bool = False
+    expires_at: date | None = None
+    selling_partner_id: str | None = None
+    marketplace_ids: list[str] = []
+    refresh_token: SecretStr | None = None
+    verified: bool = False

@@ -1,0 +1,284 @@
+"""Settings of the SP-API jobs (`SELLERAUTH_APP_*`, `SELLERAUTH_LWA_*`): the app to authorize.
+
+Validated before a browser starts; every problem is `InvalidInput` naming the variable.
+Built from the environment (`load_app_settings`) or from an account's fields
+(`AppSettings.for_account`), so a per-account override is one more keyword.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from automation.errors import InvalidInput
+from automation.log import register_secret
+from automation.settings import add_site_account_keys, env_key, read_accounts_file
+from flows.marketplaces import get_marketplace
+
+if TYPE_CHECKING:
+    from automation.settings import AccountProfile, Settings
+
+ENV_PREFIX = "SELLERAUTH_"
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+# SP-API endpoints are regional (PAGES.md §8); the LWA endpoint is one for all.
+SPAPI_ENDPOINTS = {
+    "na": "https://sellingpartnerapi-na.amazon.com",
+    "eu": "https://sellingpartnerapi-eu.amazon.com",
+    "fe": "https://sellingpartnerapi-fe.amazon.com",
+}
+REGION_OF_MARKETPLACE = {
+    "US": "na",
+    "CA": "na",
+    "MX": "na",
+    "BR": "na",
+    "UK": "eu",
+    "DE": "eu",
+    "FR": "eu",
+    "IT": "eu",
+    "ES": "eu",
+    "NL": "eu",
+    "PL": "eu",
+    "SE": "eu",
+    "BE": "eu",
+    "TR": "eu",
+    "IN": "eu",
+    "AE": "eu",
+    "SA": "eu",
+    "EG": "eu",
+    "JP": "fe",
+    "AU": "fe",
+    "SG": "fe",
+}
+
+# What `[accounts.<name>]` may set for one seller (over the SELLERAUTH_* values), and its own
+# client secret (SELLERAUTH_ACCOUNTS__<NAME>__LWA_CLIENT_SECRET or <secrets dir>/<name>.
+# lwa_client_secret; never the file).
+ACCOUNT_KEYS = ("app_id", "app_name", "app_draft", "redirect_uri", "login_uri", "lwa_client_id")
+ACCOUNT_SECRET = "lwa_client_secret"
+add_site_account_keys(ACCOUNT_KEYS, (ACCOUNT_SECRET,))
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+APP_ID = re.compile(rf"amzn1\.(?:sp\.solution|sellerapps\.app)\.{_UUID}", re.I)
+LWA_CLIENT_ID = re.compile(r"amzn1\.application-oa2-client\.[0-9a-f]{16,64}", re.I)
+
+
+def spapi_endpoint_for(marketplace: str) -> str:
+    """The regional SP-API endpoint of a marketplace code (`JP` -> the Far East endpoint)."""
+    code = get_marketplace(marketplace).code
+    return SPAPI_ENDPOINTS[REGION_OF_MARKETPLACE.get(code, "na")]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _https_url(value: str, *, loopback_http: bool, fragment: bool = False) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if not parts.hostname:
+        raise ValueError("must be a URL such as https://app.example.com/path")
+    if "#" in value and not fragment:
+        raise ValueError("must not contain '#': Amazon refuses such a URI (MD5110)")
+    if parts.scheme == "https":
+        return value
+    if parts.scheme == "http" and loopback_http and _is_loopback(parts.hostname):
+        return value
+    allowed = " (plain http only on 127.0.0.1, localhost or [::1])" if loopback_http else ""
+    raise ValueError(f"must use https{allowed}")
+
+
+class AppSettings(BaseSettings):
+    """The developer's SP-API app and its Login with Amazon credentials.
+
+    `app_id` is the app's ID from Developer Central (`amzn1.sp.solution.<uuid>`, older apps
+    `amzn1.sellerapps.app.<uuid>`), not its LWA client ID. `lwa_client_secret` is a secret
+    (env or secret file only; registered for redaction when read). `spapi_endpoint` left
+    unset means the marketplace's regional endpoint (`endpoint_for`).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    app_id: str
+    app_name: str
+    app_draft: bool = False
+    redirect_uri: str | None = None
+    login_uri: str | None = None
+    lwa_client_id: str
+    lwa_client_secret: SecretStr
+    lwa_token_url: str = DEFAULT_LWA_TOKEN_URL
+    spapi_endpoint: str | None = None
+    # The blank `We are authorizing …` page: how often to reload it, how long to wait each time.
+    interstitial_reloads: int = Field(default=2, ge=0, le=10)
+    interstitial_wait_ms: int = Field(default=15000, gt=0)
+    lwa_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("app_id")
+    @classmethod
+    def _app_id(cls, value: str) -> str:
+        value = value.strip()
+        if LWA_CLIENT_ID.fullmatch(value):
+            raise ValueError(
+                "is an LWA client ID (amzn1.application-oa2-client.…): that one goes in "
+                "SELLERAUTH_LWA_CLIENT_ID; the app ID is amzn1.sp.solution.<uuid> (Developer "
+                "Central, 'Edit App')"
+            )
+        if not APP_ID.fullmatch(value):
+            raise ValueError(
+                "must be the app ID, amzn1.sp.solution.<uuid> (older apps "
+                "amzn1.sellerapps.app.<uuid>)"
+            )
+        return value
+
+    @field_validator("lwa_client_id")
+    @classmethod
+    def _client_id(cls, value: str) -> str:
+        value = value.strip()
+        if APP_ID.fullmatch(value):
+            raise ValueError(
+                "is an app ID (amzn1.sp.solution.…): that one goes in SELLERAUTH_APP_ID; the "
+                "LWA client ID is amzn1.application-oa2-client.<hex>"
+            )
+        if not LWA_CLIENT_ID.fullmatch(value):
+            raise ValueError("must be an LWA client ID, amzn1.application-oa2-client.<hex>")
+        return value
+
+    @field_validator("app_name")
+    @classmethod
+    def _app_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must be the app's name as the consent page shows it")
+        return value
+
+    @field_validator("lwa_client_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        register_secret(value)
+        return value
+
+    @field_validator("redirect_uri")
+    @classmethod
+    def _redirect(cls, value: str | None) -> str | None:
+        return _https_url(value, loopback_http=True) if value else None
+
+    @field_validator("login_uri")
+    @classmethod
+    def _login(cls, value: str | None) -> str | None:
+        return _https_url(value, loopback_http=True) if value else None
+
+    @field_validator("lwa_token_url", "spapi_endpoint")
+    @classmethod
+    def _service_url(cls, value: str | None) -> str | None:
+        return _https_url(value, loopback_http=True).rstrip("/") if value else None
+
+    @model_validator(mode="after")
+    def _needs_a_way_back(self) -> AppSettings:
+        if self.redirect_uri is None:
+            raise ValueError(
+                "SELLERAUTH_REDIRECT_URI is required: one of the app's registered redirect "
+                "URIs, where Amazon sends the code (the bot catches it in the browser)"
+            )
+        return self
+
+    def endpoint_for(self, marketplace: str) -> str:
+        """The SP-API endpoint: the configured one, else the marketplace's region's."""
+        return self.spapi_endpoint or spapi_endpoint_for(marketplace)
+
+    @classmethod
+    def for_account(cls, **fields: Any) -> AppSettings:
+        """The settings with an account's values (None = not set there) over the environment."""
+        return load_app_settings(**fields)
+
+
+def load_app_settings(secrets_dir: Path | None = None, **overrides: Any) -> AppSettings:
+    """The settings from `SELLERAUTH_*`, `.env`, the secrets dir and `overrides`.
+
+    Raises InvalidInput naming the variable of the first problem.
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        if secrets_dir is not None:
+            return AppSettings(_secrets_dir=secrets_dir, **given)  # type: ignore[call-arg]
+        return AppSettings(**given)
+    except ValidationError as exc:
+        raise _settings_error(exc) from None
+
+
+def _settings_error(exc: ValidationError) -> InvalidInput:
+    problems = []
+    first = "settings"
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in error["loc"]]
+        message = error["msg"].removeprefix("Value error, ")
+        if not loc:  # a model-level rule names its variable itself
+            problems.append(message)
+            first = first if first != "settings" else "redirect_uri"
+            continue
+        if first == "settings":
+            first = loc[0]
+        variable = ENV_PREFIX + "__".join(loc).upper()
+        if error["type"] == "missing":
+            problems.append(f"{variable} is required; set it in the environment or .env")
+        else:
+            problems.append(f"{variable} is invalid: {message}")
+    return InvalidInput("; ".join(problems), field=first)
+
+
+def app_settings_for(settings: Settings, account: AccountProfile) -> AppSettings:
+    """The app settings of one account: `SELLERAUTH_*` (environment, `.env`, secrets dir),
+    with the account's `[accounts.<name>]` keys and its own client secret over them.
+
+    Raises InvalidInput naming the field (and the accounts file when the value came from it).
+    """
+    overrides: dict[str, Any] = {}
+    path = settings.accounts_file
+    table = {}
+    if path is not None and path.is_file():
+        table = read_accounts_file(path).get(account.name, {})
+    overrides = {key: table[key] for key in ACCOUNT_KEYS if key in table}
+    secret = _account_secret(settings, account.name)
+    if secret is not None:
+        overrides[ACCOUNT_SECRET] = secret
+    try:
+        return load_app_settings(secrets_dir=settings.secrets_dir, **overrides)
+    except InvalidInput as problem:
+        if problem.field in table:
+            raise InvalidInput(
+                f"account {account.name!r} ({path} [accounts.{account.name}] "
+                f"{problem.field}): {problem.message}",
+                field=problem.field,
+            ) from None
+        raise
+
+
+def _account_secret(settings: Settings, name: str) -> SecretStr | None:
+    """The account's own LWA client secret, from its variable or its secrets-dir file."""
+    from_env = settings.accounts.get(env_key(name).lower())
+    if from_env is not None and ACCOUNT_SECRET in from_env.site:
+        return from_env.site[ACCOUNT_SECRET]
+    if settings.secrets_dir is not None:
+        file = settings.secrets_dir / f"{name}.{ACCOUNT_SECRET}"
+        if file.is_file():
+            try:
+                return SecretStr(file.read_text(encoding="utf-8").strip())
+            except OSError as exc:
+                raise InvalidInput(
+                    f"cannot read {file} ({exc.strerror}): fix its permissions",
+                    field=ACCOUNT_SECRET,
+                ) from None
+    return None

@@ -1,0 +1,146 @@
+"""The SP-API leak test: refresh tokens, access tokens, codes and the LWA client secret appear
+nowhere the runs leave behind (logs, errors, evidence, traces), failures included."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from automation.errors import PageChanged, SellerAuthError
+from automation.runner import Recording
+from fixtures.simulator.spapi_model import (
+    DEMO_APP_ID,
+    DEMO_APP_NAME,
+    DEMO_LOGIN_URI,
+    DEMO_LWA_CLIENT_ID,
+    DEMO_LWA_CLIENT_SECRET,
+    DEMO_REDIRECT_URI,
+)
+from flows import authorize
+from flows.spapi_errors import LwaInvalidClient
+from flows.spapi_settings import AppSettings, load_app_settings
+
+
+def app_settings(site: Any, **overrides: Any) -> AppSettings:
+    values: dict[str, Any] = {
+        "app_id": DEMO_APP_ID,
+        "app_name": DEMO_APP_NAME,
+        "redirect_uri": DEMO_REDIRECT_URI,
+        "login_uri": DEMO_LOGIN_URI,
+        "lwa_client_id": DEMO_LWA_CLIENT_ID,
+        "lwa_client_secret": DEMO_LWA_CLIENT_SECRET,
+        "lwa_token_url": site.url + "/auth/o2/token",
+        "spapi_endpoint": site.url,
+        "interstitial_wait_ms": 2000,
+    }
+    values.update(overrides)
+    return load_app_settings(**values)
+
+
+def files_under(root: Path) -> Iterator[tuple[Path, bytes]]:
+    """Every file under `root`, and every member of every zip archive among them."""
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        yield path, data
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    yield path / name, archive.read(name)
+
+
+def test_no_spapi_secret_left_behind(
+    site_factory, account_for, run, tmp_path: Path, state_dir: Path, capfd
+) -> None:
+    """authorize, app_renew and three failures after secrets exist, with evidence and
+    traces: no refresh token, access token, code or client secret anywhere. (`state` is a
+    one-time nonce, not a credential: it may show in the evidence's page addresses.)"""
+    out = tmp_path / "out"
+    good = site_factory("spapi-expiring", language="en", spapi={"variant": "login"})
+    results: list[Any] = []
+    errors: list[SellerAuthError] = []
+
+    def go(site: Any, flow: Any, name: str, **settings: Any) -> None:
+        recording = Recording(trace=out / "traces" / f"{name}.zip")
+        app = app_settings(site, **settings)
+        try:
+            results.append(
+                run(
+                    partial(flow, app=app),
+                    account_for(site),
+                    evidence_dir=out / "evidence" / name,
+                    recording=recording,
+                )
+            )
+        except SellerAuthError as error:
+            errors.append(error)
+
+    go(good, authorize.run_authorize, "authorize")
+    go(good, partial(authorize.run_app_renew, force=True), "renew")
+    wrong_state = site_factory("spapi", spapi={"wrong_state": True, "redirect_by": "302"})
+    go(wrong_state, authorize.run_authorize, "state")
+    bad_client = site_factory("spapi")
+    go(bad_client, authorize.run_authorize, "client", lwa_client_secret="Wrong-Secret-0123456")
+    refused = site_factory("spapi-authorized")
+    go(refused, authorize.run_authorize, "sellers", spapi_endpoint=refused.url + "/nowhere")
+    assert [type(e) for e in errors][:2] == [PageChanged, LwaInvalidClient]
+    assert len(results) == 2 and len(errors) == 3
+    assert list((out / "evidence").rglob("steps.json"))
+    assert (out / "traces" / "authorize.zip").exists()
+
+    sims = [good.sim, wrong_state.sim, bad_client.sim, refused.sim]
+    forbidden: dict[str, str] = {"the client secret": DEMO_LWA_CLIENT_SECRET}
+    for n, sim in enumerate(sims):
+        state = sim.spapi_state
+        for i, token in enumerate(state.refresh_tokens):
+            forbidden[f"refresh token {i} of sim {n}"] = token
+        for i, token in enumerate(state.access_tokens):
+            forbidden[f"access token {i} of sim {n}"] = token
+        for i, code in enumerate(state.codes):
+            forbidden[f"code {i} of sim {n}"] = code
+    assert sum("refresh token" in k for k in forbidden) == 3
+    assert sum("access token" in k for k in forbidden) >= 4
+
+    def check(where: str, data: bytes) -> None:
+        for what, secret in forbidden.items():
+            assert secret.encode() not in data, f"{what} in {where}"
+
+    captured = capfd.readouterr()
+    check("stdout", captured.out.encode())
+    check("stderr", captured.err.encode())
+    assert "consent" in captured.err  # the runs did log
+    for error in errors:
+        check(f"{error.code} message", str(error).encode())
+        check(f"{error.code} JSON", repr(error.to_dict()).encode())
+        assert error.screenshot
+    for result in results:
+        check("result repr", repr(result).encode())
+        check("result str", str(result.model_dump()).encode())
+    for root in (out, state_dir):
+        for path, data in files_under(root):
+            check(str(path), data)
+    # Only the JSON form asked for with --json reveals the refresh token.
+    assert results[0].refresh_token.get_secret_value() in results[0].model_dump_json()
+
+
+@pytest.mark.parametrize("value", ["amzn1.application-oa2-client.0123456789abcdef0123"])
+def test_settings_errors_never_quote_the_secret(value: str) -> None:
+    """A bad setting's message names the field, never the client secret's value."""
+    from automation.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        load_app_settings(
+            app_id=value,
+            app_name="x",
+            redirect_uri=DEMO_REDIRECT_URI,
+            lwa_client_id=DEMO_LWA_CLIENT_ID,
+            lwa_client_secret="S3cret-Value-That-Must-Not-Show",
+        )
+    assert "SELLERAUTH_APP_ID" in caught.value.message
+    assert "S3cret-Value" not in str(caught.value)
