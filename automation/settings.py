@@ -457,7 +457,8 @@ def _named_draft(
     draft = _Draft(name)
     _put_inherited(draft, settings, model, default=False)
     for key, value in table.items():
-        if key not in SITE_ACCOUNT_KEYS:
+        # Keys a site job reads itself stay out of the profile, unless the model declares them.
+        if key not in SITE_ACCOUNT_KEYS or key in model.file_keys():
             draft.put(key, value, f"{path} [accounts.{name}] {key}")
     for key in SECRET_KEYS:
         secret, source = _named_secret(settings, name, key)
