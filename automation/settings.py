@@ -178,6 +178,9 @@ class Settings(BaseSettings):
     # The store's encryption key (else a key file beside the store) and where alerts go.
     store_key: SecretStr | None = None
     notify_urls: str = ""
+    # How long a run waits for another process's run on the same account (0: refuse at once,
+    # `busy`).
+    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
 
     @field_validator("marketplace")
     @classmethod
