@@ -111,6 +111,8 @@ def store_failure(path: Path, problem: BaseException) -> StoreFailed:
         hint = "the state directory cannot be written: make it writable"
     elif "full" in lowered or "no space" in lowered:
         hint = "the disk is full: free some space"
+    elif "i/o" in lowered:
+        hint = "the disk may be full or failing: check it"
     else:
         hint = "check the state directory"
     return StoreFailed(f"the store {path} could not be written ({text}): {hint}")
