@@ -132,7 +132,7 @@ def _run_locked(
 
     journal = Journal()
     try:
-        journal = _journal(store, run_id, profile)
+        journal = _journal(store, run_id, profile, command.name)
         result = run_one(
             command.flow(may_have_acted=may_have_acted),
             settings,
@@ -157,8 +157,12 @@ def _run_locked(
     return outcome
 
 
-def _journal(store: Store | None, run_id: str | None, profile: AccountProfile) -> Journal:
-    """The run's journal: intents left open on the account first, each new one written ahead."""
+def _journal(
+    store: Store | None, run_id: str | None, profile: AccountProfile, command: str
+) -> Journal:
+    """The run's journal: the intents runs of the same command left open on the account
+    first (a `status` run never closes a killed `register`'s grant), each new one written
+    ahead."""
     from automation.runner import Journal
 
     if store is None:
@@ -166,7 +170,7 @@ def _journal(store: Store | None, run_id: str | None, profile: AccountProfile) -
     developer = profile.developer_id
     earlier = [
         i.action
-        for i in store.intents(profile.name, only_open=True)
+        for i in store.intents(profile.name, only_open=True, command=command)
         if i.developer_id in (None, developer)
     ]
 

@@ -483,9 +483,14 @@ class Store:
         *,
         only_open: bool = False,
         developer_id: str | None = None,
+        command: str | None = None,
     ) -> list[Intent]:
-        """Intents (of one account, or all; only those never closed), oldest first."""
+        """Intents (of one account, or all; only those never closed; only those of runs of
+        `command`), oldest first."""
         where, params = ["1 = 1"], []
+        if command is not None:
+            where.append("run_id IN (SELECT run_id FROM runs WHERE command = ?)")
+            params.append(command)
         if account:
             where.append("account = ?")
             params.append(account)

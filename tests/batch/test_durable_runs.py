@@ -164,3 +164,37 @@ def test_a_read_only_state_dir_is_a_clear_error(tiny_state) -> None:
         assert "move it away" not in error["message"]
         assert "Traceback" not in done.stderr
     assert fleet.row_actions() == []
+
+
+def test_a_batch_runs_a_busy_account_again_later_in_the_run(fleet_factory) -> None:
+    import threading
+
+    from automation.locks import account_lock
+
+    fleet = fleet_factory(["granted", "granted"])
+    busy, other = fleet.sellers
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with account_lock(fleet.state_dir, busy.name):
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    # Never retried (one attempt): the account ends `busy`, the other one runs.
+    refused = sellerauth(fleet, "batch", "status", SELLERAUTH_RETRY_ATTEMPTS="1")
+    lines = refused.by_account()
+    assert lines[busy.name]["error"]["code"] == "busy", lines
+    assert lines[other.name]["state"] == "done"
+    assert refused.returncode == 1
+    # Retried later in the same run: the lock is released meanwhile, the account is done.
+    threading.Timer(2.0, release.set).start()
+    retried = sellerauth(fleet, "batch", "status")
+    holder.join()
+    assert retried.returncode == 0, retried.stdout + retried.stderr[-2000:]
+    assert {name: line["state"] for name, line in retried.by_account().items()} == {
+        busy.name: "done",
+        other.name: "done",
+    }

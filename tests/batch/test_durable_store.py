@@ -68,6 +68,14 @@ class TestIntents:
             (resumed, "done"),
         ]
 
+    def test_only_runs_of_the_same_command_pick_an_open_intent_up(self, store: Store) -> None:
+        register = store.create_run("register", {}, ["acme"]).run_id
+        store.open_intent(register, "acme", "granted", None)
+        assert store.intents("acme", only_open=True, command="status") == []
+        assert [i.action for i in store.intents("acme", only_open=True, command="register")] == [
+            "granted"
+        ]
+
     def test_not_confirmed_closes_other_failures_leave_open(self, store: Store) -> None:
         run_id = _run(store)
         store.open_intent(run_id, "acme", "renewed", None)
