@@ -194,3 +194,40 @@ class TestAccountLock:
         with account_lock(state_dir, "acme", wait_seconds=10):
             pass
         thread.join()
+
+
+def test_history_lists_the_intents_never_closed(state_dir: Path, store: Store) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    run_id = _run(store)
+    store.open_intent(run_id, "acme", "renewed", "5259-6479-4073")
+    store.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
+    env["SELLERAUTH_STATE_DIR"] = str(state_dir)
+    done = subprocess.run(
+        [sys.executable, "-m", "sellerauth", "history", "--open", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    (shown,) = json.loads(done.stdout)
+    assert (shown["account"], shown["action"], shown["outcome"], shown["run_id"]) == (
+        "acme",
+        "renewed",
+        "unknown",
+        run_id,
+    )
+    table = subprocess.run(
+        [sys.executable, "-m", "sellerauth", "history"],
+        capture_output=True,
+        text=True,
+        env=env | {"COLUMNS": "200"},
+        timeout=60,
+    )
+    assert table.returncode == 0, table.stderr
+    assert "outcome unknown" in table.stdout and "renewed" in table.stdout
