@@ -2,7 +2,8 @@
 grant, restore and renewal happened exactly once, and the store has one closed intent per action.
 
 The normal suite kills a handful of times (seed 1); the long variant (`pytest -m fuzz`) kills
-at least 30 times (seeds 1, 2, ... until it has). Each kill point (stage, delay) is printed with its seed.
+at least 30 times (seeds 1, 2, ... until it has). Each kill point (stage, moment) is printed
+with its seed.
 """
 
 from __future__ import annotations
