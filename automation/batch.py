@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
+from automation.locks import Busy
 from automation.log import get_logger
 from automation.outcome import Outcome, failure, record_outcome, run_account, safely
 from automation.store import Store
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 
 DEFAULT_CONCURRENCY = 2
+# An account another process is working on (`busy`) goes to the back of the queue, and waits
+# for its lock this many seconds per try (or SELLERAUTH_LOCK_WAIT_SECONDS when longer).
+BUSY_RETRY_WAIT_SECONDS = 5.0
 EXIT_DONE, EXIT_FAILED, EXIT_NEEDS_PERSON = 0, 1, 3
 
 
@@ -133,6 +137,7 @@ class Batch:
         self._stop = threading.Event()
         self._report_lock = threading.Lock()
         self._may_have_acted: set[str] = set()
+        self._busy_tries: dict[str, int] = {}
 
     def run(self, accounts: Sequence[Account], may_have_acted: Iterable[str] = ()) -> list[Outcome]:
         """Run every account; `may_have_acted`: accounts a killed run had started.
@@ -173,6 +178,9 @@ class Batch:
                     return
                 with structlog.contextvars.bound_contextvars(run_id=self.run_id, account=name):
                     outcome = self._one(name, profile, browser)
+                    if self._retry_busy(outcome):
+                        self._queue.put((name, profile))
+                        continue
                     self._finish(outcome)
         finally:
             browser.close()
@@ -184,12 +192,17 @@ class Batch:
         from automation.runner import RunOptions
 
         if isinstance(profile, SellerAuthError):
-            return failure(name, profile)
+            outcome = failure(name, profile)
+            self._record(outcome)
+            return outcome
         try:
             command = self.command.prepared(self.settings, profile, self.store)
         except SellerAuthError as error:  # refused before its browser starts
-            return failure(name, error)
+            outcome = failure(name, error)
+            self._record(outcome)
+            return outcome
         safely(self.store.start_result, self.run_id, name)
+        tries = self._busy_tries.get(name, 0)
         return run_account(
             command,
             self.settings,
@@ -197,14 +210,44 @@ class Batch:
             RunOptions(clock=self.clock, browser=browser.get()),
             may_have_acted=name in self._may_have_acted,
             on_failure=browser.check,
+            store=self.store,
+            run_id=self.run_id,
+            record=self._record,
+            lock_wait=(
+                max(self.settings.lock_wait_seconds, BUSY_RETRY_WAIT_SECONDS * tries)
+                if tries
+                else None
+            ),
         )
+
+    def _retry_busy(self, outcome: Outcome) -> bool:
+        """Whether a `busy` account goes back to the queue (later in this run)."""
+        if not self._busy_later(outcome):
+            return False
+        self._busy_tries[outcome.account] = self._busy_tries.get(outcome.account, 0) + 1
+        log.info("account_busy_retried_later", tries=self._busy_tries[outcome.account])
+        return True
+
+    def _busy_later(self, outcome: Outcome) -> bool:
+        return (
+            isinstance(outcome.exception, Busy)
+            and not self._stop.is_set()
+            and self._busy_tries.get(outcome.account, 0) < self.settings.retry_attempts - 1
+        )
+
+    def _record(self, outcome: Outcome) -> None:
+        """Write the outcome (under the account's lock), unless it is left for later."""
+        if self._stop.is_set() and outcome.state != "done":
+            # After Ctrl-C a failure may be the browser being stopped: leave it for --resume.
+            return
+        if self._busy_later(outcome):
+            return
+        record_outcome(self.store, self.run_id, outcome)
 
     def _finish(self, outcome: Outcome) -> None:
         if self._stop.is_set() and outcome.state != "done":
-            # After Ctrl-C a failure may be the browser being stopped: leave it for --resume.
             log.info("account_left_for_resume", state=outcome.state)
             return
-        record_outcome(self.store, self.run_id, outcome)
         log.info("account_finished", state=outcome.state, seconds=round(outcome.seconds, 2))
         with self._report_lock:
             self.outcomes.append(outcome)

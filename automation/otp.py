@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import threading
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyotp
+from filelock import FileLock
 from pydantic import SecretStr
 
 from automation.errors import InvalidInput
@@ -177,12 +177,9 @@ class TotpSource:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """The step file's own lock (filelock: the kernel's flock, so a killed process leaves
+        none behind): processes and threads read and write the last step one at a time."""
         private_dir(self._dir)
-        lock_path = self._dir / f"{self.account}.lock"
-        with lock_path.open("a") as handle:
-            lock_path.chmod(0o600)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = FileLock(self._dir / f"{self.account}.lock", mode=0o600, thread_local=False)
+        with lock:
+            yield

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from automation.audit import AuditEvent
 from automation.errors import Interrupted, NeedsPerson, SellerAuthError
+from automation.locks import account_lock
 from automation.log import get_logger, redact
-from automation.store import State, Store, error_data, split_secrets
+from automation.store import State, Store, StoreFailed, error_data, split_secrets
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from automation.commands import Command
-    from automation.runner import RunOptions
+    from automation.runner import Journal, RunOptions
     from automation.settings import AccountProfile, Settings
 
 log = get_logger(__name__)
@@ -37,6 +38,10 @@ class Outcome:
     audit: list[AuditEvent] = field(default_factory=list)
     result: BaseModel | None = field(default=None, repr=False)
     exception: SellerAuthError | None = field(default=None, repr=False)
+    # The actions of the run's journal (clicked, or left open by a killed run and found done).
+    acted: list[str] = field(default_factory=list)
+    # Why the outcome could not be written to the store (None: written, or not asked).
+    record_error: StoreFailed | None = field(default=None, repr=False)
 
     def line(self, run_id: str) -> dict[str, Any]:
         """The JSON line printed for schedulers (no secret)."""
@@ -74,15 +79,65 @@ def run_account(
     *,
     may_have_acted: bool = False,
     on_failure: Callable[[], None] | None = None,
+    store: Store | None = None,
+    run_id: str | None = None,
+    record: Callable[[Outcome], object] | None = None,
+    lock_wait: float | None = None,
 ) -> Outcome:
-    """Run `command` for one account and say what happened; never raises but for a second
-    Ctrl-C. Ctrl-C during the run is an `interrupted` failure (the saved session is kept)."""
-    from automation.runner import run_one
+    """Run `command` for one account under its lock and say what happened; never raises but
+    for a second Ctrl-C. Ctrl-C during the run is an `interrupted` failure (the session kept).
 
+    - The account's lock (`automation.locks`) is held for the whole run, `record` included;
+      another run holding it makes a `busy` failure after `lock_wait` seconds (default
+      `settings.lock_wait_seconds`).
+    - With a `store`, every acting click is written ahead as an intent of run `run_id`
+      (no `run_id`: the run could not be recorded, and any acting click is refused with
+      `store_failed` before it is made); intents an earlier run left open on the account
+      start the journal, so a flow that finds them done reports them as done by this run.
+    - `record(outcome)` writes the outcome while the lock is still held (also for `busy`).
+    """
     started = time.monotonic()
+    wait = settings.lock_wait_seconds if lock_wait is None else lock_wait
     try:
+        with account_lock(settings.state_dir, profile.name, wait):
+            outcome = _run_locked(
+                command, settings, profile, run_options, may_have_acted, store, run_id
+            )
+            if outcome.state != "done" and on_failure is not None:
+                on_failure()
+            outcome.seconds = time.monotonic() - started
+            if record is not None:
+                record(outcome)
+            return outcome
+    except SellerAuthError as error:  # busy, or the lock file cannot be made
+        outcome = failure(profile.name, error)
+    outcome.seconds = time.monotonic() - started
+    if record is not None:
+        record(outcome)
+    return outcome
+
+
+def _run_locked(
+    command: Command,
+    settings: Settings,
+    profile: AccountProfile,
+    run_options: RunOptions,
+    may_have_acted: bool,
+    store: Store | None,
+    run_id: str | None,
+) -> Outcome:
+    from dataclasses import replace
+
+    from automation.runner import Journal, run_one
+
+    journal = Journal()
+    try:
+        journal = _journal(store, run_id, profile, command.name)
         result = run_one(
-            command.flow(may_have_acted=may_have_acted), settings, profile, run_options
+            command.flow(may_have_acted=may_have_acted),
+            settings,
+            profile,
+            replace(run_options, journal=journal),
         )
     except SellerAuthError as error:  # transient ones were retried by run_one already
         outcome = failure(profile.name, error)
@@ -98,26 +153,65 @@ def run_account(
         outcome = Outcome(
             profile.name, "done", data, secrets=secrets, audit=command.audit(data), result=result
         )
-    if outcome.state != "done" and on_failure is not None:
-        on_failure()
-    outcome.seconds = time.monotonic() - started
+    outcome.acted = list(journal)
     return outcome
 
 
-def record_outcome(store: Store, run_id: str, outcome: Outcome) -> None:
-    """Write an account's outcome (and its audit events) to the store; a store problem is
-    logged, never raised (the other accounts, or the result on screen, matter more)."""
-    safely(
-        store.finish_result,
-        run_id,
-        outcome.account,
-        outcome.state,
-        data=outcome.data,
-        secrets=outcome.secrets,
-        error=outcome.error,
-        seconds=round(outcome.seconds, 3),
-        audit=outcome.audit,
-    )
+def _journal(
+    store: Store | None, run_id: str | None, profile: AccountProfile, command: str
+) -> Journal:
+    """The run's journal: the intents runs of the same command left open on the account
+    first (a `status` run never closes a killed `register`'s grant), each new one written
+    ahead."""
+    from automation.runner import Journal
+
+    if store is None:
+        return Journal()
+    developer = profile.acting_on()
+    earlier = [
+        i.action
+        for i in store.intents(profile.name, only_open=True, command=command)
+        if i.developer_id in (None, developer)
+    ]
+
+    def before_act(action: str) -> None:
+        if run_id is None:
+            raise StoreFailed(
+                f"the store {store.path} could not record this run, so no action is taken on "
+                f"the account (nothing was clicked): {action} needs its intent written first"
+            )
+        intent = store.open_intent(run_id, profile.name, action, developer)
+        log.info("intent_recorded", intent=intent, action=action)
+
+    return Journal(dict.fromkeys(earlier), before_act)
+
+
+def record_outcome(store: Store, run_id: str, outcome: Outcome) -> StoreFailed | None:
+    """Write an account's outcome (its audit events, how its intents ended) to the store in
+    one transaction. A store problem is logged and returned (also kept as
+    `outcome.record_error`), never raised: the other accounts, or the result on screen,
+    matter more."""
+    try:
+        store.finish_result(
+            run_id,
+            outcome.account,
+            outcome.state,
+            data=outcome.data,
+            secrets=outcome.secrets,
+            error=outcome.error,
+            seconds=round(outcome.seconds, 3),
+            audit=outcome.audit,
+            acted=outcome.acted,
+        )
+    except StoreFailed as error:
+        log.error("store_write_failed", problem=error.code, detail=error.message)
+        outcome.record_error = error
+    except Exception as error:
+        log.error("store_write_failed", problem=type(error).__name__, detail=str(error))
+        outcome.record_error = StoreFailed(
+            f"the store {store.path} could not be written ({type(error).__name__})"
+        )
+    return outcome.record_error
 
 
 def safely(write: Callable[..., object], *args: Any, **kwargs: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,31 @@ class OtpSource(Protocol):
     def next_code(self) -> str: ...
 
 
+class Journal(list[str]):
+    """The actions a flow clicked on the account (`RunContext.journal`), written ahead.
+
+    A flow appends an action right before it clicks; `before_act(action)` runs first (the
+    store records the intent: account, run, action, developer, time) and may raise (a store
+    that cannot be written raises StoreFailed: then nothing is clicked). Entries given at the
+    start are intents an earlier, killed run left open: a flow that finds their effect done
+    reports them as done by this run.
+    """
+
+    def __init__(
+        self,
+        earlier: Iterable[str] = (),
+        before_act: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(earlier)
+        self._before_act = before_act
+
+    def append(self, action: str) -> None:
+        """Record the intent of `action` (before the click), then note it."""
+        if self._before_act is not None:
+            self._before_act(action)
+        super().append(action)
+
+
 def _passwords_only(page: Page) -> list[Locator]:
     return [page.locator("input[type=password]")]
 
@@ -54,8 +79,9 @@ class RunContext:
     ask_otp: Callable[[], str] | None = None
     # Actions the flow clicked on the account in earlier attempts of this run, so a retry
     # that finds them done reports them as done by this run. The site types its entries
-    # (a Literal of its action names); the engine only keeps the list across attempts.
-    journal: list[str] = field(default_factory=list)
+    # (a Literal of its action names); the engine keeps the list across attempts and writes
+    # each entry ahead to the store as an intent (`Journal`).
+    journal: list[str] = field(default_factory=Journal)
     evidence: Evidence | NoEvidence = field(default_factory=NoEvidence)
     # What to paint over in screenshots, besides password fields: declared by the flow
     # (`declare_mask`), applied by the runner (failure screenshots) and the evidence.
@@ -107,6 +133,8 @@ class RunOptions:
       for all its accounts); None: the run launches and closes a browser of its own.
     - `evidence_dir`: keep masked screenshots of each step and steps.json under it.
     - `recording`: trace or HAR archives of the run, or a HAR to replay.
+    - `journal`: the run's journal (`Journal`: intents written ahead, earlier open ones);
+      None: a journal kept in memory only.
     """
 
     headed: bool = False
@@ -117,6 +145,7 @@ class RunOptions:
     browser: BrowserSession | None = None
     evidence_dir: Path | None = None
     recording: Recording | None = None
+    journal: Journal | None = None
 
 
 def run_one(
@@ -156,6 +185,7 @@ def run_one(
         clock=clock,
         human=options.human,
         ask_otp=options.ask_otp,
+        journal=options.journal if options.journal is not None else Journal(),
     )
     evidence_dir = options.evidence_dir
     if evidence_dir is not None:

@@ -193,6 +193,9 @@ class Settings(EnvSettings):
     # The store's encryption key (else a key file beside the store) and where alerts go.
     store_key: SecretStr | None = None
     notify_urls: str = ""
+    # How long a run waits for another process's run on the same account (0: refuse at once,
+    # `busy`).
+    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
 
     @field_validator("log_level")
     @classmethod
@@ -309,6 +312,11 @@ class AccountProfile(BaseModel):
     shared_settings: ClassVar[tuple[type[SiteSettings], ...]] = ()
     check_fields: ClassVar[tuple[str, ...]] = ()
     check_columns: ClassVar[tuple[str, ...]] = ()
+
+    def acting_on(self) -> str | None:
+        """What this account's acting clicks act on, as the site names it (recorded with each
+        write-ahead intent, so a resumed run matches only its own); None: the account itself."""
+        return None
 
     name: str
     email: str

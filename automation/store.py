@@ -7,7 +7,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,8 @@ from automation.settings import ENV_PREFIX, Settings, private_dir
 STORE_FILE = "sellerauth.db"
 KEY_FILE = "sellerauth.key"
 KEY_VARIABLE = f"{ENV_PREFIX}STORE_KEY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_SECONDS = 10
 
 State = Literal["running", "done", "failed", "needs_person"]
 FINISHED_STATES: tuple[State, ...] = ("done", "failed", "needs_person")
@@ -64,7 +65,73 @@ CREATE TABLE IF NOT EXISTS audit (
     after        TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_by_account ON audit(account, id);
+CREATE TABLE IF NOT EXISTS intents (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           TEXT NOT NULL,
+    run_id       TEXT NOT NULL,
+    account      TEXT NOT NULL,
+    developer_id TEXT,
+    action       TEXT NOT NULL,
+    outcome      TEXT,
+    closed_at    TEXT,
+    closed_by    TEXT,
+    error        TEXT
+);
+CREATE INDEX IF NOT EXISTS intents_open ON intents(account, outcome);
 """
+
+# How an intent (an acting click noted before it was made) was closed: its effect read back
+# (`done`), clicked but not shown (`not_confirmed`), or clicked again later because the effect
+# was not there (`not_done`: that click did not take). Open (None): the run died or stopped
+# between the click and reading its effect back; shown as `unknown`.
+IntentOutcome = Literal["done", "not_confirmed", "not_done"]
+
+
+class StoreFailed(SellerAuthError):
+    """The store (or another file of the state directory) could not be written: the disk is
+    full, the directory read-only, the database held by another process for too long. What the
+    run obtained is still printed; the record of it is what is missing."""
+
+    code = "store_failed"
+    exit_status = 7
+
+
+def store_failure(path: Path, problem: BaseException) -> StoreFailed:
+    """A `StoreFailed` naming `path` and the cause, in words (never "move it away")."""
+    text = str(problem).strip() or type(problem).__name__
+    if isinstance(problem, OSError) and problem.strerror:
+        text = problem.strerror
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        hint = (
+            f"another sellerauth process held it for more than {BUSY_TIMEOUT_SECONDS} s; "
+            "try again when it is done"
+        )
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        hint = "the state directory cannot be written: make it writable"
+    elif "full" in lowered or "no space" in lowered:
+        hint = "the disk is full: free some space"
+    elif "i/o" in lowered:
+        hint = "the disk may be full or failing: check it"
+    else:
+        hint = "check the state directory"
+    return StoreFailed(f"the store {path} could not be written ({text}): {hint}")
+
+
+# Tests set this to a function raising what a full disk or a failing device raises
+# (sqlite3.OperationalError, OSError); it is called before and inside every write transaction.
+fault: Callable[[], None] | None = None
+
+
+def _fault_point() -> None:
+    if fault is not None:
+        fault()
+
+
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file is not a database (not: busy, locked, read-only, full)."""
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "encrypted" in text
 
 
 def now_iso() -> str:
@@ -130,6 +197,27 @@ class SecretRecord:
     data: dict[str, Any]
     value: str = field(repr=False)
     replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Intent:
+    """An acting click, recorded before it was made, and how it ended (None: never closed)."""
+
+    id: int
+    at: str
+    run_id: str
+    account: str
+    developer_id: str | None
+    action: str
+    outcome: IntentOutcome | None
+    closed_at: str | None
+    closed_by: str | None
+    error: str | None
+
+    @property
+    def shown_outcome(self) -> str:
+        """The outcome as `history` shows it: `unknown` for an intent never closed."""
+        return self.outcome or "unknown"
 
 
 def split_secrets(result: BaseModel) -> tuple[dict[str, Any], dict[str, str]]:
@@ -201,23 +289,37 @@ class Store:
         self.path = path
         self._fernet = Fernet(key)
         self._lock = threading.Lock()
-        private_dir(path.parent)
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         try:
+            private_dir(path.parent)
+            if not path.exists():
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            # The busy timeout: a database another process is writing is waited for, never
+            # taken for a broken one.
             self._db = sqlite3.connect(
-                path, timeout=30, check_same_thread=False, isolation_level=None
+                path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                check_same_thread=False,
+                isolation_level=None,
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+            if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executescript(_SCHEMA)  # commits the open transaction first
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
-            raise InvalidInput(
-                f"the store {path} cannot be opened ({exc}): move it away to start a new one",
-                field="state_dir",
-            ) from None
+            if _corrupt(exc):
+                raise InvalidInput(
+                    f"the store {path} is not a readable database ({exc}): move it away to "
+                    "start a new one (its audit trail and tokens stay in the moved file)",
+                    field="state_dir",
+                ) from None
+            raise store_failure(path, exc) from None
+        except OSError as exc:
+            raise store_failure(path, exc) from None
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -237,20 +339,33 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it or nothing; StoreFailed (naming the store and the
+        cause) when the database cannot be written."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                _fault_point()
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    _fault_point()
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except (sqlite3.OperationalError, OSError) as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise store_failure(self.path, exc) from None
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cursor = self._db.execute(sql, params)
-            cursor.row_factory = sqlite3.Row
-            return cursor.fetchall()
+            try:
+                cursor = self._db.execute(sql, params)
+                cursor.row_factory = sqlite3.Row
+                return cursor.fetchall()
+            except sqlite3.OperationalError as exc:
+                raise store_failure(self.path, exc) from None
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -311,8 +426,16 @@ class Store:
         error: dict[str, Any] | None = None,
         seconds: float | None = None,
         audit: list[AuditEvent] | None = None,
+        acted: list[str] | None = None,
     ) -> None:
-        """Write an account's result and its audit events in one transaction."""
+        """Write an account's result, its audit events and how its intents ended, in one
+        transaction (all or nothing; StoreFailed when it cannot be written).
+
+        `acted`: the actions the run's journal holds (clicked by this run, or found open from
+        an earlier killed one and seen done by it). On `done` each such open intent of the
+        account is closed done by this run (an older one clicked again later: `not_done`); on
+        a `not_confirmed` error they are closed `not_confirmed`; otherwise they stay open.
+        """
         if state not in FINISHED_STATES:
             raise ValueError(f"not a finished state: {state}")
         blob = self._fernet.encrypt(json.dumps(secrets).encode()) if secrets else None
@@ -336,6 +459,7 @@ class Store:
                     json.dumps(error, ensure_ascii=False) if error is not None else None,
                 ),
             )
+            self._close_intents(db, run_id, account, state, acted or [], error, finished)
             for event in audit or []:
                 db.execute(
                     "INSERT INTO audit (at, run_id, account, developer_id, action, after) "
@@ -348,6 +472,98 @@ class Store:
                         event.action,
                         json.dumps(event.after, ensure_ascii=False, sort_keys=True),
                     ),
+                )
+
+    # -- intents --------------------------------------------------------------------------
+
+    def open_intent(self, run_id: str, account: str, action: str, developer_id: str | None) -> int:
+        """Record, before the click, that `action` is about to be taken on `account`; its ID.
+
+        Raises StoreFailed when it cannot be written: the caller must then not click.
+        """
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO intents (at, run_id, account, developer_id, action) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (now_iso(), run_id, account, developer_id, action),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def intents(
+        self,
+        account: str | None = None,
+        *,
+        only_open: bool = False,
+        developer_id: str | None = None,
+        command: str | None = None,
+    ) -> list[Intent]:
+        """Intents (of one account, or all; only those never closed; only those of runs of
+        `command`), oldest first."""
+        where, params = ["1 = 1"], []
+        if command is not None:
+            where.append("run_id IN (SELECT run_id FROM runs WHERE command = ?)")
+            params.append(command)
+        if account:
+            where.append("account = ?")
+            params.append(account)
+        if only_open:
+            where.append("outcome IS NULL")
+        if developer_id is not None:
+            where.append("developer_id = ?")
+            params.append(developer_id)
+        rows = self._query(
+            f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY id", tuple(params)
+        )
+        return [
+            Intent(
+                id=row["id"],
+                at=row["at"],
+                run_id=row["run_id"],
+                account=row["account"],
+                developer_id=row["developer_id"],
+                action=row["action"],
+                outcome=row["outcome"],
+                closed_at=row["closed_at"],
+                closed_by=row["closed_by"],
+                error=row["error"],
+            )
+            for row in rows
+        ]
+
+    def _close_intents(
+        self,
+        db: sqlite3.Connection,
+        run_id: str,
+        account: str,
+        state: State,
+        acted: list[str],
+        error: dict[str, Any] | None,
+        at: str,
+    ) -> None:
+        if state == "done":
+            outcome: IntentOutcome = "done"
+        elif error is not None and error.get("code") == "not_confirmed":
+            outcome = "not_confirmed"
+        else:
+            return  # the effect was not read back: the intents stay open (unknown)
+        code = (error or {}).get("code")
+        for action in dict.fromkeys(acted):
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM intents WHERE account = ? AND action = ? AND outcome IS NULL "
+                    "ORDER BY id",
+                    (account, action),
+                ).fetchall()
+            ]
+            if not ids:
+                continue
+            *older, latest = ids
+            for intent_id, how in [(i, "not_done") for i in older] + [(latest, outcome)]:
+                db.execute(
+                    "UPDATE intents SET outcome = ?, closed_at = ?, closed_by = ?, error = ? "
+                    "WHERE id = ?",
+                    (how, at, run_id, code if how == outcome else None, intent_id),
                 )
 
     def results(self, run_id: str) -> list[ResultRecord]:

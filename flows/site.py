@@ -220,6 +220,10 @@ class SellerAccount(SellerCentralFields, AccountProfile):
     check_fields: ClassVar[tuple[str, ...]] = ("marketplace", "base_url")
     check_columns: ClassVar[tuple[str, ...]] = ("marketplace",)
 
+    def acting_on(self) -> str | None:
+        """The configured developer ID: the row every acting click of the MWS jobs is on."""
+        return self.developer_id
+
 
 def seller_account(profile: AccountProfile) -> SellerAccount:
     """The run's profile as a Seller Central account; TypeError if it was resolved without the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,23 +29,42 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             str | None, typer.Option("--account", "-a", metavar="NAME", help="Only this account.")
         ] = None,
         limit: Annotated[int, typer.Option("--limit", min=1, help="The last N events.")] = 200,
+        only_open: Annotated[
+            bool,
+            typer.Option(
+                "--open",
+                help="Only the actions clicked whose effect was never read back (the run "
+                "died or stopped in between): outcome unknown.",
+            ),
+        ] = False,
         as_json: JsonOpt = False,
     ) -> None:
-        """The audit trail: every action the jobs took on an account, oldest first."""
+        """The audit trail: every action the jobs took on an account, oldest first, then the
+        actions whose outcome is unknown (clicked, never read back)."""
         from automation.report import history_json, history_table
 
         settings = settings_or_exit(as_json)
         store = store_or_exit(settings, as_json)
-        with store:
-            records = store.audit(account, limit)
+        try:
+            with store:
+                records = [] if only_open else store.audit(account, limit)
+                unknown = store.intents(account, only_open=True)
+        except SellerAuthError as error:
+            exit_with(error, "-", as_json)
         if as_json:
-            typer.echo(json.dumps(history_json(records), ensure_ascii=False))
-        elif not records:
+            shown = history_json(records) + [_open_json(i) for i in unknown]
+            typer.echo(json.dumps(shown, ensure_ascii=False))
+            return
+        if only_open and not unknown:
+            typer.echo("No action with an unknown outcome.", err=True)
+        elif not only_open and not records:
             typer.echo(
                 "No action recorded yet" + (f" for {account}." if account else "."), err=True
             )
-        else:
+        elif records:
             console().print(history_table(records))
+        if unknown:
+            console().print(_open_table(unknown))
 
     @app.command()
     def export(
@@ -81,6 +100,34 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         else:
             write_private(out.expanduser(), text)
             typer.echo(f"{len(rows)} {plural(len(rows), 'account')} written to {out}", err=True)
+
+
+def _open_json(intent: Any) -> dict[str, Any]:
+    return {
+        "at": intent.at,
+        "run_id": intent.run_id,
+        "account": intent.account,
+        "action": intent.action,
+        "developer_id": intent.developer_id,
+        "after": None,
+        "outcome": intent.shown_outcome,
+    }
+
+
+def _open_table(intents: list[Any]) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(
+        title="clicked, outcome unknown (never read back): check the account",
+        title_justify="left",
+    )
+    for column in ("when (UTC)", "run", "account", "action", "developer"):
+        table.add_column(column, overflow="fold")
+    for i in intents:
+        cells = (i.at[:19].replace("T", " "), i.run_id, i.account, i.action, i.developer_id)
+        table.add_row(*(escape(c or "-") for c in cells))
+    return table
 
 
 def store_or_exit(settings: Settings, as_json: bool) -> Store:

@@ -108,9 +108,16 @@ def execute(
             recording=Recording(trace=attended.trace),
         )
         before = _folders(attended.evidence)
-        outcome = run_account(command, settings, account, options)
+        outcome = run_account(
+            command,
+            settings,
+            account,
+            options,
+            store=store,
+            run_id=run_id,
+            record=(lambda o: record_outcome(store, run_id, o)) if run_id is not None else None,
+        )
         if run_id is not None:
-            record_outcome(store, run_id, outcome)
             safely(store.finish_run, run_id)
     evidence = _new_folder(attended.evidence, before, account.name)
     if evidence is not None:
@@ -120,6 +127,8 @@ def execute(
         report_error(outcome.exception, account.name, as_json, extra=extra)
         raise typer.Exit(outcome.exception.exit_status)
     assert outcome.result is not None and outcome.data is not None
+    if run_id is None or outcome.record_error is not None:
+        unrecorded(outcome, account.name, store, as_json)
     if as_json:
         data = json.loads(outcome.result.model_dump_json())
         typer.echo(json.dumps({**data, **extra}, ensure_ascii=False))
@@ -140,6 +149,24 @@ def _new_folder(directory: Path | None, before: set[Path], account: str) -> Path
     """The folder this run's evidence went to (`DIR/<account>-<time>/`), or None."""
     made = sorted(p for p in _folders(directory) - before if p.name.startswith(f"{account}-"))
     return made[-1].resolve() if made else None
+
+
+def unrecorded(outcome: Any, account: str, store: Store, as_json: bool) -> None:
+    """The run's result was obtained but not recorded: print it with the `store_failed` error
+    (with --json one object: the error and the result) and exit 7."""
+    from automation.log import redact
+    from automation.store import StoreFailed
+
+    error = outcome.record_error or StoreFailed(f"the store {store.path} could not record this run")
+    if as_json:
+        data = error.to_dict()
+        data["message"] = redact(data["message"])
+        result = json.loads(outcome.result.model_dump_json())
+        typer.echo(json.dumps({"account": account, "error": data, "result": result}))
+    else:
+        typer.echo(outcome.result.model_dump_json(indent=2))
+        report_error(error, account, as_json)
+    raise typer.Exit(error.exit_status)
 
 
 def _start(store: Store, command: Command, account: str) -> str | None:
