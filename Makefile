@@ -68,8 +68,11 @@ bench: setup $(VENV)/.bench
 	$(PY) -m bench
 
 # The core flows on many layout seeds (not part of `make test`): FUZZ_SEEDS=200 FUZZ_START=1.
+# Long sweeps, not part of `make test`: 200 layout seeds over the core flows (a failure prints
+# the seed and the command that reproduces it), then the SIGKILL-and-resume test at 30+ points.
 fuzz: setup
 	$(PY) -m tests.fuzz --seeds $${FUZZ_SEEDS:-200} --start $${FUZZ_START:-1}
+	$(PY) -m pytest -m fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
