@@ -28,3 +28,22 @@ class Refused(SellerAuthError):
         # Amazon's code right after the message: {"code", "message", "amazon_code", "url", ...}
         head = {"code": data.pop("code"), "message": data.pop("message")}
         return {**head, "amazon_code": self.amazon_code, **data}
+
+
+# What each of Amazon's codes means and what the operator does about it (docs/pages.md §6).
+MD_ADVICE: dict[str, str] = {
+    "MD1000": "the app is a draft: a draft app needs SELLERAUTH_APP_DRAFT=1 (the consent URL "
+    "then carries version=beta), or publish the app",
+    "MD5101": "the redirect URI is not registered for the app: add SELLERAUTH_REDIRECT_URI to "
+    "the app's OAuth redirect URIs in Developer Central, or set it to a registered one",
+    "MD5110": "the redirect URI is not valid (a '#' or a malformed URI): register and "
+    "configure one without a fragment",
+    "MD9000": "the developer is not eligible for new authorizations: the developer must "
+    "settle it with Amazon (Developer Central, Developer Support); the seller can do nothing",
+    "MD9100": "the app has no login URI and no redirect URI registered: add them to the app "
+    "in Developer Central",
+    "MD4100": "Amazon cannot find the app: check SELLERAUTH_APP_ID (the app ID, not the LWA "
+    "client ID) and that the app is registered for this region",
+    "MD9999": "Amazon gave no reason: run again later; if it stays, open the consent URL with "
+    "--headed and report the code to Seller Support",
+}

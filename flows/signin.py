@@ -23,7 +23,7 @@ from automation.errors import (
     Timeout,
 )
 from automation.log import register_secret
-from flows.errors import Refused
+from flows.errors import MD_ADVICE, Refused
 from flows.marketplaces import get_marketplace
 from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
 from flows.pages.navigation import goto, policy
@@ -66,7 +66,11 @@ def refuse(found: Recognition) -> None:
     if found.kind is PageKind.REFUSED:
         raise Refused(
             f"Amazon refused the request ({found.amazon_code}): {found.quote()}. Nothing was "
-            "consented; see Amazon's error code in its developer documentation.",
+            "consented; "
+            + MD_ADVICE.get(
+                found.amazon_code or "", "see Amazon's error code in its developer documentation"
+            )
+            + ".",
             amazon_code=found.amazon_code,
             url=found.url,
         )

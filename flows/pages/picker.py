@@ -168,6 +168,11 @@ class Chooser:
         """Seller Central names the account and marketplace now chosen; another is an error."""
         if account_name is None:
             return
+        if self.confirm.count():
+            # A chooser again (returnTo led back to one): nothing to read yet; whoever meets
+            # it chooses again, and reads back on the page after that.
+            log.info("chooser_shown_again", url=self.page.url)
+            return
         named = re.escape(account_name) + r"\s*[|/・,:-]?\s*"
         ours = "|".join(map(re.escape, countries))
         if self.page.get_by_text(re.compile(named + f"(?:{ours})")).count():
