@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -279,7 +280,13 @@ class BrowserSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+            return
+        # Leaving on a failure or Ctrl-C (which may have taken the browser down with it):
+        # that is what to report, not a browser that could not be closed after it.
+        with contextlib.suppress(Exception):
+            self.close()
 
     @property
     def browser(self) -> Browser:

@@ -249,7 +249,7 @@ def app_settings_for(settings: Settings, account: AccountProfile) -> AppSettings
     path = settings.accounts_file
     table = {}
     if path is not None and path.is_file():
-        table = read_accounts_file(path).get(account.name, {})
+        table = read_accounts_file(path, type(account)).get(account.name, {})
     overrides = {key: table[key] for key in ACCOUNT_KEYS if key in table}
     secret = _account_secret(settings, account.name)
     if secret is not None:
