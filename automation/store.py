@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
 from pydantic import BaseModel, SecretStr
 
 from automation.audit import AuditEvent
@@ -263,20 +266,26 @@ def load_key(settings: Settings) -> bytes:
 
 
 def _read_or_create_key(path: Path) -> bytes:
+    """The key in `path`, made first if there is none. A new key is written to a private
+    temporary file and linked into place, so two first runs at once agree on one key and
+    neither reads a key file that is still empty."""
     private_dir(path.parent)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-key-")
         try:
-            return path.read_bytes().strip()
-        except OSError as exc:
-            raise InvalidInput(
-                f"cannot read the store key {path} ({exc.strerror})", field="store_key"
-            ) from None
-    key = Fernet.generate_key()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key + b"\n")
-    return key
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(Fernet.generate_key() + b"\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another run made it first: use theirs
+        finally:
+            os.unlink(temporary)
+    try:
+        return path.read_bytes().strip()
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read the store key {path} ({exc.strerror})", field="store_key"
+        ) from None
 
 
 # ---- the store -------------------------------------------------------------------------
@@ -302,14 +311,11 @@ class Store:
                 isolation_level=None,
             )
             self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-            if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executescript(_SCHEMA)  # commits the open transaction first
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._prepare_file()
+        except LockTimeout:
+            raise store_failure(path, sqlite3.OperationalError("database is locked")) from None
         except sqlite3.DatabaseError as exc:
             if _corrupt(exc):
                 raise InvalidInput(
@@ -320,6 +326,20 @@ class Store:
             raise store_failure(path, exc) from None
         except OSError as exc:
             raise store_failure(path, exc) from None
+
+    def _prepare_file(self) -> None:
+        """Switch a new store to WAL and write its tables, one process at a time: two first
+        runs would otherwise both upgrade a shared lock to switch the journal, and SQLite
+        refuses one of them at once (`database is locked`) without waiting."""
+        with FileLock(self.path.parent / f".{self.path.name}.lock", mode=0o600).acquire(
+            timeout=BUSY_TIMEOUT_SECONDS
+        ):
+            if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executescript(_SCHEMA)  # commits the open transaction first
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @classmethod
     def open(cls, settings: Settings) -> Store:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,20 @@ class TestKey:
         mode = stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode)
         assert mode == 0o600
         assert load_key(load_settings(state_dir=tmp_path)) == first
+
+    def test_first_runs_at_once_agree_on_one_key(self, tmp_path: Path) -> None:
+        """Runs that start together on an empty state dir all read the same, whole key."""
+        settings = load_settings(state_dir=tmp_path)
+        start = threading.Barrier(16)
+
+        def first_run() -> bytes:
+            start.wait()
+            return load_key(settings)
+
+        with ThreadPoolExecutor(16) as pool:
+            keys = list(pool.map(lambda _: first_run(), range(16)))
+        assert len(set(keys)) == 1
+        assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
 
     def test_key_from_the_environment(self, tmp_path: Path, monkeypatch) -> None:
         """SELLERAUTH_STORE_KEY wins, and no key file is written."""
