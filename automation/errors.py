@@ -132,6 +132,12 @@ class Interrupted(SellerAuthError):
     exit_status = 130
 
 
+class Terminated(Interrupted):
+    """The run was stopped by SIGTERM (a scheduler's stop, `timeout`), taken as Ctrl-C."""
+
+    exit_status = 143
+
+
 class NotPermitted(SellerAuthError):
     """The login may not use the page (`Invalid Access`, no permission): an answer, not a change."""
 

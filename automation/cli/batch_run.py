@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from rich.console import Console
@@ -17,6 +14,7 @@ from rich.console import Console
 from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
 from automation.cli.accounts import plural
 from automation.cli.output import console as output_console
+from automation.cli.stop import Stop
 from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.log import configure_logging, get_logger
@@ -33,35 +31,6 @@ from automation.settings import (
 from automation.store import Run, Store
 
 log = get_logger(__name__)
-
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, as a shell reports a job stopped by SIGTERM
-
-
-class _Stop:
-    """How the run was asked to stop: SIGTERM is taken as Ctrl-C (KeyboardInterrupt in the
-    main thread), remembered so that the exit status and the messages can say which."""
-
-    def __init__(self) -> None:
-        self.by: str = "Ctrl-C"
-
-    def on_sigterm(self, signum: int, frame: FrameType | None) -> None:
-        self.by = "SIGTERM"
-        raise KeyboardInterrupt
-
-    @property
-    def status(self) -> int:
-        return EXIT_TERMINATED if self.by == "SIGTERM" else EXIT_INTERRUPTED
-
-    def __enter__(self) -> _Stop:
-        self._previous: Any = None
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGTERM, self.on_sigterm)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
 
 
 @dataclass(frozen=True)
@@ -105,7 +74,7 @@ def run_batch(request: BatchRequest) -> int:
         if request.resume is None:
             run = store.create_run(command.name, run.options, run.accounts)
         _announce(run, len(pending), len(done))
-        with _Stop() as stop:
+        with Stop() as stop:
             try:
                 _run_pending(request, settings, store, run, command, profiles, pending)
             except Interrupted:

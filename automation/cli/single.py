@@ -12,7 +12,8 @@ import typer
 
 from automation.cli import params
 from automation.cli.output import console, exit_with, report_error
-from automation.errors import SellerAuthError
+from automation.cli.stop import Stop
+from automation.errors import Interrupted, SellerAuthError, Terminated
 
 if TYPE_CHECKING:
     from automation.commands import Command, CommandSpec, Site
@@ -108,21 +109,24 @@ def execute(
             recording=Recording(trace=attended.trace),
         )
         before = _folders(attended.evidence)
-        outcome = run_account(
-            command,
-            settings,
-            account,
-            options,
-            store=store,
-            run_id=run_id,
-            record=(lambda o: record_outcome(store, run_id, o)) if run_id is not None else None,
-        )
+        with Stop() as stop:  # SIGTERM ends the run as Ctrl-C does: recorded, session kept
+            outcome = run_account(
+                command,
+                settings,
+                account,
+                options,
+                store=store,
+                run_id=run_id,
+                record=(lambda o: record_outcome(store, run_id, o)) if run_id is not None else None,
+            )
         if run_id is not None:
             safely(store.finish_run, run_id)
     evidence = _new_folder(attended.evidence, before, account.name)
     if evidence is not None:
         typer.echo(f"evidence: {evidence}", err=True)
     extra = {"evidence_dir": str(evidence)} if evidence is not None else {}
+    if isinstance(outcome.exception, Interrupted) and stop.by == "SIGTERM":
+        outcome.exception = Terminated("Stopped by SIGTERM; the saved session is kept.")
     if outcome.exception is not None:
         report_error(outcome.exception, account.name, as_json, extra=extra)
         raise typer.Exit(outcome.exception.exit_status)
