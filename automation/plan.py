@@ -14,6 +14,7 @@ from automation.settings import (
     ENV_PREFIX,
     AccountProfile,
     Settings,
+    check_account_variables,
     env_key,
     read_accounts_file,
     resolve_account,
@@ -67,8 +68,10 @@ def check_accounts(
     """Every account of the accounts file, resolved as the site's `model`, with every problem
     found, without a browser.
 
-    A broken file (missing, not TOML, unknown key, a secret in it) raises InvalidInput.
+    A broken file (missing, not TOML, unknown key, a secret in it) or a misspelt
+    `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>` raises InvalidInput.
     """
+    check_account_variables(settings, model)
     accounts_path_or_fail(settings)
     assert settings.accounts_file is not None
     tables = read_accounts_file(settings.accounts_file, model)

@@ -50,7 +50,7 @@ def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> Non
     try:
         checks = check_accounts(settings, model)
     except SellerAuthError as problem:
-        errors = file_problems(settings, model.file_keys()) or [problem]
+        errors = file_problems(settings, model) or [problem]
     ok = bool(checks) and not errors and all(c.ok for c in checks)
     if as_json:
         from automation.log import redact
@@ -74,12 +74,13 @@ def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> Non
         raise typer.Exit(2)
 
 
-def file_problems(settings: Settings, keys: tuple[str, ...]) -> list[SellerAuthError]:
-    """Every structural problem of the accounts file (each table, each key, names that clash),
-    not just the first; [] when the file cannot be read at all (the caller's error says why)."""
+def file_problems(settings: Settings, model: type[AccountProfile]) -> list[SellerAuthError]:
+    """Every structural problem of the accounts file (each table, each key against `model`,
+    names that clash), not just the first; [] when the file cannot be read at all (the
+    caller's error says why)."""
     import tomllib
 
-    from automation.settings import _check_accounts, env_key
+    from automation.settings import check_accounts_data, env_key
 
     path = settings.accounts_file
     if path is None:
@@ -93,7 +94,7 @@ def file_problems(settings: Settings, keys: tuple[str, ...]) -> list[SellerAuthE
 
     def check(piece: dict[str, Any]) -> bool:
         try:
-            _check_accounts(piece, path, keys)
+            check_accounts_data(piece, path, model)
         except SellerAuthError as error:
             if all(error.message != seen.message for seen in found):
                 found.append(error)

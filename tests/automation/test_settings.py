@@ -468,12 +468,18 @@ class TestAccountsFile:
         assert caught.value.field == "accounts_file"
 
     def test_unknown_account_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """A misspelt per-account variable is refused, naming it."""
+        """A misspelt per-account variable is refused as soon as an account is resolved (the
+        account model says which exist), naming it and never quoting its value."""
         monkeypatch.setenv("SELLERAUTH_ACCOUNTS__ACME__PASSWRD", PASSWORD)
-        with pytest.raises(InvalidInput) as caught:
-            load_settings()
-        assert "SELLERAUTH_ACCOUNTS__ACME__PASSWRD" in caught.value.message
-        assert PASSWORD not in caught.value.message
+        settings = _accounts(GOOD_ACCOUNTS)
+        for resolve in (lambda: resolve_account(settings, "beta"), lambda: load_accounts(settings)):
+            with pytest.raises(InvalidInput) as caught:
+                resolve()
+            assert caught.value.field == "accounts"
+            message = caught.value.message
+            assert "SELLERAUTH_ACCOUNTS__ACME__PASSWRD is not a known setting" in message
+            assert "PASSWORD, TOTP_SECRET, LWA_CLIENT_SECRET" in message
+            assert PASSWORD not in message
 
     def test_default_account_alongside_file(self, default_env: None) -> None:
         """Without a name the default account is used even when an accounts file exists."""
