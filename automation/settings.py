@@ -136,40 +136,86 @@ class EnvSettings(BaseSettings):
     )
 
 
-class Settings(EnvSettings):
-    """The engine's settings: the default account's sign-in, where state lives, the browser,
-    timeouts and retries, logging, the store and notifications."""
+# The engine's settings come in groups, one class per concern. Each group is a plain model and
+# `Settings` inherits them all, so every field stays flat: its variable is SELLERAUTH_<FIELD>
+# (as before the split) and call sites read `settings.<field>`. A function that needs one
+# concern only may take that group as its type.
+
+
+def _expand_user(value: Path | None) -> Path | None:
+    return value.expanduser() if value is not None else None
+
+
+class SignInSettings(BaseModel):
+    """Who signs in: the default account (`SELLERAUTH_EMAIL`, `SELLERAUTH_PASSWORD`,
+    `SELLERAUTH_TOTP_SECRET`) and named accounts' secrets (`SELLERAUTH_ACCOUNTS__<NAME>__<KEY>`,
+    by `env_key(name).lower()` then key; which keys exist is the account model's `secret_keys`,
+    and a misspelt one is refused when an account is resolved: `check_account_variables`)."""
 
     email: str | None = None
     password: SecretStr | None = None
     totp_secret: SecretStr | None = None
+    accounts: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+
+
+class PlaceSettings(BaseModel):
+    """Where things live: `state_dir` (the store, saved sessions, locks, recordings),
+    `accounts_file` (default ./accounts.toml when there is one), `secrets_dir` (default
+    /run/secrets when it exists). `~` is expanded."""
+
     state_dir: Path = Field(default_factory=default_state_dir)
     accounts_file: Path | None = Field(default_factory=default_accounts_file)
     secrets_dir: Path | None = None
-    # SELLERAUTH_ACCOUNTS__<NAME>__<KEY>: a named account's secrets, by `env_key(name).lower()`
-    # then key. Which keys exist is the account model's (`secret_keys`): a misspelt one is
-    # refused when an account is resolved (`check_account_variables`).
-    accounts: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+
+    @field_validator("state_dir", "accounts_file", "secrets_dir")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return _expand_user(value)
+
+
+class BrowserSettings(BaseModel):
+    """The browser: `browser_path` (a Chromium of your own; else Playwright's, else the
+    system's), `headed` (show it), `block_resources` (skip images, fonts and media)."""
+
     browser_path: Path | None = None
     headed: bool = False
-    log_format: Literal["auto", "console", "json"] = "auto"
-    log_level: str = "info"
+    block_resources: bool = False
+
+    @field_validator("browser_path")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return _expand_user(value)
+
+
+class TimingSettings(BaseModel):
+    """How long things may take, each in the unit its name says: `timeout_ms` (each wait for a
+    page or control), `signin_max_steps` (pages the sign-in loop reads before giving up),
+    `human_wait_seconds` (a watching person's turn), `silent_check_grace_ms` (a silent
+    JavaScript (WAF) check clearing by itself, docs/pages.md §1), `otp_min_remaining_seconds` (a
+    one-time password with less life left waits for the next one)."""
+
     timeout_ms: int = Field(default=30000, gt=0)
     signin_max_steps: int = Field(default=12, gt=0)
     human_wait_seconds: int = Field(default=600, ge=1)
     silent_check_grace_ms: int = Field(default=10000, ge=0)
-    """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
     otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
-    block_resources: bool = False
+
+
+class RetrySettings(BaseModel):
+    """Transient failures: `retry_attempts` (the whole flow, per account), `step_retries` (one
+    page load or call again), `retry_backoff_ms` (the first pause, doubled each time up to
+    `automation.retry.MAX_BACKOFF_SECONDS`)."""
+
     retry_attempts: int = Field(default=4, ge=1, le=10)
     step_retries: int = Field(default=3, ge=0, le=10)
     retry_backoff_ms: int = Field(default=300, ge=0)
-    # The store's encryption key (else a key file beside the store) and where alerts go.
-    store_key: SecretStr | None = None
-    notify_urls: str = ""
-    # How long a run waits for another process's run on the same account (0: refuse at once,
-    # `busy`).
-    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
+
+
+class LogSettings(BaseModel):
+    """Logging: `log_format` (`auto`: console on a terminal, else JSON lines), `log_level`."""
+
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "info"
 
     @field_validator("log_level")
     @classmethod
@@ -179,10 +225,32 @@ class Settings(EnvSettings):
             raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
         return level
 
-    @field_validator("state_dir", "accounts_file", "secrets_dir", "browser_path")
-    @classmethod
-    def _expand_user(cls, value: Path | None) -> Path | None:
-        return value.expanduser() if value is not None else None
+
+class StoreSettings(BaseModel):
+    """The store and alerts: `store_key` (the encryption key; else a key file beside the
+    store), `lock_wait_seconds` (how long a run waits for another process's run on the same
+    account; 0: refuse at once, `busy`), `notify_urls` (where alerts go)."""
+
+    store_key: SecretStr | None = None
+    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
+    notify_urls: str = ""
+
+
+class Settings(  # bases in reverse: pydantic puts the last base's fields first
+    StoreSettings,
+    LogSettings,
+    RetrySettings,
+    TimingSettings,
+    BrowserSettings,
+    PlaceSettings,
+    SignInSettings,
+    EnvSettings,
+):
+    """The engine's settings, every group in one object read from `SELLERAUTH_<FIELD>`, `.env`
+    and the secrets dir: `SignInSettings` (the default account, named accounts' secrets),
+    `PlaceSettings` (state dir, accounts file, secrets dir), `BrowserSettings`,
+    `TimingSettings`, `RetrySettings`, `LogSettings`, `StoreSettings` (store key, lock wait,
+    notifications). `load_settings` builds it."""
 
 
 class SiteSettings(EnvSettings):
