@@ -360,6 +360,12 @@ class AccountProfile(BaseModel):
         write-ahead intent, so a resumed run matches only its own); None: the account itself."""
         return None
 
+    def setting_problems(self, settings: Settings) -> list[str]:
+        """What `accounts check` reports about the site's own settings of this account (those
+        a job checks before a browser starts), each a message naming the variable or the file
+        it came from, never a secret; [] when there is nothing to say (the default)."""
+        return []
+
     name: str
     email: str
     password: SecretStr

@@ -25,7 +25,7 @@ from automation import settings as engine_settings
 from automation.errors import InvalidInput
 from automation.settings import AccountProfile, Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
-from flows.spapi_settings import SpApiAccountFields
+from flows.spapi_settings import SpApiAccountFields, spapi_problems
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -231,6 +231,13 @@ class SellerAccount(SpApiAccountFields, SellerCentralFields, AccountProfile):
     def acting_on(self) -> str | None:
         """The configured developer ID: the row every acting click of the MWS jobs is on."""
         return self.developer_id
+
+    def setting_problems(self, settings: Settings) -> list[str]:
+        """The SP-API settings of this account, checked as `authorize` checks them, when the
+        SP-API app is configured at all (`spapi_problems`): an account of a fleet that uses
+        the MWS jobs only has nothing to report. `accounts check --job authorize` asks for
+        them regardless."""
+        return spapi_problems(settings, self)
 
 
 def seller_account(profile: AccountProfile) -> SellerAccount:

@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from automation.errors import InvalidInput
 from automation.log import register_secret
+from automation.settings import SiteSettings, load_site_settings
 from flows.marketplaces import get_marketplace
 
 if TYPE_CHECKING:
@@ -286,3 +287,41 @@ def app_settings_for(settings: Settings, account: AccountProfile) -> AppSettings
                 field=problem.field,
             ) from None
         raise
+
+
+class _AppSettingsGiven(SiteSettings):
+    """Which of the SP-API app's own settings are set at all (raw, not validated): the ones
+    whose presence means the SP-API jobs are in use."""
+
+    app_id: str | None = None
+    app_name: str | None = None
+    redirect_uri: str | None = None
+    login_uri: str | None = None
+    lwa_client_id: str | None = None
+    lwa_client_secret: str | None = None
+
+
+def spapi_in_use(settings: Settings, account: AccountProfile) -> bool:
+    """True when the SP-API app is configured for `account`: any of `SELLERAUTH_APP_ID`,
+    `_APP_NAME`, `_REDIRECT_URI`, `_LOGIN_URI`, `_LWA_CLIENT_ID`, `_LWA_CLIENT_SECRET` is set
+    (environment, `.env`, secrets dir), or the account has SP-API settings of its own."""
+    if isinstance(account, SpApiAccountFields) and account.app_overrides():
+        return True
+    try:
+        given = load_site_settings(_AppSettingsGiven, settings)
+    except InvalidInput:
+        return True  # unreadable: `app_settings_for` will say why
+    return any(getattr(given, name) for name in _AppSettingsGiven.model_fields)
+
+
+def spapi_problems(settings: Settings, account: AccountProfile) -> list[str]:
+    """What stops the SP-API jobs for `account` before a browser starts (`app_settings_for`'s
+    message, naming the variable or the file), when the SP-API app is configured at all
+    (`spapi_in_use`); [] when it is fine or not in use."""
+    if not spapi_in_use(settings, account):
+        return []
+    try:
+        app_settings_for(settings, account)
+    except InvalidInput as problem:
+        return [problem.message]
+    return []
