@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from automation.settings import (
     ENV_PREFIX,
     AccountProfile,
     Settings,
+    check_account_variables,
     env_key,
     read_accounts_file,
     resolve_account,
@@ -61,19 +62,29 @@ def accounts_path_or_fail(settings: Settings) -> None:
         )
 
 
+AccountProbe = Callable[[Settings, AccountProfile], list[str]]
+
+
 def check_accounts(
-    settings: Settings, model: type[AccountProfile] = AccountProfile
+    settings: Settings,
+    model: type[AccountProfile] = AccountProfile,
+    probes: Sequence[AccountProbe] = (),
 ) -> list[AccountCheck]:
     """Every account of the accounts file, resolved as the site's `model`, with every problem
-    found, without a browser.
+    found, without a browser: its own fields, its site settings (`setting_problems`), and what
+    each of `probes` (e.g. a job's preparation) finds for it.
 
-    A broken file (missing, not TOML, unknown key, a secret in it) raises InvalidInput.
+    A broken file (missing, not TOML, unknown key, a secret in it) or a misspelt
+    `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>` raises InvalidInput.
     """
+    check_account_variables(settings, model)
     accounts_path_or_fail(settings)
     assert settings.accounts_file is not None
     tables = read_accounts_file(settings.accounts_file, model)
     shared = shared_values(settings, model)
-    return [_check_one(settings, name, table, model, shared) for name, table in tables.items()]
+    return [
+        _check_one(settings, name, table, model, shared, probes) for name, table in tables.items()
+    ]
 
 
 def _unresolved(
@@ -95,6 +106,7 @@ def _check_one(
     table: dict[str, str],
     model: type[AccountProfile],
     shared: dict[str, Any],
+    probes: Sequence[AccountProbe],
 ) -> AccountCheck:
     check = AccountCheck(
         name=name,
@@ -118,6 +130,9 @@ def _check_one(
         else:
             check.fields = {key: getattr(profile, key) for key in model.check_fields}
             check.totp = profile.totp_secret is not None
+            check.problems += profile.setting_problems(settings)
+            for probe in probes:
+                check.problems += [p for p in probe(settings, profile) if p not in check.problems]
             break
     if not check.totp and not any("totp" in p.lower() for p in check.problems):
         variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__TOTP_SECRET"

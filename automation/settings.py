@@ -4,7 +4,10 @@ The engine's settings and profile are neutral: who signs in (name, e-mail, passw
 secret) and how the engine runs. A site adds its own account fields by subclassing
 `AccountProfile` (validation and defaults on its fields) and declaring, on that class, the
 `SiteSettings` classes whose `SELLERAUTH_<FIELD>` values every account inherits; the engine's
-`resolve_account` and `load_accounts` take that class as `model`.
+`resolve_account` and `load_accounts` take that class as `model` and learn from it, and only
+from it, which keys an `[accounts.<name>]` table may hold (`file_keys`) and which are secrets
+read from the environment or the secrets dir instead (`secret_keys`: the fields typed
+`SecretStr`). There is no registry: two sites' models never see each other's keys.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -25,8 +28,8 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from automation.errors import InvalidInput
@@ -38,12 +41,6 @@ DEFAULT_SECRETS_DIR = Path("/run/secrets")
 ACCOUNTS_FILE_NAME = "accounts.toml"
 
 ACCOUNT_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-SECRET_KEYS = ("password", "totp_secret")
-# Keys of `[accounts.<name>]` a site's own jobs read themselves (`add_site_account_keys`): the
-# engine accepts them in the file and leaves them out of the profile. Secret ones never go in
-# the file: SELLERAUTH_ACCOUNTS__<NAME>__<KEY> (AccountSecrets.site) or <secrets dir>/<name>.<key>.
-SITE_ACCOUNT_KEYS: set[str] = set()
-SITE_SECRET_KEYS: set[str] = set()
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _BASE32 = re.compile(r"[A-Z2-7]+=*")
@@ -67,13 +64,6 @@ def validate_account_name(name: str) -> str:
 def env_key(name: str) -> str:
     """The form of an account name used in environment variables: `acme-jp` -> `ACME_JP`."""
     return name.upper().replace("-", "_")
-
-
-def add_site_account_keys(keys: tuple[str, ...], secrets: tuple[str, ...] = ()) -> None:
-    """Let `[accounts.<name>]` hold the site's own `keys`, and per-account `secrets` come from
-    the environment or the secrets dir (the site reads both itself)."""
-    SITE_ACCOUNT_KEYS.update(keys)
-    SITE_SECRET_KEYS.update(secrets)
 
 
 def private_dir(path: Path) -> Path:
@@ -133,25 +123,6 @@ def default_secrets_dir() -> Path | None:
 # ---- global settings -------------------------------------------------------------------
 
 
-class AccountSecrets(BaseModel):
-    """Secrets of one named account from `SELLERAUTH_ACCOUNTS__<NAME>__PASSWORD` and friends."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    password: SecretStr | None = None
-    totp_secret: SecretStr | None = None
-    # The site's own per-account secrets (SITE_SECRET_KEYS), by key.
-    site: dict[str, SecretStr] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _site_secrets(cls, data: Any) -> Any:
-        if isinstance(data, dict) and SITE_SECRET_KEYS & set(data):
-            site = {key: data[key] for key in data if key in SITE_SECRET_KEYS}
-            return {k: v for k, v in data.items() if k not in site} | {"site": site}
-        return data
-
-
 class EnvSettings(BaseSettings):
     """Where every settings class reads from: `SELLERAUTH_*` variables, `.env`, the secrets dir
     (arguments first). The base of the engine's `Settings` and of each site's `SiteSettings`."""
@@ -165,37 +136,86 @@ class EnvSettings(BaseSettings):
     )
 
 
-class Settings(EnvSettings):
-    """The engine's settings: the default account's sign-in, where state lives, the browser,
-    timeouts and retries, logging, the store and notifications."""
+# The engine's settings come in groups, one class per concern. Each group is a plain model and
+# `Settings` inherits them all, so every field stays flat: its variable is SELLERAUTH_<FIELD>
+# (as before the split) and call sites read `settings.<field>`. A function that needs one
+# concern only may take that group as its type.
+
+
+def _expand_user(value: Path | None) -> Path | None:
+    return value.expanduser() if value is not None else None
+
+
+class SignInSettings(BaseModel):
+    """Who signs in: the default account (`SELLERAUTH_EMAIL`, `SELLERAUTH_PASSWORD`,
+    `SELLERAUTH_TOTP_SECRET`) and named accounts' secrets (`SELLERAUTH_ACCOUNTS__<NAME>__<KEY>`,
+    by `env_key(name).lower()` then key; which keys exist is the account model's `secret_keys`,
+    and a misspelt one is refused when an account is resolved: `check_account_variables`)."""
 
     email: str | None = None
     password: SecretStr | None = None
     totp_secret: SecretStr | None = None
+    accounts: dict[str, dict[str, SecretStr]] = Field(default_factory=dict)
+
+
+class PlaceSettings(BaseModel):
+    """Where things live: `state_dir` (the store, saved sessions, locks, recordings),
+    `accounts_file` (default ./accounts.toml when there is one), `secrets_dir` (default
+    /run/secrets when it exists). `~` is expanded."""
+
     state_dir: Path = Field(default_factory=default_state_dir)
     accounts_file: Path | None = Field(default_factory=default_accounts_file)
     secrets_dir: Path | None = None
-    accounts: dict[str, AccountSecrets] = Field(default_factory=dict)
+
+    @field_validator("state_dir", "accounts_file", "secrets_dir")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return _expand_user(value)
+
+
+class BrowserSettings(BaseModel):
+    """The browser: `browser_path` (a Chromium of your own; else Playwright's, else the
+    system's), `headed` (show it), `block_resources` (skip images, fonts and media)."""
+
     browser_path: Path | None = None
     headed: bool = False
-    log_format: Literal["auto", "console", "json"] = "auto"
-    log_level: str = "info"
+    block_resources: bool = False
+
+    @field_validator("browser_path")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return _expand_user(value)
+
+
+class TimingSettings(BaseModel):
+    """How long things may take, each in the unit its name says: `timeout_ms` (each wait for a
+    page or control), `signin_max_steps` (pages the sign-in loop reads before giving up),
+    `human_wait_seconds` (a watching person's turn), `silent_check_grace_ms` (a silent
+    JavaScript (WAF) check clearing by itself, docs/pages.md §1), `otp_min_remaining_seconds` (a
+    one-time password with less life left waits for the next one)."""
+
     timeout_ms: int = Field(default=30000, gt=0)
     signin_max_steps: int = Field(default=12, gt=0)
     human_wait_seconds: int = Field(default=600, ge=1)
     silent_check_grace_ms: int = Field(default=10000, ge=0)
-    """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
     otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
-    block_resources: bool = False
+
+
+class RetrySettings(BaseModel):
+    """Transient failures: `retry_attempts` (the whole flow, per account), `step_retries` (one
+    page load or call again), `retry_backoff_ms` (the first pause, doubled each time up to
+    `automation.retry.MAX_BACKOFF_SECONDS`)."""
+
     retry_attempts: int = Field(default=4, ge=1, le=10)
     step_retries: int = Field(default=3, ge=0, le=10)
     retry_backoff_ms: int = Field(default=300, ge=0)
-    # The store's encryption key (else a key file beside the store) and where alerts go.
-    store_key: SecretStr | None = None
-    notify_urls: str = ""
-    # How long a run waits for another process's run on the same account (0: refuse at once,
-    # `busy`).
-    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
+
+
+class LogSettings(BaseModel):
+    """Logging: `log_format` (`auto`: console on a terminal, else JSON lines), `log_level`."""
+
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "info"
 
     @field_validator("log_level")
     @classmethod
@@ -205,10 +225,32 @@ class Settings(EnvSettings):
             raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
         return level
 
-    @field_validator("state_dir", "accounts_file", "secrets_dir", "browser_path")
-    @classmethod
-    def _expand_user(cls, value: Path | None) -> Path | None:
-        return value.expanduser() if value is not None else None
+
+class StoreSettings(BaseModel):
+    """The store and alerts: `store_key` (the encryption key; else a key file beside the
+    store), `lock_wait_seconds` (how long a run waits for another process's run on the same
+    account; 0: refuse at once, `busy`), `notify_urls` (where alerts go)."""
+
+    store_key: SecretStr | None = None
+    lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
+    notify_urls: str = ""
+
+
+class Settings(  # bases in reverse: pydantic puts the last base's fields first
+    StoreSettings,
+    LogSettings,
+    RetrySettings,
+    TimingSettings,
+    BrowserSettings,
+    PlaceSettings,
+    SignInSettings,
+    EnvSettings,
+):
+    """The engine's settings, every group in one object read from `SELLERAUTH_<FIELD>`, `.env`
+    and the secrets dir: `SignInSettings` (the default account, named accounts' secrets),
+    `PlaceSettings` (state dir, accounts file, secrets dir), `BrowserSettings`,
+    `TimingSettings`, `RetrySettings`, `LogSettings`, `StoreSettings` (store key, lock wait,
+    notifications). `load_settings` builds it."""
 
 
 class SiteSettings(EnvSettings):
@@ -318,6 +360,12 @@ class AccountProfile(BaseModel):
         write-ahead intent, so a resumed run matches only its own); None: the account itself."""
         return None
 
+    def setting_problems(self, settings: Settings) -> list[str]:
+        """What `accounts check` reports about the site's own settings of this account (those
+        a job checks before a browser starts), each a message naming the variable or the file
+        it came from, never a secret; [] when there is nothing to say (the default)."""
+        return []
+
     name: str
     email: str
     password: SecretStr
@@ -354,13 +402,29 @@ class AccountProfile(BaseModel):
 
     @classmethod
     def site_fields(cls) -> tuple[str, ...]:
-        """The fields the site added, in declaration order (after the engine's)."""
+        """The fields the site added, in declaration order (after the engine's), secrets
+        included."""
         return tuple(name for name in cls.model_fields if name not in AccountProfile.model_fields)
 
     @classmethod
+    def secret_keys(cls) -> tuple[str, ...]:
+        """The secret fields, in declaration order: those typed `SecretStr` (or `SecretStr |
+        None`): the engine's `password` and `totp_secret`, then the site's. A secret never goes
+        in the accounts file; a named account's comes from `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>`
+        or `<secrets dir>/<name>.<key>`, and is registered for redaction when read."""
+        return tuple(name for name, info in cls.model_fields.items() if _is_secret(info))
+
+    @classmethod
     def file_keys(cls) -> tuple[str, ...]:
-        """The keys an `[accounts.<name>]` table may hold: `email` and the site's fields."""
-        return ("email", *cls.site_fields())
+        """The keys an `[accounts.<name>]` table may hold: `email` and the site's fields that
+        are not secrets."""
+        secret = set(cls.secret_keys())
+        return ("email", *(name for name in cls.site_fields() if name not in secret))
+
+
+def _is_secret(info: FieldInfo) -> bool:
+    annotation = info.annotation
+    return annotation is SecretStr or SecretStr in get_args(annotation)
 
 
 ProfileT = TypeVar("ProfileT", bound=AccountProfile)
@@ -379,13 +443,14 @@ class _Draft:
             self.sources[field] = source
 
     def build(self, model: type[ProfileT]) -> ProfileT:
-        for key in SECRET_KEYS:
+        for key in model.secret_keys():
             register_secret(self.values.get(key))
         try:
             profile = model(**self.values)
         except ValidationError as exc:
             raise self._error(exc) from None
-        register_secret(profile.totp_secret)
+        for key in model.secret_keys():  # as normalised (a TOTP secret without spaces)
+            register_secret(getattr(profile, key))
         return profile
 
     def _error(self, exc: ValidationError) -> InvalidInput:
@@ -400,11 +465,12 @@ class _Draft:
 
 
 def _apply_overrides(draft: _Draft, overrides: dict[str, Any], model: type[AccountProfile]) -> None:
-    unknown = set(overrides) - {*model.file_keys(), *SECRET_KEYS}
+    secrets = model.secret_keys()
+    unknown = set(overrides) - {*model.file_keys(), *secrets}
     if unknown:
         raise TypeError(f"unknown account overrides: {', '.join(sorted(unknown))}")
     for key, value in overrides.items():
-        source = f"{key} given" if key in SECRET_KEYS else "--" + key.replace("_", "-")
+        source = f"{key} given" if key in secrets else "--" + key.replace("_", "-")
         draft.put(key, value, source)
 
 
@@ -437,6 +503,12 @@ def _default_draft(settings: Settings, model: type[AccountProfile]) -> _Draft:
     draft.put("email", settings.email, "SELLERAUTH_EMAIL")
     draft.put("password", settings.password, "SELLERAUTH_PASSWORD")
     draft.put("totp_secret", settings.totp_secret, "SELLERAUTH_TOTP_SECRET")
+    # The site's own secrets of the default account: its site settings read the shared
+    # SELLERAUTH_<KEY>; SELLERAUTH_ACCOUNTS__DEFAULT__<KEY> or <secrets dir>/default.<key> too.
+    for key in model.secret_keys():
+        if key not in AccountProfile.model_fields:
+            secret, source = _named_secret(settings, DEFAULT_ACCOUNT, key)
+            draft.put(key, secret, source)
     return draft
 
 
@@ -465,20 +537,23 @@ def _named_draft(
     draft = _Draft(name)
     _put_inherited(draft, settings, model, default=False)
     for key, value in table.items():
-        # Keys a site job reads itself stay out of the profile, unless the model declares them.
-        if key not in SITE_ACCOUNT_KEYS or key in model.file_keys():
-            draft.put(key, value, f"{path} [accounts.{name}] {key}")
-    for key in SECRET_KEYS:
+        draft.put(key, value, f"{path} [accounts.{name}] {key}")
+    for key in model.secret_keys():
         secret, source = _named_secret(settings, name, key)
         draft.put(key, secret, source)
     return draft
 
 
+def account_variable(name: str, key: str) -> str:
+    """The variable of a named account's secret: (`acme-jp`, `password`) ->
+    `SELLERAUTH_ACCOUNTS__ACME_JP__PASSWORD`."""
+    return f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
+
+
 def _named_secret(settings: Settings, name: str, key: str) -> tuple[SecretStr | None, str]:
     """A named account's secret from its environment variable, else from the secrets dir."""
-    variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
-    from_env = settings.accounts.get(env_key(name).lower())
-    value = getattr(from_env, key) if from_env is not None else None
+    variable = account_variable(name, key)
+    value = settings.accounts.get(env_key(name).lower(), {}).get(key)
     if value is not None:
         return value, variable
     if settings.secrets_dir is not None:
@@ -501,7 +576,7 @@ def _require_named(draft: _Draft, settings: Settings, path: Path) -> None:
             field="email",
         )
     if "password" not in draft.values:
-        variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__PASSWORD"
+        variable = account_variable(name, "password")
         where = _secrets_dir_hint(settings, f"{name}.password")
         raise InvalidInput(
             f"password for account {name!r} is not set: export {variable} or {where}",
@@ -509,11 +584,27 @@ def _require_named(draft: _Draft, settings: Settings, path: Path) -> None:
         )
 
 
+def check_account_variables(settings: Settings, model: type[AccountProfile]) -> None:
+    """InvalidInput (field `accounts`) naming each `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>` whose
+    key is not one of `model`'s secrets (a misspelling); the value is never quoted."""
+    problems = [
+        f"{account_variable(name, key)} is not a known setting: check its spelling (an "
+        f"account's variables are {', '.join(k.upper() for k in model.secret_keys())}); "
+        "correct it in the environment or .env"
+        for name, secrets in settings.accounts.items()
+        for key in secrets
+        if key not in model.secret_keys()
+    ]
+    if problems:
+        raise InvalidInput("; ".join(problems), field="accounts")
+
+
 def read_accounts_file(
     path: Path, model: type[AccountProfile] = AccountProfile
 ) -> dict[str, dict[str, str]]:
     """The `[accounts.<name>]` tables of an accounts file, checked against the keys `model`
-    allows (`model.file_keys()`); InvalidInput on any problem."""
+    allows (`model.file_keys()`; its `secret_keys()` refused, never quoted); InvalidInput on
+    any problem."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -530,12 +621,14 @@ def read_accounts_file(
         raise InvalidInput(
             f"accounts file {path} is not valid TOML: {exc}", field="accounts_file"
         ) from None
-    return _check_accounts(data, path, model.file_keys())
+    return check_accounts_data(data, path, model)
 
 
-def _check_accounts(
-    data: dict[str, Any], path: Path, keys: tuple[str, ...]
+def check_accounts_data(
+    data: dict[str, Any], path: Path, model: type[AccountProfile]
 ) -> dict[str, dict[str, str]]:
+    """The `[accounts.<name>]` tables of the parsed file `data` (read from `path`), each name
+    and key checked against `model`; InvalidInput on the first problem."""
     extra = sorted(set(data) - {"accounts"})
     if extra:
         raise InvalidInput(
@@ -551,7 +644,7 @@ def _check_accounts(
         )
     seen: dict[str, str] = {}
     for name, table in accounts.items():
-        _check_account_table(name, table, path, keys)
+        _check_account_table(name, table, path, model)
         other = seen.setdefault(env_key(name), name)
         if other != name:
             raise InvalidInput(
@@ -563,7 +656,8 @@ def _check_accounts(
     return accounts
 
 
-def _check_account_table(name: str, table: Any, path: Path, keys: tuple[str, ...]) -> None:
+def _check_account_table(name: str, table: Any, path: Path, model: type[AccountProfile]) -> None:
+    keys, secrets = model.file_keys(), model.secret_keys()
     where = f"accounts file {path} [accounts.{name}]"
     if not ACCOUNT_NAME_PATTERN.fullmatch(name):
         raise InvalidInput(
@@ -573,18 +667,16 @@ def _check_account_table(name: str, table: Any, path: Path, keys: tuple[str, ...
     if not isinstance(table, dict):
         raise InvalidInput(f"{where} must be a table of settings", field="accounts_file")
     for key, value in table.items():
-        if key in SECRET_KEYS or key in SITE_SECRET_KEYS:
+        if key in secrets:
             register_secret(value if isinstance(value, str) else None)
-            variable = f"{ENV_PREFIX}ACCOUNTS__{env_key(name)}__{key.upper()}"
             raise InvalidInput(
                 f"{where} holds {key}: secrets never go in the accounts file; remove it and "
-                f"export {variable} or write it to <secrets dir>/{name}.{key}",
+                f"export {account_variable(name, key)} or write it to <secrets dir>/{name}.{key}",
                 field=key,
             )
-        if key not in keys and key not in SITE_ACCOUNT_KEYS:
-            known = ", ".join((*keys, *sorted(SITE_ACCOUNT_KEYS)))
+        if key not in keys:
             raise InvalidInput(
-                f"{where} has unknown key {key!r}: use {known}",
+                f"{where} has unknown key {key!r}: use {', '.join(keys)}",
                 field="accounts_file",
             )
         if not isinstance(value, str):
@@ -627,10 +719,12 @@ def resolve_account(
 
     `overrides` are command-line options (`email`, the secrets, the model's site fields);
     they win over the accounts file and the environment; None means "not given".
-    Raises InvalidInput naming the field and where its value came from; TypeError for an
-    override the model has no field for (a bug of the caller).
+    Raises InvalidInput naming the field and where its value came from (or a misspelt
+    `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>`); TypeError for an override the model has no field
+    for (a bug of the caller).
     """
     given = {key: value for key, value in overrides.items() if value is not None}
+    check_account_variables(settings, model)
     accounts = (
         read_accounts_file(settings.accounts_file, model)
         if settings.accounts_file is not None
@@ -658,9 +752,11 @@ def load_accounts(
     """Every account of the accounts file, each resolved as `model` or with the problem that
     stops it.
 
-    A broken file (missing, bad TOML, unknown key, secret in it) raises InvalidInput instead;
-    no accounts file at all gives an empty dict.
+    A broken file (missing, bad TOML, unknown key, secret in it) or a misspelt
+    `SELLERAUTH_ACCOUNTS__<NAME>__<KEY>` raises InvalidInput instead; no accounts file at all
+    gives an empty dict.
     """
+    check_account_variables(settings, model)
     if settings.accounts_file is None:
         return {}
     path = settings.accounts_file

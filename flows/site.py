@@ -3,9 +3,11 @@ overrides, top-level help and hooks.
 
 A Seller Central account is the engine's `AccountProfile` plus `SellerCentralFields` (host,
 marketplace, picker name, developer to grant), defaulted from `SellerCentralSettings`
-(`SELLERAUTH_BASE_URL`, `SELLERAUTH_MARKETPLACE`, ...). Another module adding per-account fields
-declares its own field model and `SiteSettings` class the same way, and `SellerAccount` lists
-them (its bases and `shared_settings`).
+(`SELLERAUTH_BASE_URL`, `SELLERAUTH_MARKETPLACE`, ...), and `SpApiAccountFields` (the seller's
+own SP-API app settings, its client secret a `SecretStr`). Another module adding per-account
+fields declares its own field model (and, for values every account shares, a `SiteSettings`
+class) the same way, and `SellerAccount` lists them (its bases and `shared_settings`): the
+engine learns the accounts file's keys and the secrets from the model alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from automation import settings as engine_settings
 from automation.errors import InvalidInput
 from automation.settings import AccountProfile, Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
+from flows.spapi_settings import SpApiAccountFields, spapi_problems
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -205,13 +208,18 @@ class SellerCentralFields(BaseModel):
         return self.developer_id.replace("-", "")
 
 
-class SellerAccount(SellerCentralFields, AccountProfile):
+class SellerAccount(SpApiAccountFields, SellerCentralFields, AccountProfile):
     """A Seller Central account as the jobs see it: the engine's profile (name, e-mail,
-    password, TOTP secret) and `SellerCentralFields`. The site's account model
-    (`Site.account_model`): the engine resolves every account of this site as one.
+    password, TOTP secret), `SellerCentralFields` and the seller's own SP-API settings
+    (`SpApiAccountFields`, read by the SP-API jobs through `app_settings_for`). The site's
+    account model (`Site.account_model`): the engine resolves every account of this site as
+    one, and takes from it which keys `[accounts.<name>]` may hold (`file_keys`) and which are
+    secrets kept out of the file (`secret_keys`: `password`, `totp_secret`,
+    `lwa_client_secret`).
 
     More per-account fields: add the module's field model to the bases (before
-    `AccountProfile`) and its `SiteSettings` class to `shared_settings`.
+    `AccountProfile`) and, when every account inherits a `SELLERAUTH_<FIELD>` value, its
+    `SiteSettings` class to `shared_settings`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -223,6 +231,13 @@ class SellerAccount(SellerCentralFields, AccountProfile):
     def acting_on(self) -> str | None:
         """The configured developer ID: the row every acting click of the MWS jobs is on."""
         return self.developer_id
+
+    def setting_problems(self, settings: Settings) -> list[str]:
+        """The SP-API settings of this account, checked as `authorize` checks them, when the
+        SP-API app is configured at all (`spapi_problems`): an account of a fleet that uses
+        the MWS jobs only has nothing to report. `accounts check --job authorize` asks for
+        them regardless."""
+        return spapi_problems(settings, self)
 
 
 def seller_account(profile: AccountProfile) -> SellerAccount:

@@ -1,8 +1,10 @@
 """Settings of the SP-API jobs (`SELLERAUTH_APP_*`, `SELLERAUTH_LWA_*`): the app to authorize.
 
 Validated before a browser starts; every problem is `InvalidInput` naming the variable.
-Built from the environment (`load_app_settings`) or from an account's fields
-(`AppSettings.for_account`), so a per-account override is one more keyword.
+Built from the environment (`load_app_settings`), with one account's own values over it
+(`app_settings_for`): those are `SpApiAccountFields`, fields of the site's account model
+(`flows.site.SellerAccount`), so the engine reads them from `[accounts.<name>]` and the
+client secret from the account's variable or secrets-dir file.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from automation.errors import InvalidInput
 from automation.log import register_secret
-from automation.settings import add_site_account_keys, env_key, read_accounts_file
+from automation.settings import SiteSettings, load_site_settings
 from flows.marketplaces import get_marketplace
 
 if TYPE_CHECKING:
@@ -56,16 +66,36 @@ REGION_OF_MARKETPLACE = {
     "SG": "fe",
 }
 
-# What `[accounts.<name>]` may set for one seller (over the SELLERAUTH_* values), and its own
-# client secret (SELLERAUTH_ACCOUNTS__<NAME>__LWA_CLIENT_SECRET or <secrets dir>/<name>.
-# lwa_client_secret; never the file).
-ACCOUNT_KEYS = ("app_id", "app_name", "app_draft", "redirect_uri", "login_uri", "lwa_client_id")
-ACCOUNT_SECRET = "lwa_client_secret"
-add_site_account_keys(ACCOUNT_KEYS, (ACCOUNT_SECRET,))
-
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 APP_ID = re.compile(rf"amzn1\.(?:sp\.solution|sellerapps\.app)\.{_UUID}", re.I)
 LWA_CLIENT_ID = re.compile(r"amzn1\.application-oa2-client\.[0-9a-f]{16,64}", re.I)
+
+
+class SpApiAccountFields(BaseModel):
+    """One seller's own SP-API settings, over the `SELLERAUTH_*` values every account shares:
+    `app_id`, `app_name`, `app_draft`, `redirect_uri`, `login_uri`, `lwa_client_id` from its
+    `[accounts.<name>]` table, and `lwa_client_secret`, a secret (typed `SecretStr`, so the
+    engine refuses it in the file and reads it from `SELLERAUTH_ACCOUNTS__<NAME>__LWA_CLIENT_
+    SECRET` or `<secrets dir>/<name>.lwa_client_secret`). None: not set for this account.
+
+    Values are kept as written: `AppSettings` validates them when an SP-API job prepares (so a
+    bad app ID stops the SP-API jobs, naming the file and table, and not the MWS jobs).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    app_id: str | None = None
+    app_name: str | None = None
+    app_draft: str | None = None
+    redirect_uri: str | None = None
+    login_uri: str | None = None
+    lwa_client_id: str | None = None
+    lwa_client_secret: SecretStr | None = None
+
+    def app_overrides(self) -> dict[str, Any]:
+        """This account's own values (those set), by `AppSettings` field."""
+        values = {name: getattr(self, name) for name in SpApiAccountFields.model_fields}
+        return {name: value for name, value in values.items() if value is not None}
 
 
 def spapi_endpoint_for(marketplace: str) -> str:
@@ -199,11 +229,6 @@ class AppSettings(BaseSettings):
         """The SP-API endpoint: the configured one, else the marketplace's region's."""
         return self.spapi_endpoint or spapi_endpoint_for(marketplace)
 
-    @classmethod
-    def for_account(cls, **fields: Any) -> AppSettings:
-        """The settings with an account's values (None = not set there) over the environment."""
-        return load_app_settings(**fields)
-
 
 def load_app_settings(secrets_dir: Path | None = None, **overrides: Any) -> AppSettings:
     """The settings from `SELLERAUTH_*`, `.env`, the secrets dir and `overrides`.
@@ -241,44 +266,62 @@ def _settings_error(exc: ValidationError) -> InvalidInput:
 
 def app_settings_for(settings: Settings, account: AccountProfile) -> AppSettings:
     """The app settings of one account: `SELLERAUTH_*` (environment, `.env`, secrets dir),
-    with the account's `[accounts.<name>]` keys and its own client secret over them.
+    with the account's own `SpApiAccountFields` (its `[accounts.<name>]` keys and client
+    secret) over them.
 
-    Raises InvalidInput naming the field (and the accounts file when the value came from it).
+    Raises InvalidInput naming the field (and the accounts file when the value came from it);
+    TypeError when `account` was not resolved with a model holding `SpApiAccountFields` (a
+    bug of the caller).
     """
-    overrides: dict[str, Any] = {}
-    path = settings.accounts_file
-    table = {}
-    if path is not None and path.is_file():
-        table = read_accounts_file(path, type(account)).get(account.name, {})
-    overrides = {key: table[key] for key in ACCOUNT_KEYS if key in table}
-    secret = _account_secret(settings, account.name)
-    if secret is not None:
-        overrides[ACCOUNT_SECRET] = secret
+    if not isinstance(account, SpApiAccountFields):
+        raise TypeError(f"account {account.name!r} was not resolved as a SellerAccount")
+    overrides = account.app_overrides()
     try:
         return load_app_settings(secrets_dir=settings.secrets_dir, **overrides)
     except InvalidInput as problem:
-        if problem.field in table:
+        from_file = problem.field in overrides and problem.field in type(account).file_keys()
+        if from_file and settings.accounts_file is not None:
             raise InvalidInput(
-                f"account {account.name!r} ({path} [accounts.{account.name}] "
+                f"account {account.name!r} ({settings.accounts_file} [accounts.{account.name}] "
                 f"{problem.field}): {problem.message}",
                 field=problem.field,
             ) from None
         raise
 
 
-def _account_secret(settings: Settings, name: str) -> SecretStr | None:
-    """The account's own LWA client secret, from its variable or its secrets-dir file."""
-    from_env = settings.accounts.get(env_key(name).lower())
-    if from_env is not None and ACCOUNT_SECRET in from_env.site:
-        return from_env.site[ACCOUNT_SECRET]
-    if settings.secrets_dir is not None:
-        file = settings.secrets_dir / f"{name}.{ACCOUNT_SECRET}"
-        if file.is_file():
-            try:
-                return SecretStr(file.read_text(encoding="utf-8").strip())
-            except OSError as exc:
-                raise InvalidInput(
-                    f"cannot read {file} ({exc.strerror}): fix its permissions",
-                    field=ACCOUNT_SECRET,
-                ) from None
-    return None
+class _AppSettingsGiven(SiteSettings):
+    """Which of the SP-API app's own settings are set at all (raw, not validated): the ones
+    whose presence means the SP-API jobs are in use."""
+
+    app_id: str | None = None
+    app_name: str | None = None
+    redirect_uri: str | None = None
+    login_uri: str | None = None
+    lwa_client_id: str | None = None
+    lwa_client_secret: str | None = None
+
+
+def spapi_in_use(settings: Settings, account: AccountProfile) -> bool:
+    """True when the SP-API app is configured for `account`: any of `SELLERAUTH_APP_ID`,
+    `_APP_NAME`, `_REDIRECT_URI`, `_LOGIN_URI`, `_LWA_CLIENT_ID`, `_LWA_CLIENT_SECRET` is set
+    (environment, `.env`, secrets dir), or the account has SP-API settings of its own."""
+    if isinstance(account, SpApiAccountFields) and account.app_overrides():
+        return True
+    try:
+        given = load_site_settings(_AppSettingsGiven, settings)
+    except InvalidInput:
+        return True  # unreadable: `app_settings_for` will say why
+    return any(getattr(given, name) for name in _AppSettingsGiven.model_fields)
+
+
+def spapi_problems(settings: Settings, account: AccountProfile) -> list[str]:
+    """What stops the SP-API jobs for `account` before a browser starts (`app_settings_for`'s
+    message, naming the variable or the file), when the SP-API app is configured at all
+    (`spapi_in_use`); [] when it is fine or not in use."""
+    if not spapi_in_use(settings, account):
+        return []
+    try:
+        app_settings_for(settings, account)
+    except InvalidInput as problem:
+        return [problem.message]
+    return []

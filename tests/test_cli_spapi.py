@@ -321,3 +321,75 @@ def test_batch_refuses_a_setting_every_account_shares_before_anything_runs(tmp_p
     assert "SELLERAUTH_APP_ID" in done.stderr
     with open_store(tmp_path / "state") as store:
         assert store.runs() == []
+
+
+ACCOUNTS_WITH_SPAPI = (
+    '[accounts.mws-only]\nemail = "m@example.com"\n\n'
+    '[accounts.own-app]\nemail = "o@example.com"\napp_name = "Acme Connector"\n\n'
+    f'[accounts.bad-app]\nemail = "b@example.com"\napp_id = "{DEMO_LWA_CLIENT_ID}"\n'
+)
+OWN_SECRET = "amzn1.oa2-cs.v1.own-app-secret-for-accounts-check"
+
+
+def accounts_check(tmp_path: Path, *args: str, **env: str) -> tuple[int, dict, str]:
+    """`accounts check --json` over ACCOUNTS_WITH_SPAPI (every password set): the exit
+    status, the report by account, and everything printed."""
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(ACCOUNTS_WITH_SPAPI)
+    passwords = {
+        f"SELLERAUTH_ACCOUNTS__{name}__PASSWORD": f"pw-{name.lower()}-0001"
+        for name in ("MWS_ONLY", "OWN_APP", "BAD_APP")
+    }
+    done = sellerauth(
+        "accounts",
+        "check",
+        "--json",
+        *args,
+        state_dir=tmp_path / "state",
+        env={"SELLERAUTH_ACCOUNTS_FILE": str(accounts), **passwords, **env},
+    )
+    report = json.loads(done.stdout)
+    by_account = {check["account"]: check for check in report["accounts"]}
+    return done.returncode, by_account, done.stdout + done.stderr
+
+
+def test_accounts_check_reports_spapi_settings_per_account(tmp_path) -> None:
+    """With the app configured, `accounts check` checks each account's SP-API settings as
+    `authorize` does: the bad app ID is named with its file and table, the account with its
+    own app name and client secret passes, and no secret is printed."""
+    status, checks, printed = accounts_check(
+        tmp_path,
+        **app_env("http://127.0.0.1:9"),
+        SELLERAUTH_ACCOUNTS__OWN_APP__LWA_CLIENT_SECRET=OWN_SECRET,
+    )
+    assert status == 2
+    assert checks["mws-only"]["ok"] and checks["own-app"]["ok"], checks
+    [problem] = checks["bad-app"]["problems"]
+    assert "[accounts.bad-app] app_id" in problem and "SELLERAUTH_APP_ID is invalid" in problem
+    assert "SELLERAUTH_LWA_CLIENT_ID" in problem  # says which is which
+    for secret in (OWN_SECRET, DEMO_LWA_CLIENT_SECRET, "pw-mws_only-0001"):
+        assert secret not in printed
+
+
+def test_accounts_check_leaves_sp_api_alone_where_unused_unless_asked(tmp_path) -> None:
+    """With no app configured anywhere an account without SP-API settings is fine, one with
+    some is told what is missing; `--job authorize` asks it of every account."""
+    status, checks, _ = accounts_check(tmp_path)
+    assert status == 2
+    assert checks["mws-only"]["ok"], checks["mws-only"]
+    assert "SELLERAUTH_LWA_CLIENT_ID is required" in " ".join(checks["own-app"]["problems"])
+    status, checks, _ = accounts_check(tmp_path, "--job", "authorize")
+    assert status == 2
+    [problem] = checks["mws-only"]["problems"]
+    assert "SELLERAUTH_APP_ID is required" in problem
+    assert len(checks["own-app"]["problems"]) == 1  # the same problem is not reported twice
+
+
+def test_accounts_check_refuses_an_unknown_job(tmp_path) -> None:
+    """`--job` takes a command's name; another is refused with exit 2 naming the known ones."""
+    done = sellerauth(
+        "accounts", "check", "--json", "--job", "nope", state_dir=tmp_path / "state", env={}
+    )
+    assert done.returncode == 2
+    error = json.loads(done.stdout)["error"]
+    assert "'nope'" in error["message"] and "authorize" in error["message"]

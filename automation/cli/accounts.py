@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,8 +13,20 @@ from automation.cli.output import console, exit_with, report_error
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
-    from automation.commands import Site
+    from automation.commands import CommandSpec, Site
+    from automation.plan import AccountProbe
     from automation.settings import AccountProfile, Settings
+
+
+JobOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--job",
+        metavar="JOB",
+        help="Also check each account's settings for this job (a command name) as the job does "
+        "before a browser starts, even where none are configured; repeatable.",
+    ),
+]
 
 
 def accounts_app(site: Site) -> typer.Typer:
@@ -26,31 +39,61 @@ def accounts_app(site: Site) -> typer.Typer:
 
     @app.command("check")
     def accounts_check(
-        accounts_file: params.AccountsFileOpt = None, as_json: params.JsonOpt = False
+        accounts_file: params.AccountsFileOpt = None,
+        as_json: params.JsonOpt = False,
+        job: JobOpt = None,
     ) -> None:
         """Check the accounts file and say, per account, what is missing; starts no browser.
 
-        Every problem of the file is reported in one run. With --json, one object:
-        {"ok": bool, "file": path, "accounts": [per account: ok, problems, warnings, ...],
-        "errors": [problems of the file itself, each {"code", "message", "field"}]}.
-        Exit status 2 when the file or any account has a problem, else 0.
+        Every problem of the file is reported in one run, and each account's site settings
+        when they are configured (a problem that would stop a job before its browser starts).
+        With --json, one object: {"ok": bool, "file": path, "accounts": [per account: ok,
+        problems, warnings, ...], "errors": [problems of the file itself, each {"code",
+        "message", "field"}]}. Exit status 2 when the file or any account has a problem,
+        else 0.
         """
-        check(site.account_model, accounts_file, as_json)
+        try:
+            specs = [site.spec(name) for name in job or ()]
+        except SellerAuthError as error:
+            exit_with(error, "-", as_json)
+        check(site.account_model, accounts_file, as_json, [job_probe(spec) for spec in specs])
 
     return app
 
 
-def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> None:
-    """`accounts check`: each account of the file resolved as `model`; exits 2 on a problem."""
+def job_probe(spec: CommandSpec[Any, Any]) -> AccountProbe:
+    """What stops `spec`'s job for one account before a browser starts: its `prepare` with
+    the default options and no store (nothing when the job has no `prepare`)."""
+
+    def probe(settings: Settings, profile: AccountProfile) -> list[str]:
+        if spec.prepare is None:
+            return []
+        try:
+            spec.command().prepared(settings, profile, None)
+        except SellerAuthError as problem:
+            return [problem.message]
+        return []
+
+    return probe
+
+
+def check(
+    model: type[AccountProfile],
+    accounts_file: Any,
+    as_json: bool,
+    probes: Sequence[AccountProbe] = (),
+) -> None:
+    """`accounts check`: each account of the file resolved as `model` and tried by `probes`;
+    exits 2 on a problem."""
     from automation.plan import check_accounts
 
     settings = settings_or_exit(as_json, accounts_file=accounts_file)
     checks: list[Any] = []
     errors: list[SellerAuthError] = []
     try:
-        checks = check_accounts(settings, model)
+        checks = check_accounts(settings, model, probes)
     except SellerAuthError as problem:
-        errors = file_problems(settings, model.file_keys()) or [problem]
+        errors = file_problems(settings, model) or [problem]
     ok = bool(checks) and not errors and all(c.ok for c in checks)
     if as_json:
         from automation.log import redact
@@ -74,12 +117,13 @@ def check(model: type[AccountProfile], accounts_file: Any, as_json: bool) -> Non
         raise typer.Exit(2)
 
 
-def file_problems(settings: Settings, keys: tuple[str, ...]) -> list[SellerAuthError]:
-    """Every structural problem of the accounts file (each table, each key, names that clash),
-    not just the first; [] when the file cannot be read at all (the caller's error says why)."""
+def file_problems(settings: Settings, model: type[AccountProfile]) -> list[SellerAuthError]:
+    """Every structural problem of the accounts file (each table, each key against `model`,
+    names that clash), not just the first; [] when the file cannot be read at all (the
+    caller's error says why)."""
     import tomllib
 
-    from automation.settings import _check_accounts, env_key
+    from automation.settings import check_accounts_data, env_key
 
     path = settings.accounts_file
     if path is None:
@@ -93,7 +137,7 @@ def file_problems(settings: Settings, keys: tuple[str, ...]) -> list[SellerAuthE
 
     def check(piece: dict[str, Any]) -> bool:
         try:
-            _check_accounts(piece, path, keys)
+            check_accounts_data(piece, path, model)
         except SellerAuthError as error:
             if all(error.message != seen.message for seen in found):
                 found.append(error)

@@ -55,6 +55,44 @@ def _refusal(**overrides: str) -> InvalidInput:
     return caught.value
 
 
+# One variable per group of `Settings`, with a value other than its default.
+_ONE_PER_GROUP: dict[type, tuple[str, str, str, object]] = {
+    settings_module.SignInSettings: ("SELLERAUTH_EMAIL", "s@example.com", "email", "s@example.com"),
+    settings_module.PlaceSettings: ("SELLERAUTH_STATE_DIR", "/tmp/x", "state_dir", Path("/tmp/x")),
+    settings_module.BrowserSettings: ("SELLERAUTH_HEADED", "1", "headed", True),
+    settings_module.TimingSettings: ("SELLERAUTH_TIMEOUT_MS", "1234", "timeout_ms", 1234),
+    settings_module.RetrySettings: ("SELLERAUTH_STEP_RETRIES", "5", "step_retries", 5),
+    settings_module.LogSettings: ("SELLERAUTH_LOG_LEVEL", "DEBUG", "log_level", "debug"),
+    settings_module.StoreSettings: (
+        "SELLERAUTH_LOCK_WAIT_SECONDS",
+        "2.5",
+        "lock_wait_seconds",
+        2.5,
+    ),
+}
+
+
+class TestSettingsGroups:
+    def test_the_groups_make_up_the_settings(self) -> None:
+        """Every field of `Settings` belongs to exactly one group, and `Settings` is each one."""
+        fields = [name for group in _ONE_PER_GROUP for name in group.model_fields]
+        assert sorted(fields) == sorted(Settings.model_fields)
+        assert len(fields) == len(set(fields))
+        assert all(issubclass(Settings, group) for group in _ONE_PER_GROUP)
+
+    @pytest.mark.parametrize("group", list(_ONE_PER_GROUP), ids=lambda g: g.__name__)
+    def test_a_grouped_field_keeps_its_flat_variable(
+        self, group: type, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A field of any group is still read from SELLERAUTH_<FIELD> and read as
+        `settings.<field>`, validated by its group."""
+        variable, value, field, expected = _ONE_PER_GROUP[group]
+        assert field in group.model_fields  # type: ignore[attr-defined]
+        assert getattr(load_settings(), field) != expected
+        monkeypatch.setenv(variable, value)
+        assert getattr(load_settings(), field) == expected
+
+
 class TestSettingsDefaults:
     def test_defaults(self) -> None:
         """Without any variable, every setting has its documented default."""
@@ -468,12 +506,18 @@ class TestAccountsFile:
         assert caught.value.field == "accounts_file"
 
     def test_unknown_account_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """A misspelt per-account variable is refused, naming it."""
+        """A misspelt per-account variable is refused as soon as an account is resolved (the
+        account model says which exist), naming it and never quoting its value."""
         monkeypatch.setenv("SELLERAUTH_ACCOUNTS__ACME__PASSWRD", PASSWORD)
-        with pytest.raises(InvalidInput) as caught:
-            load_settings()
-        assert "SELLERAUTH_ACCOUNTS__ACME__PASSWRD" in caught.value.message
-        assert PASSWORD not in caught.value.message
+        settings = _accounts(GOOD_ACCOUNTS)
+        for resolve in (lambda: resolve_account(settings, "beta"), lambda: load_accounts(settings)):
+            with pytest.raises(InvalidInput) as caught:
+                resolve()
+            assert caught.value.field == "accounts"
+            message = caught.value.message
+            assert "SELLERAUTH_ACCOUNTS__ACME__PASSWRD is not a known setting" in message
+            assert "PASSWORD, TOTP_SECRET, LWA_CLIENT_SECRET" in message
+            assert PASSWORD not in message
 
     def test_default_account_alongside_file(self, default_env: None) -> None:
         """Without a name the default account is used even when an accounts file exists."""

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from automation.errors import InvalidInput
-from automation.settings import load_settings, resolve_account
+from automation.settings import load_settings
 from automation.store import Store
 from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE, AppJobOptions
+from flows.site import resolve_account
 from flows.spapi_reporting import (
     audit_app_renew,
     audit_authorize,

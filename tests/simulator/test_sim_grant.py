@@ -27,6 +27,8 @@ def consent(c, *boxes: int):
 
 class TestDeveloperForm:
     def test_the_form_greets_the_seller_and_labels_both_inputs(self, make_client):
+        """The developer form greets the seller by name and labels both inputs, the example and the
+        `次へ` button."""
         c = make_client()
         c.sign_in()
         html = c.get(paths.AUTHORIZE).text
@@ -41,6 +43,7 @@ class TestDeveloperForm:
         assert '<button type="submit" class="a-button a-button-primary">次へ</button>' in html
 
     def test_the_registration_parameters_prefill_the_form(self, make_client):
+        """The registration link's developer name and ID prefill the form."""
         c = make_client()
         c.sign_in(paths.REGISTER + QUERY)
         html = c.get(paths.AUTHORIZE + QUERY).text
@@ -48,6 +51,7 @@ class TestDeveloperForm:
         assert element(html, "devMWSAccountId")["value"] == OUR_DEVELOPER_ID
 
     def test_the_grant_button_on_the_registration_page_carries_the_parameters(self, make_client):
+        """The registration page's grant button carries the developer name and ID to the form."""
         html = make_client().sign_in(paths.REGISTER + QUERY).text
         assert (
             f'<form method="get" action="{paths.AUTHORIZE}" class="inline-form">'
@@ -56,6 +60,7 @@ class TestDeveloperForm:
         ) in html
 
     def test_a_valid_form_records_it_and_goes_to_consent(self, make_client):
+        """A valid form (an ID without hyphens too) is logged as valid and goes to consent."""
         c = make_client()
         c.sign_in()
         r = fill_form(c, developer_id="525964794073")
@@ -69,6 +74,7 @@ class TestDeveloperForm:
 
     @pytest.mark.parametrize("bad", ["5259-6479-407", "5259 6479 4073", "abcd-efgh-ijkl", ""])
     def test_a_malformed_developer_id_is_refused_on_the_form(self, make_client, bad):
+        """A developer ID that is not 12 digits is refused on the form with Amazon's message."""
         c = make_client()
         c.sign_in()
         r = fill_form(c, developer_id=bad)
@@ -76,11 +82,13 @@ class TestDeveloperForm:
         assert "開発者IDが正しくありません" in r.text
 
     def test_a_missing_name_is_refused(self, make_client):
+        """A form without the developer's name is refused with Amazon's message."""
         c = make_client()
         c.sign_in()
         assert "開発者氏名を入力してください" in fill_form(c, name="").text
 
     def test_consent_without_the_form_goes_back_to_the_form(self, make_client):
+        """Consent opened before the form was sent redirects to the form."""
         c = make_client()
         c.sign_in()
         assert c.get(paths.CONSENT).headers["Location"] == paths.AUTHORIZE
@@ -95,6 +103,8 @@ class TestLegacyOptionScreen:
         return c
 
     def test_older_accounts_see_the_option_screen_first(self, client):
+        """A seller with the legacy option screen sees it, with both options' labels, before the
+        form."""
         r = client.get(paths.AUTHORIZE + QUERY)
         assert r.headers["Location"] == paths.OPTION + QUERY
         html = client.get(r.headers["Location"]).text
@@ -107,6 +117,7 @@ class TestLegacyOptionScreen:
         assert ">次へ</button>" in html
 
     def test_choosing_the_developer_option_leads_to_the_prefilled_form(self, client):
+        """Choosing the developer option leads to the form prefilled with the developer."""
         r = client.post(
             paths.OPTION,
             {
@@ -120,9 +131,11 @@ class TestLegacyOptionScreen:
         assert element(html, "developerName")["value"] == "shippinno"
 
     def test_no_choice_shows_the_option_screen_again(self, client):
+        """Sending the option screen without a choice shows it again with Amazon's message."""
         assert "いずれかを選択してください。" in client.post(paths.OPTION, {}).text
 
     def test_the_own_account_option_does_not_lead_to_the_developer_form(self, client):
+        """The own-account option is logged and does not lead to the developer form."""
         r = client.post(paths.OPTION, {"option": "self"})
         assert r.status_code == 200 and "developerName" not in r.text
         assert client.simulator.events_of("option_select")[0]["option"] == "self"
@@ -137,6 +150,8 @@ class TestConsent:
         return c
 
     def test_the_consent_page_names_the_developer_and_has_both_boxes(self, client):
+        """The consent page names the developer, labels both boxes with the warning between them,
+        and logs who it named."""
         html = client.get(paths.CONSENT).text
         text = page_text(html)
         assert (
@@ -159,6 +174,8 @@ class TestConsent:
 
     @pytest.mark.parametrize("boxes", [(), (1,), (2,)])
     def test_without_both_boxes_nothing_is_granted(self, client, boxes):
+        """Consent with fewer than both boxes ticked is refused, logged with the boxes sent, and
+        grants nothing."""
         r = consent(client, *boxes)
         assert r.status_code == 200
         assert "続行するには、2か所のチェックボックスにチェックを入れてください。" in r.text
@@ -167,6 +184,8 @@ class TestConsent:
         assert client.simulator.developer_row(DEMO_SELLER_ID, OUR_DEVELOPER_ID) is None
 
     def test_both_boxes_grant_access_and_record_the_grant(self, client, clock):
+        """Both boxes grant: an active row with a well-formed token, valid a year from now, and one
+        `grant` event carrying it."""
         r = consent(client, 1, 2)
         assert r.headers["Location"] == paths.COMPLETE
         row = client.simulator.developer_row(DEMO_SELLER_ID, OUR_DEVELOPER_ID)
@@ -185,6 +204,8 @@ class TestConsent:
         }
 
     def test_the_consent_page_can_name_another_developer(self, make_client):
+        """The `consent_developer_name` fault makes consent name another developer, and the log says
+        so."""
         c = make_client(faults=Faults(consent_developer_name="evil-corp"))
         c.sign_in()
         fill_form(c)
@@ -196,6 +217,8 @@ class TestConsent:
 
 class TestCompletion:
     def test_the_completion_page_shows_every_credential(self, make_client):
+        """The completion page shows the seller ID, marketplace ID and the granted row's MWS auth
+        token."""
         c = make_client()
         c.sign_in()
         fill_form(c)
@@ -213,12 +236,14 @@ class TestCompletion:
         assert "Eメールでは送信されません" in text
 
     def test_the_marketplace_id_is_the_one_picked(self, make_client):
+        """The completion page's marketplace ID is the marketplace chosen on the picker."""
         c = make_client("picker")
         c.sign_in(pick=(DEMO_SELLER_ID, "US"))
         fill_form(c)
         assert "マーケットプレイスID: ATVPDKIKX0DER" in page_text(c.follow(consent(c, 1, 2)).text)
 
     def test_a_malformed_token_fault_shows_a_token_of_the_wrong_shape(self, make_client):
+        """The `malformed_token` fault shows a token of the wrong shape and no well-formed one."""
         c = make_client(faults=Faults(malformed_token=True))
         c.sign_in()
         fill_form(c)
@@ -227,6 +252,7 @@ class TestCompletion:
         assert not TOKEN.search(text)
 
     def test_the_new_row_appears_in_the_current_table(self, make_client):
+        """After a grant, the developer's row is in the permissions page's current table."""
         c = make_client()
         c.sign_in()
         fill_form(c)
@@ -234,6 +260,7 @@ class TestCompletion:
         assert f"{OUR_DEVELOPER_ID} shippinno" in page_text(c.get(paths.HOME).text)
 
     def test_granting_again_keeps_the_token(self, make_client):
+        """Granting a developer already granted keeps its token and adds no row."""
         c = make_client("granted")
         c.sign_in()
         token = c.simulator.developer_row(DEMO_SELLER_ID, OUR_DEVELOPER_ID).token
@@ -243,6 +270,8 @@ class TestCompletion:
         assert len(c.simulator.seller(DEMO_SELLER_ID).developers) == 2
 
     def test_english_completion_texts(self, make_client):
+        """The English completion page labels the seller ID, marketplace ID and MWS auth token in
+        English."""
         c = make_client(language="en")
         c.sign_in()
         fill_form(c)
@@ -254,6 +283,7 @@ class TestCompletion:
 
 class TestEnglishGrantFlow:
     def test_the_form_labels_and_button_are_english(self, make_client):
+        """The English developer form's labels and button are in English."""
         c = make_client(language="en")
         c.sign_in()
         html = c.get(paths.AUTHORIZE).text
@@ -262,6 +292,7 @@ class TestEnglishGrantFlow:
         assert ">Next</button>" in html
 
     def test_the_consent_page_is_english(self, make_client):
+        """The English consent page says the developer will be given access."""
         c = make_client(language="en")
         c.sign_in()
         fill_form(c)

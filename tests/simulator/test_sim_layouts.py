@@ -32,6 +32,8 @@ def main_html(html: str) -> str:
 class TestEveryLayout:
     @pytest.mark.parametrize("layout", LAYOUTS)
     def test_every_text_of_the_permissions_page_reads_the_same(self, make_client, layout):
+        """Every layout shows the permissions page's headings, labels and buttons with the same
+        texts."""
         html = make_client("granted", layout=layout).sign_in().text
         text = page_text(html, keep_templates=True)
         for expected in EXPECTED_TEXTS:
@@ -39,6 +41,8 @@ class TestEveryLayout:
 
     @pytest.mark.parametrize("layout", LAYOUTS)
     def test_the_grant_flow_works_in_every_layout(self, make_client, layout):
+        """In every layout a grant posted with both boxes ticked completes and shows an MWS auth
+        token."""
         c = make_client(layout=layout)
         c.sign_in()
         c.post(paths.AUTHORIZE, {"developerName": "shippinno", "devMWSAccountId": OUR_DEVELOPER_ID})
@@ -47,6 +51,8 @@ class TestEveryLayout:
 
     @pytest.mark.parametrize("layout", LAYOUTS)
     def test_sign_in_pages_keep_their_markup_in_every_layout(self, make_client, layout):
+        """Layouts change Seller Central's pages only: the sign-in page's markup is Amazon's in
+        each."""
         html = make_client(layout=layout).get(paths.SIGNIN).text
         assert (
             '<input id="continue" class="a-button a-button-primary" type="submit" value="次へ進む">'
@@ -56,6 +62,8 @@ class TestEveryLayout:
 
 class TestNested:
     def test_extra_wrappers_and_another_order(self, make_client):
+        """The nested layout wraps the page in extra elements and puts its sections in another
+        order."""
         html = main_html(make_client("granted", layout="nested").sign_in().text)
         assert html.count('class="sim-n1"') >= 6
         assert html.index("権限付与履歴") < html.index("現在の権限")
@@ -65,6 +73,7 @@ class TestNested:
         assert html.index("現在の権限") < html.index("開発者にアクセス権を付与")
 
     def test_columns_come_in_another_order(self, make_client):
+        """The nested layout puts the permissions table's columns in another order."""
         html = make_client("granted", layout="nested").sign_in().text
         current = html[html.index('id="mws-current-authorizations"') :]
         headers = re.findall(r'<th scope="col">(.*?)</th>', current)[:6]
@@ -75,6 +84,8 @@ class TestLinks:
     def test_actions_are_links_with_the_button_role_and_navigation_is_plain_links(
         self, make_client
     ):
+        """The links layout makes actions links with the button role and navigation plain links: no
+        <button> at all."""
         html = main_html(make_client("granted", layout="links").sign_in().text)
         assert "<button" not in html
         assert re.search(r'<a href="#" role="button"[^>]*>アクセス権を承認</a>', html)
@@ -85,6 +96,8 @@ class TestLinks:
 
 class TestSplit:
     def test_texts_are_split_across_inline_elements(self, make_client):
+        """The split layout splits a button's text across inline elements that still read as one
+        text."""
         html = main_html(make_client("granted", layout="split").sign_in().text)
         assert ">アクセス権を承認<" not in html
         assert "<span>アクセス</span><span>権を承認</span>" in html
@@ -93,6 +106,7 @@ class TestSplit:
 
 class TestDecoy:
     def test_a_hidden_duplicate_stands_before_each_real_button(self, make_client):
+        """The decoy layout puts a hidden button with the same text before each real one."""
         html = main_html(make_client("granted", layout="decoy").sign_in().text)
         hidden = button_texts(html, hidden=True)
         assert "アクセス権を承認" in hidden and "開発者にアクセス権を付与" in hidden
@@ -101,6 +115,7 @@ class TestDecoy:
         )
 
     def test_using_a_decoy_is_recorded(self, make_client):
+        """Using a decoy is refused (400) and logged as `decoy_clicked`."""
         c = make_client("granted", layout="decoy")
         c.sign_in()
         assert c.post(paths.DECOY).status_code == 400
@@ -109,6 +124,8 @@ class TestDecoy:
 
 class TestLate:
     def test_the_tables_arrive_from_a_template_after_load(self, make_client):
+        """The late layout serves the tables in templates a script fills in after load, absent from
+        the first text."""
         html = make_client("granted", layout="late").sign_in().text
         assert "現在の権限" not in page_text(html)
         assert html.count("<template>") == 2 and html.count('<div class="mws-late" data-late>') == 2

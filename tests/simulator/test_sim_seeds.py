@@ -39,17 +39,22 @@ def current_section(html: str) -> str:
 
 class TestSeedsAreData:
     def test_seed_zero_is_the_original_layout(self) -> None:
+        """Seed 0 chooses the original layout."""
         assert choices(0) == LayoutChoices()
 
     def test_the_same_seed_chooses_the_same(self) -> None:
+        """A seed always makes the same choices, and another seed other ones."""
         assert choices(77) == choices(77) != choices(78)
 
     def test_the_choices_can_be_printed(self, capsys) -> None:
+        """`--show-layout` prints a seed's choices."""
         simulator_main(["--layout-seed", "412", "--show-layout"])
         out = capsys.readouterr().out
         assert out.startswith("layout seed 412") and "confirm" in out and "dialog" in out
 
     def test_a_scenario_serves_its_seed(self, make_client) -> None:
+        """A scenario with a layout seed serves the shape that seed chose (an ARIA grid, no
+        <table>)."""
         seed = next(s for s in range(1, 500) if choices(s).table == "aria")
         html = make_client("granted", layout_seed=seed).sign_in().text
         assert 'role="table"' in html and "<table" not in main_html(html)
@@ -57,12 +62,14 @@ class TestSeedsAreData:
 
 class TestTables:
     def test_a_td_header_row(self, make_client, with_layout) -> None:
+        """The `td` table shape has a header row of <td> cells and no <th>."""
         with_layout(table="td")
         html = current_section(make_client("granted").sign_in().text)
         assert "<th" not in html
         assert '<tr class="hdr"><td><b>開発者 ID</b></td>' in html
 
     def test_an_aria_grid(self, make_client, with_layout) -> None:
+        """The `aria` table shape is a grid of ARIA column headers and cells."""
         with_layout(table="aria")
         html = current_section(make_client("granted").sign_in().text)
         assert '<span role="columnheader">開発者 ID</span>' in html
@@ -78,6 +85,7 @@ class TestTables:
         ],
     )
     def test_an_empty_history(self, make_client, with_layout, empty, shown, absent) -> None:
+        """Each shape of an empty history shows what it should and nothing of the others."""
         with_layout(empty=empty)
         html = make_client("granted").sign_in().text
         history = html[html.index('id="mws-authorization-history"') :]
@@ -85,6 +93,7 @@ class TestTables:
         assert shown in history and absent not in history
 
     def test_the_pager_may_count_the_sellers_own_row(self, make_client, with_layout) -> None:
+        """The pager counts the seller's own row or not, as the seed chose."""
         with_layout(pager_counts_own=True)
         html = make_client("granted").sign_in().text
         assert "1-3 / 3 件を表示" in html  # the seller's own row and two developers
@@ -92,6 +101,8 @@ class TestTables:
         assert "1-2 / 2 件を表示" in make_client("granted").sign_in().text
 
     def test_a_hidden_copy_points_nowhere_useful(self, make_client, with_layout) -> None:
+        """A hidden copy of the table comes before the visible one, its buttons posting to the decoy
+        path."""
         with_layout(hidden_copy="before")
         c = make_client("granted")
         html = main_html(c.sign_in().text)
@@ -102,6 +113,7 @@ class TestTables:
         assert html.count("アクセス権を承認") == 4  # our row and the other one, twice
 
     def test_columns_and_blocks_in_the_seeds_order(self, make_client, with_layout) -> None:
+        """Columns and page blocks come in the order the seed chose."""
         chosen = with_layout(
             current_columns=("token", "action", "expires", "granted", "nickname", "developer_id"),
             blocks=("history", "buttons", "current", "confirmation", "account_info"),
@@ -126,10 +138,14 @@ class TestControlsAndSteps:
         ],
     )
     def test_row_controls(self, make_client, with_layout, controls, expected) -> None:
+        """Row actions are buttons, submit inputs or links with the button role, as the seed
+        chose."""
         with_layout(controls=controls)
         assert expected in make_client("granted").sign_in().text
 
     def test_the_token_after_a_reload(self, make_client, with_layout) -> None:
+        """The `reload` token shape shows the token on a reloaded page, and logs one view of our
+        developer."""
         with_layout(token="reload")
         c = make_client("granted")
         html = c.sign_in().text
@@ -142,6 +158,7 @@ class TestControlsAndSteps:
         ]
 
     def test_a_native_confirm_names_the_developer(self, make_client, with_layout) -> None:
+        """A native confirm names the developer and ID in its question."""
         with_layout(confirm="native")
         html = make_client("expiring").sign_in().text
         assert (
@@ -150,6 +167,7 @@ class TestControlsAndSteps:
         )
 
     def test_an_in_page_dialog(self, make_client, with_layout) -> None:
+        """An in-page dialog is served, and its posted form acts at once, logged once."""
         with_layout(confirm="dialog")
         c = make_client("expiring")
         html = c.sign_in().text
@@ -160,6 +178,7 @@ class TestControlsAndSteps:
         assert [e["action"] for e in c.simulator.events_of("row_action")] == ["renew"]
 
     def test_a_confirmation_page(self, make_client, with_layout) -> None:
+        """With a confirmation page an action leads there, and nothing is done before it."""
         with_layout(confirm="page")
         c = make_client("expiring")
         c.sign_in()
@@ -168,6 +187,8 @@ class TestControlsAndSteps:
         assert c.simulator.events_of("row_action") == []
 
     def test_tables_that_fill_in_late(self, make_client, with_layout) -> None:
+        """Tables that fill in late are absent from the first text and filled after the chosen
+        delay."""
         with_layout(late_ms=400)
         html = make_client("granted").sign_in().text
         assert "現在の権限" not in page_text(html) and "setTimeout(fillLate, 400)" in html
@@ -175,6 +196,7 @@ class TestControlsAndSteps:
 
 class TestWordings:
     def test_british_spellings(self, make_client, with_layout) -> None:
+        """British wording spells Authorisation, Authorised and Authorise."""
         with_layout(british=True)
         text = page_text(make_client("granted", language="en").sign_in().text)
         assert "Current Authorisations" in text and "Authorisation History" in text
@@ -185,6 +207,8 @@ class TestWordings:
     def test_consent_versions_name_the_developer(
         self, make_client, with_layout, wording, language
     ) -> None:
+        """Every consent wording, in both languages and box orders, names the developer, and both
+        boxes grant."""
         with_layout(consent_wording=wording, consent_boxes_reversed=bool(wording % 2))
         c = make_client(language=language)
         c.sign_in()
@@ -196,6 +220,7 @@ class TestWordings:
 
     @pytest.mark.parametrize("shape,marker", [("dl", "<dl"), ("table", '<th scope="row">')])
     def test_completion_values_shapes(self, make_client, with_layout, shape, marker) -> None:
+        """Completion values come as a definition list or a table with row headers, as chosen."""
         with_layout(completion_values=shape, completion_wording=1)
         c = make_client()
         c.sign_in()
@@ -204,6 +229,8 @@ class TestWordings:
         assert marker in html and "登録が完了しました" in html
 
     def test_an_unknown_extra_box_is_required(self, make_client) -> None:
+        """An extra consent box the bot does not know must be ticked too: without it nothing is
+        granted."""
         c = make_client(faults={"consent_extra_box": "Something else"})
         c.sign_in()
         c.post(paths.AUTHORIZE, {"developerName": "shippinno", "devMWSAccountId": OUR_DEVELOPER_ID})
@@ -212,6 +239,7 @@ class TestWordings:
         assert c.simulator.events_of("grant") == []
 
     def test_a_next_button_enabled_only_after_input(self, make_client, with_layout) -> None:
+        """The developer form's `次へ` may be disabled until something is typed."""
         with_layout(form_enable_after_input=True)
         c = make_client()
         c.sign_in()
@@ -224,6 +252,8 @@ class TestWordings:
 
 class TestLateRows:
     def test_rows_that_arrive_after_the_table_and_its_pager(self, make_client, with_layout):
+        """Late rows arrive after the table and its pager: the pager counts them while their text is
+        not yet there."""
         with_layout(late_ms=300, late_rows=True, table="td")
         html = make_client("granted").sign_in().text
         assert "1-2 / 2 件を表示" in page_text(html)

@@ -26,6 +26,8 @@ def fetch(url: str, method: str = "GET", timeout: float = 5) -> tuple[int, bytes
 
 class TestSimulatorServer:
     def test_it_starts_in_well_under_a_second_and_serves_the_sign_in_page(self):
+        """The server starts in under half a second on a loopback port and serves the sign-in
+        page."""
         started = time.monotonic()
         with SimulatorServer(Simulator(build_scenario("demo"))) as server:
             assert time.monotonic() - started < 0.5
@@ -34,6 +36,7 @@ class TestSimulatorServer:
             assert status == 200 and b'id="ap_email"' in body
 
     def test_it_stops_quickly_and_frees_the_port(self):
+        """Stopping takes under a second and nothing answers on the port afterwards."""
         server = SimulatorServer(Simulator(build_scenario("demo"))).start()
         url = server.url
         started = time.monotonic()
@@ -43,10 +46,12 @@ class TestSimulatorServer:
             fetch(url + paths.SIGNIN, timeout=1)
 
     def test_the_url_before_start_is_an_error(self):
+        """Asking a server that has not started for its URL raises RuntimeError."""
         with pytest.raises(RuntimeError):
             _ = SimulatorServer(Simulator(build_scenario("demo"))).url
 
     def test_events_are_served_as_json_and_can_be_filtered(self):
+        """The event log is served as JSON without control requests, and `?kind=` filters it."""
         sim = Simulator(build_scenario("demo"))
         with SimulatorServer(sim) as server:
             fetch(server.url + paths.SIGNIN)
@@ -58,6 +63,8 @@ class TestSimulatorServer:
             assert json.loads(body) == []
 
     def test_the_control_index_lists_the_logins_and_the_current_otp(self):
+        """The control index shows each login's e-mail, password, TOTP secret and current OTP, and
+        the paths."""
         sim = Simulator(build_scenario("demo"))
         with SimulatorServer(sim) as server:
             status, body = fetch(server.url + "/__sim/")
@@ -68,6 +75,7 @@ class TestSimulatorServer:
             assert paths.REGISTER.encode() in body
 
     def test_control_posts_expire_sessions_and_clear_events(self):
+        """The control POSTs expire every session (saying how many) and clear the event log."""
         sim = Simulator(build_scenario("demo"))
         with SimulatorServer(sim) as server:
             fetch(server.url + paths.SIGNIN)
@@ -78,6 +86,8 @@ class TestSimulatorServer:
             assert sim.events == []
 
     def test_a_dropped_connection_closes_without_a_response_once(self):
+        """Over HTTP a `drop_once` path closes the connection without a response once, then serves
+        the page."""
         sim = Simulator(build_scenario("demo", faults=Faults(drop_once=["/ap/signin"])))
         with SimulatorServer(sim) as server:
             with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
@@ -86,6 +96,8 @@ class TestSimulatorServer:
             assert sim.events_of("request")[0]["fault"] == "drop"
 
     def test_a_hanging_path_sends_headers_but_never_finishes_the_body(self):
+        """A hanging path sends headers and an unending body, other paths still answer, and stop
+        ends it within 2 s."""
         sim = Simulator(build_scenario("demo", faults=Faults(hang=["/gp/"], hang_seconds=30)))
         server = SimulatorServer(sim).start()
         parts = urlsplit(server.url)
@@ -104,6 +116,7 @@ class TestSimulatorServer:
         assert time.monotonic() - started < 2
 
     def test_a_real_browser_style_request_gets_a_session_cookie(self):
+        """A plain HTTP request gets a session-id cookie."""
         server = SimulatorServer(Simulator(build_scenario("demo")))
         with server, urllib.request.urlopen(server.url + paths.SIGNIN, timeout=5) as r:
             assert "session-id=" in r.headers["Set-Cookie"]

@@ -180,11 +180,13 @@ class TestRefusals:
         assert "Something" not in page_text(c.sign_in(consent_url(version="beta")).text)
 
     def test_unknown_app_is_md4100(self, make_client):
+        """Consent for an app ID the simulator does not know is refused with MD4100."""
         c = make_client("spapi", language="en")
         text = page_text(c.sign_in(CONSENT + "?application_id=amzn1.sp.solution.x&state=s").text)
         assert "MD4100" in text
 
     def test_invalid_access(self, make_client):
+        """The `invalid_access` knob answers consent with `Invalid Access`."""
         c = make_client("spapi", language="en", spapi={"invalid_access": True})
         text = page_text(c.sign_in(consent_url()).text)
         assert "Invalid Access" in text
@@ -202,12 +204,14 @@ class TestManageYourApps:
         assert "Disable authorization" in text and "Expired" in text
 
     def test_paging(self, make_client):
+        """With many apps ours is on the second page of Manage Your Apps, reached by `Next`."""
         c = make_client("spapi-many-apps", language="en")
         first = page_text(c.sign_in("/apps/manage").text)
         assert DEMO_APP_NAME not in first and "Next" in first
         assert DEMO_APP_NAME in page_text(c.get("/apps/manage?page=2").text)
 
     def test_reauthorize_goes_to_consent_and_renews_a_year(self, make_client, clock):
+        """`Re-authorize` leads to consent, and consenting sets our app's expiry a year ahead."""
         c = make_client("spapi-expiring")
         c.sign_in("/apps/manage")
         hop = c.get(f"/apps/manage/authorize?appId={DEMO_APP_ID}&action=reauthorize")
@@ -242,6 +246,8 @@ class TestLwa:
         assert c.get("/sellers/v1/marketplaceParticipations").status_code == 403
 
     def test_code_expires_after_five_minutes(self, make_client, clock):
+        """A code exchanged after five minutes on the simulator's clock is refused with
+        `invalid_grant`."""
         c = make_client("spapi")
         code = authorize(c)["spapi_oauth_code"]
         clock.advance(301)
@@ -249,6 +255,7 @@ class TestLwa:
         assert response.status_code == 400 and response.json["error"] == "invalid_grant"
 
     def test_wrong_client_secret_is_invalid_client(self, make_client):
+        """An exchange with a wrong client secret is refused 401 with `invalid_client`."""
         c = make_client("spapi")
         code = authorize(c)["spapi_oauth_code"]
         response = exchange(c, code, secret="wrong")
