@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Self, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import structlog
-from playwright.sync_api import Dialog, Page, expect
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from automation.commands import CommandSpec
@@ -26,6 +23,7 @@ from automation.runner import RunContext
 from flows import spapi_reporting
 from flows.lwa import Lwa, marketplace_participations
 from flows.pages import apps as apps_page
+from flows.pages import pw
 from flows.pages.apps import ManageYourAppsPage
 from flows.pages.consent import AppConsentPage, NavigationCatcher, query_of, raise_if_refused
 from flows.pages.navigation import click_to_navigate, goto
@@ -42,6 +40,8 @@ from flows.spapi_results import (
 from flows.spapi_settings import AppSettings, app_settings_for
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Page
+
     from automation.settings import AccountProfile, Settings
     from automation.store import Store
 
@@ -390,7 +390,7 @@ def _click_leaving(page: Page, control: object, app: AppSettings) -> None:
 
     assert isinstance(control, Locator)
     try:
-        expect(control).to_be_enabled()
+        pw.expect(control).to_be_enabled()
     except AssertionError:
         raise PageChanged(
             "The control the bot needs is not there or disabled.", url=page.url
@@ -400,13 +400,13 @@ def _click_leaving(page: Page, control: object, app: AppSettings) -> None:
             wait_until="domcontentloaded", timeout=app.interstitial_wait_ms
         ):
             control.click()
-    except (PlaywrightTimeout, PlaywrightError):
+    except (pw.TimeoutError, pw.Error):
         pass  # the navigation may be the one aborted: the catcher has it, or the page says why
 
 
 def _goto_leaving(page: Page, url: str, app: AppSettings) -> None:
     # As above: a redirect to the caught URI aborts this load.
-    with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+    with contextlib.suppress(pw.TimeoutError, pw.Error):
         page.goto(url, wait_until="domcontentloaded", timeout=app.interstitial_wait_ms)
 
 
@@ -421,7 +421,7 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
         if attempt < app.interstitial_reloads:
             log.warning("interstitial_reload", attempt=attempt + 1)
             sc.note("interstitial_reload", screenshot=True, attempt=attempt + 1)
-            with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+            with contextlib.suppress(pw.TimeoutError, pw.Error):
                 page.reload(wait_until="domcontentloaded", timeout=app.interstitial_wait_ms)
     raise NotConfirmed(
         f"Consent was given but Amazon did not send the browser to the redirect URI (the page "
@@ -434,13 +434,13 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
 def _refused_or_wait(page: Page, app: AppSettings, catcher: NavigationCatcher) -> str | None:
     if not page.url.startswith("chrome-error:"):
         # A page that is navigating away cannot be read: that is no refusal.
-        with contextlib.suppress(PlaywrightError):
+        with contextlib.suppress(pw.Error):
             raise_if_refused(page, app.app_id)
     return catcher.wait("redirect", app.interstitial_wait_ms)
 
 
 def _leave_page(page: Page) -> None:
-    with contextlib.suppress(PlaywrightError):
+    with contextlib.suppress(pw.Error):
         page.goto("about:blank")
 
 

@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import structlog
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import (
     LoginFailed,
@@ -25,6 +22,7 @@ from automation.errors import (
 from automation.log import register_secret
 from flows.errors import MD_ADVICE, Refused
 from flows.marketplaces import get_marketplace
+from flows.pages import pw
 from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
 from flows.pages.navigation import goto, policy
 from flows.pages.picker import Chooser
@@ -32,12 +30,14 @@ from flows.pages.signin import InterstitialPage, MfaPage, SignInPage, SwitchAcco
 from flows.site import SellerAccount
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from automation.runner import OtpSource
 
 log = structlog.get_logger("flows.signin")
 
 # Called when Amazon asks for something only a person may do; returns once the page moved on.
-HumanHandler = Callable[[Page, str], None]
+HumanHandler = Callable[["Page", str], None]
 
 DEFAULT_SILENT_CHECK_GRACE_MS = 10_000
 """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
@@ -283,9 +283,9 @@ class SignIn:
         try:
             page.wait_for_function(_WAF_GONE_JS, timeout=max(int(grace), 1))
             page.wait_for_load_state("domcontentloaded")
-        except PlaywrightTimeout:
+        except pw.TimeoutError:
             return False
-        except PlaywrightError:
+        except pw.Error:
             # The check reloaded the page while being watched: look at the new one.
             page.wait_for_load_state("domcontentloaded")
         return True
@@ -335,16 +335,16 @@ def wait_for_person(page: Page, what: str, *, timeout_s: int) -> None:
         while True:
             try:
                 page.wait_for_function(_MOVED_JS, timeout=timeout_s * 1000)
-            except PlaywrightTimeout:
+            except pw.TimeoutError:
                 raise
-            except PlaywrightError:
+            except pw.Error:
                 pass  # the document was replaced while watched: it moved on
             page.wait_for_load_state("domcontentloaded")
             now = recognise(page)
             if (now.kind, now.detail) != (before.kind, before.detail) or now.url != before.url:
                 break
             page.evaluate(_MARK_JS)  # the same check again (a new picture): keep waiting
-    except PlaywrightTimeout:
+    except pw.TimeoutError:
         raise NeedsPerson(
             f"Nobody finished {what} within {timeout_s // 60} minutes. Run again and finish it "
             "in the browser window.",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
-
 from flows import texts
+from flows.pages import pw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 class PageKind(enum.Enum):
@@ -143,7 +144,7 @@ def recognise(page: Page) -> Recognition:
     """Look at the page once and say what it is (PAGES.md §1–§2, §6)."""
     try:
         facts: dict[str, Any] = page.evaluate(_FACTS_JS, MARKERS)
-    except PlaywrightError:
+    except pw.Error:
         # The page was replaced while being read: read the new one.
         page.wait_for_load_state("domcontentloaded")
         facts = page.evaluate(_FACTS_JS, MARKERS)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
-
-from playwright.sync_api import Locator, Page, expect
+from typing import TYPE_CHECKING, Literal
 
 from automation.errors import PageChanged
 from flows import texts
 from flows.dates import parse_date, parse_datetime
+from flows.pages import pw
 from flows.pages.reading import (
     Control,
     RawRow,
@@ -28,6 +27,9 @@ from flows.pages.reading import (
     read_page,
 )
 from flows.results import DeveloperAccess
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 PATH = "/gp/account-manager/home.html"
 SELLER_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
@@ -99,7 +101,7 @@ class PermissionsPage:
     def wait_loaded(self) -> None:
         """Wait for the screen and its tables to fill in; an unknown page is `page_changed`."""
         try:
-            expect(
+            pw.expect(
                 self.page.get_by_text(texts.exact("developer_permissions")).filter(visible=True)
             ).not_to_have_count(0)
         except AssertionError:

@@ -17,14 +17,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Request, Response
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from typing import TYPE_CHECKING, Any, Literal
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from flows import texts
+from flows.pages import pw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page, Request, Response
 
 PAGER = re.compile(r"(\d+)\s*-\s*(\d+)\s*(?:/|of)\s*(\d+)")
 
@@ -259,7 +259,7 @@ def read_page(page: Page, *, wait: bool = True) -> Snapshot:
             arg=_args(),
             polling=100,
         )
-    except PlaywrightTimeout:
+    except pw.TimeoutError:
         now = _snapshot(page.evaluate(_READ_JS, _args()))
         if now.loading:
             raise Timeout("The page kept showing its loading note.", url=page.url) from None
@@ -287,7 +287,7 @@ def _watch(page: Page) -> Iterator[tuple[list[Response], set[Request]]]:
         try:
             if response.request.is_navigation_request() and response.frame == page.main_frame:
                 documents.append(response)
-        except PlaywrightError:
+        except pw.Error:
             pass
 
     def started(request: Request) -> None:
@@ -346,7 +346,7 @@ def click_and_settle(
                 polling=100,
             )
             outcome: Outcome = handle.json_value()
-        except PlaywrightTimeout:
+        except pw.TimeoutError:
             if pending:
                 raise Timeout(
                     f"After clicking {what}, Seller Central did not answer in time.", url=page.url
@@ -358,7 +358,7 @@ def click_and_settle(
         if outcome == "navigated":
             try:
                 page.wait_for_load_state("domcontentloaded")
-            except PlaywrightTimeout:
+            except pw.TimeoutError:
                 raise Timeout("The next page did not load in time.", url=page.url) from None
             if documents and documents[-1].status >= 500:
                 raise SiteUnavailable(

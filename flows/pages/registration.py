@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from playwright.sync_api import Page, expect
+from typing import TYPE_CHECKING
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
+from flows.pages import pw
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
 from flows.pages.reading import Control, marked, read_page
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PATH = "/gp/mws/registration/register.html"
 # The developer the consent statement names, per locale (PAGES.md §3 ④).
@@ -50,7 +53,7 @@ class DeveloperFormPage:
     def wait(self) -> None:
         """Wait for the option screen or the form, whichever Amazon shows."""
         try:
-            expect(self.option.or_(self.name_field).first).to_be_visible()
+            pw.expect(self.option.or_(self.name_field).first).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "After 開発者にアクセス権を付与 the page shows neither the option screen nor the "
@@ -69,7 +72,7 @@ class DeveloperFormPage:
     def submit(self, developer_name: str, developer_id: str) -> None:
         """Fill both fields (overwriting pre-filled values) and go on to consent."""
         try:
-            expect(self.name_field).to_be_visible()
+            pw.expect(self.name_field).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "The developer form (開発者氏名) is missing.", url=self.page.url
@@ -138,7 +141,9 @@ class ConsentPage:
     def read(self) -> None:
         """Read the page once: its text and its visible boxes."""
         try:
-            expect(self.page.locator("input[type=checkbox], [role=checkbox]").first).to_be_visible()
+            pw.expect(
+                self.page.locator("input[type=checkbox], [role=checkbox]").first
+            ).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "The consent page (④) shows no box to tick; nothing was consented.",

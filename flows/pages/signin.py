@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from playwright.sync_api import Locator, Page
 
 from flows import texts
 from flows.pages.navigation import click_to_navigate
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 
 def _nudge(page: Page) -> Locator:
