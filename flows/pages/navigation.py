@@ -60,14 +60,16 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
     A control that is not there is `page_changed`, not a slow page.
     """
     try:
-        pw.expect(control).to_be_visible()
-    except AssertionError:
-        raise PageChanged(
-            f"The page does not show the control the bot needs ({control}).", url=page.url
-        ) from None
-    try:
         with page.expect_navigation(wait_until="domcontentloaded") as navigation:
-            control.click()
+            try:
+                # The click waits for the control to show (and be enabled) by itself: one
+                # round trip, not two.
+                control.click()
+            except pw.TimeoutError:
+                raise PageChanged(
+                    f"The page does not show the control the bot needs ({control}).",
+                    url=page.url,
+                ) from None
         response = navigation.value
     except pw.TimeoutError:
         raise Timeout("The next page did not load in time.", url=page.url) from None
