@@ -185,7 +185,7 @@ class Settings(EnvSettings):
     human_wait_seconds: int = Field(default=600, ge=1)
     silent_check_grace_ms: int = Field(default=10000, ge=0)
     """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
-    otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
+    otp_min_remaining_seconds: int = Field(default=1, ge=0, le=25)
     block_resources: bool = False
     retry_attempts: int = Field(default=4, ge=1, le=10)
     step_retries: int = Field(default=3, ge=0, le=10)
