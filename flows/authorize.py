@@ -21,7 +21,6 @@ from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
 from flows import spapi_reporting
-from flows.lwa import Lwa, marketplace_participations
 from flows.pages import apps as apps_page
 from flows.pages import pw
 from flows.pages.apps import ManageYourAppsPage
@@ -44,8 +43,18 @@ if TYPE_CHECKING:
 
     from automation.settings import AccountProfile, Settings
     from automation.store import Store
+    from flows.lwa import Lwa
 
 log = structlog.get_logger("flows.authorize")
+
+
+def _lwa(app: AppSettings) -> Lwa:
+    """The app's Login with Amazon client; `flows.lwa` (authlib, requests, cryptography) is
+    imported here, when a job talks to LWA, not when the command line is built."""
+    from flows.lwa import Lwa
+
+    return Lwa(app)
+
 
 CONSENT_PATH = "/apps/authorize/consent"
 CONFIRM_PATH_PREFIX = "/apps/authorize/confirm/"
@@ -153,7 +162,7 @@ def authorize(
     """
     account = seller_account(ctx.account)
     _refuse_second_consent(sc)
-    lwa = Lwa(app)
+    lwa = _lwa(app)
     endpoint = app.endpoint_for(account.marketplace)
     if known is not None:
         register_secret(known.refresh_token)
@@ -219,6 +228,8 @@ def _still_authorized(
     except LwaInvalidGrant:
         log.info("known_token_refused", account=ctx.account.name)
         return None
+    from flows.lwa import marketplace_participations
+
     marketplace_ids = marketplace_participations(app, endpoint, access)
     return AuthorizeResult(
         account=ctx.account.name,
@@ -456,6 +467,8 @@ def _verify(
     for attempt in retrying(ctx.settings, "refresh token check", ctx.settings.step_retries + 1):
         with attempt:
             access = lwa.access_token(done.refresh_token)
+            from flows.lwa import marketplace_participations
+
             ids = marketplace_participations(app, endpoint, access)
     return ids
 
@@ -577,7 +590,7 @@ def app_renew(
         register_secret(expected_state)
         return expected_state
 
-    lwa = Lwa(app)
+    lwa = _lwa(app)
     done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
     endpoint = app.endpoint_for(account.marketplace)
     marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []
