@@ -31,7 +31,11 @@ _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 
 def _submit(page: Page, key: str = "next") -> None:
     """Click the loaded page's `次へ` / `Next` control (a button, link or submit input) and wait
-    for the next page; a page without one is `page_changed` at once, not a slow page."""
+    for the next page; a page without one is `page_changed` at once, not a slow page.
+
+    The control is the one this load's look found (`reading.look`, taken before the bot filled
+    or ticked anything): its mark stays valid, as nothing was read since. A control that the
+    page only shows after filling is not clicked: the click finds nothing, `page_changed`."""
     control = read_page(page, wait=False).control(texts.exact(key))
     if control is None:
         raise PageChanged(
@@ -213,7 +217,8 @@ class ConsentPage:
             self.page.locator(f'[data-sellerauth-box="{box.mark}"]').check()
 
     def submit_control(self) -> Control:
-        """The form's `次へ` / `Next` control, whatever its shape."""
+        """The form's `次へ` / `Next` control, whatever its shape, as this load's look found it
+        before the boxes were ticked (see `_submit`)."""
         control = read_page(self.page, wait=False).control(texts.exact("next"))
         if control is None:
             raise PageChanged("The consent page shows no 次へ button.", url=self.page.url)
