@@ -26,6 +26,7 @@ from flows.pages import pw
 from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
 from flows.pages.navigation import goto, policy
 from flows.pages.picker import Chooser
+from flows.pages.reading import forget
 from flows.pages.signin import InterstitialPage, MfaPage, SignInPage, SwitchAccountsPage
 from flows.site import SellerAccount
 
@@ -194,6 +195,7 @@ class SignIn:
         """A sign-in page the bot does not know: after the password, a person's to answer."""
         if accepted and self.human is not None:
             self.human(page, f"the page “{found.heading or found.url}”")
+            forget(page)  # a person acted on it, maybe in place: look again
             return
         if accepted:
             raise NeedsPerson(
@@ -288,6 +290,7 @@ class SignIn:
         except pw.Error:
             # The check reloaded the page while being watched: look at the new one.
             page.wait_for_load_state("domcontentloaded")
+        forget(page)  # the check may have cleared in place: look again
         return True
 
     def _hand_over(self, page: Page, what: str, found: Recognition) -> None:
@@ -300,6 +303,7 @@ class SignIn:
                 url=page.url,
             )
         self.human(page, what)
+        forget(page)  # a person acted on it, maybe in place: look again
 
 
 # The sign-in loop of each page, for navigation's hook (`after_load`).

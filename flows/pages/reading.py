@@ -202,6 +202,10 @@ class Snapshot:
         on its own line, as `get_by_text` with an anchored pattern finds it)."""
         return any(pattern.match(" ".join(line.split())) for line in self.text.splitlines())
 
+    def mentions(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the visible text holds `pattern` anywhere."""
+        return pattern.search(self.text) is not None
+
     def control(self, pattern: re.Pattern[str]) -> Control | None:
         """The first visible control outside tables and dialogs whose name matches."""
         return next((c for c in self.controls if pattern.match(c.name)), None)
@@ -315,7 +319,7 @@ def _look_js() -> str:
       const nav = performance.getEntriesByType('navigation')[0];
       return {facts: facts(a.markers), snap, status: (nav && nav.responseStatus) || null};
     }
-    await new Promise(done => setTimeout(done, 100));
+    await new Promise(done => setTimeout(done, a.poll));
   }
 }"""
     )
@@ -340,7 +344,7 @@ def look(page: Page, *, wait: bool = False) -> Look:
     if cached is not None and (cached.snapshot.ready or not wait):
         return cached
     at = seen.navigations
-    arg = _args() | {"markers": MARKERS, "wait": wait, "timeout": _timeout_ms()}
+    arg = _args() | {"markers": MARKERS, "wait": wait, "timeout": _timeout_ms(), "poll": _POLL_MS}
     try:
         raw = page.evaluate(_look_js(), arg)
     except pw.Error:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
 from flows.pages import pw
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
-from flows.pages.reading import Control, marked, read_page
+from flows.pages.reading import Control, look, marked, read_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -54,8 +54,18 @@ class DeveloperFormPage:
         self.name_field = page.get_by_label(texts.starting("developer_name_label"))
         self.id_field = page.get_by_label(texts.starting("developer_id_label"))
 
+    def _form_shown(self) -> bool:
+        """This load's look shows the form's name label on a line (and no option screen)."""
+        snap = look(self.page).snapshot
+        return snap.shows(texts.starting("developer_name_label")) and not snap.mentions(
+            texts.containing("option_give_developer_access")
+        )
+
     def wait(self) -> None:
-        """Wait for the option screen or the form, whichever Amazon shows."""
+        """Wait for the option screen or the form, whichever Amazon shows (no waiting when
+        this load's look already shows the form)."""
+        if self._form_shown():
+            return
         try:
             pw.expect(self.option.or_(self.name_field).first).to_be_visible()
         except AssertionError:
@@ -67,6 +77,8 @@ class DeveloperFormPage:
 
     def pass_option_screen(self) -> bool:
         """Choose 'give a developer access' when the legacy option screen shows; True if it did."""
+        if self._form_shown():
+            return False
         if not self.option.count() or not self.option.first.is_visible():
             return False
         self.option.first.check()
@@ -75,12 +87,13 @@ class DeveloperFormPage:
 
     def submit(self, developer_name: str, developer_id: str) -> None:
         """Fill both fields (overwriting pre-filled values) and go on to consent."""
-        try:
-            pw.expect(self.name_field).to_be_visible()
-        except AssertionError:
-            raise PageChanged(
-                "The developer form (開発者氏名) is missing.", url=self.page.url
-            ) from None
+        if not self._form_shown():
+            try:
+                pw.expect(self.name_field).to_be_visible()
+            except AssertionError:
+                raise PageChanged(
+                    "The developer form (開発者氏名) is missing.", url=self.page.url
+                ) from None
         self.name_field.fill(developer_name)
         self.id_field.fill(developer_id)
         _submit(self.page)
@@ -143,16 +156,18 @@ class ConsentPage:
         self.boxes: list[ConsentBox] = []
 
     def read(self) -> None:
-        """Read the page once: its text and its visible boxes."""
-        try:
-            pw.expect(
-                self.page.locator("input[type=checkbox], [role=checkbox]").first
-            ).to_be_visible()
-        except AssertionError:
-            raise PageChanged(
-                "The consent page (④) shows no box to tick; nothing was consented.",
-                url=self.page.url,
-            ) from None
+        """Read the page once: its text and its visible boxes (waiting for a box unless this
+        load's look already saw a visible checkbox)."""
+        if not _shows_checkbox(look(self.page).facts):
+            try:
+                pw.expect(
+                    self.page.locator("input[type=checkbox], [role=checkbox]").first
+                ).to_be_visible()
+            except AssertionError:
+                raise PageChanged(
+                    "The consent page (④) shows no box to tick; nothing was consented.",
+                    url=self.page.url,
+                ) from None
         raw = self.page.evaluate(_BOXES_JS)
         # Blanks collapsed, line breaks kept: a wording never spans two blocks.
         self.text = "\n".join(" ".join(line.split()) for line in raw["text"].splitlines())
@@ -223,6 +238,13 @@ class ConsentPage:
         if control is None:
             raise PageChanged("The consent page shows no 次へ button.", url=self.page.url)
         return control
+
+
+def _shows_checkbox(facts: dict[str, Any]) -> bool:
+    """Whether a look's facts (`kinds.FACTS_JS`) saw a visible checkbox in a form."""
+    return any(
+        f["visible"] and f["type"] == "checkbox" for form in facts["forms"] for f in form["fields"]
+    )
 
 
 def _meaning(label: str) -> str:
