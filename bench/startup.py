@@ -32,6 +32,8 @@ HEAVY = (
     "structlog",
     "rich",
 )
+PACKAGES = ("sellerauth", "automation", "flows", "fixtures", "bench")
+_QUIET: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
 
 
@@ -221,6 +223,11 @@ def process_status(browser_path: str, runs: int, progress: Any) -> dict[str, Any
     """Whole-process `sellerauth status --json` against the plain script as a process
     (`python -m bench.plain status URL BROWSER STATE`), fresh (signs in) then saved (from the
     session the fresh run kept), on one new simulator per run and tool; the tools alternate."""
+    # Bytecode as an installed package has it (pip compiles at install time): a machine that
+    # sets PYTHONDONTWRITEBYTECODE would otherwise compile every module of ours on every run.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=ROOT, check=False, **_QUIET
+    )
     tools = ("sellerauth", "plain")
     samples: dict[str, dict[str, list[dict[str, Any]]]] = {
         t: {"fresh": [], "saved": []} for t in tools
