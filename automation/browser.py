@@ -17,7 +17,15 @@ from automation.log import get_logger
 from automation.settings import Settings, validate_account_name, write_private
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Route
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        Locator,
+        Page,
+        Playwright,
+        Route,
+        StorageState,
+    )
 
 LAUNCH_ARGS = [
     "--disable-background-networking",
@@ -355,9 +363,11 @@ class BrowserSession:
             context.route("**/*", _block_heavy_resources)
         return context
 
-    def save_storage_state(self, context: BrowserContext, path: Path) -> Path:
+    def save_storage_state(
+        self, context: BrowserContext, path: Path, state: StorageState | None = None
+    ) -> Path:
         """Save the context's session for next time; see the module's `save_storage_state`."""
-        return save_storage_state(context, path)
+        return save_storage_state(context, path, state)
 
     def close(self) -> None:
         """Close the browser and stop Playwright; safe to call twice."""
@@ -376,9 +386,12 @@ def _block_heavy_resources(route: Route) -> None:
         route.fallback()
 
 
-def save_storage_state(context: BrowserContext, path: Path) -> Path:
-    """Save the context's cookies and storage to `path` (file 0600, directory 0700)."""
-    return write_private(path, json.dumps(context.storage_state()))
+def save_storage_state(
+    context: BrowserContext, path: Path, state: StorageState | None = None
+) -> Path:
+    """Save the context's cookies and storage to `path` (file 0600, directory 0700); `state`
+    when the caller already asked the context for it (one round trip, not two)."""
+    return write_private(path, json.dumps(state if state is not None else context.storage_state()))
 
 
 def masked_screenshot(page: Page, path: Path, mask: list[Locator]) -> Path:

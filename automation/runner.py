@@ -288,10 +288,11 @@ class _Run:
         try:
             # The session's cookies would hand the seller's account to anyone holding the
             # trace: they are scrubbed out of it like every other secret.
-            for cookie in context.cookies():
+            state = context.storage_state()  # one round trip: the cookies are in it
+            for cookie in state.get("cookies", []):
                 register_secret(cookie.get("value"))
             if not self.recording.fresh_session:
-                browser.save_storage_state(context, self.state_file)
+                browser.save_storage_state(context, self.state_file, state)
         except Exception as problem:  # a crashed browser has no state to keep
             log.warning("session_not_saved", account=name, problem=type(problem).__name__)
         if self.recording.trace:

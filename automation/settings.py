@@ -198,7 +198,7 @@ class TimingSettings(BaseModel):
     signin_max_steps: int = Field(default=12, gt=0)
     human_wait_seconds: int = Field(default=600, ge=1)
     silent_check_grace_ms: int = Field(default=10000, ge=0)
-    otp_min_remaining_seconds: int = Field(default=3, ge=0, le=25)
+    otp_min_remaining_seconds: int = Field(default=1, ge=0, le=25)
 
 
 class RetrySettings(BaseModel):

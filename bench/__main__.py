@@ -16,7 +16,7 @@ from bench import machine, report
 RESULTS = Path(__file__).resolve().parent / "results"
 SHELL = "/usr/lib/chromium/chromium-headless-shell"
 FULL = "/usr/bin/chromium"
-PARTS = ("flows", "browsers", "blocking", "startup", "scale")
+PARTS = ("flows", "process", "browsers", "blocking", "startup", "scale")
 
 
 def _args(argv: list[str]) -> argparse.Namespace:
@@ -212,6 +212,49 @@ def run_startup(args: argparse.Namespace, result: dict[str, Any]) -> None:
     print(report.table(["", "to first page load", "to exit"], rows))
 
 
+def run_process(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    from bench import startup
+
+    _progress("== whole process: `sellerauth status --json` against the plain script process")
+    out = startup.process_status(args.shell, max(args.rounds, 3), _progress)
+    result["process"] = out
+    rows = []
+    for key, entry in out.items():
+        sa, plain = entry["sellerauth"], entry["plain"]
+        rows.append(
+            [
+                key,
+                sa["total"]["median"],
+                plain["total"]["median"],
+                report.fmt_x(entry["ratio_plain"]),
+                f"{sa['total']['min']}-{sa['total']['max']}",
+                f"{plain['total']['min']}-{plain['total']['max']}",
+                sa["first_load"]["median"],
+                plain["first_load"]["median"],
+                sa["after_last_load"]["median"],
+                plain["after_last_load"]["median"],
+            ]
+        )
+    print("\nWhole process (seconds, medians; sa = sellerauth status --json)")
+    print(
+        report.table(
+            [
+                "flow/session",
+                "sa",
+                "plain",
+                "sa/plain",
+                "sa range",
+                "plain range",
+                "sa to 1st load",
+                "plain to 1st load",
+                "sa last load to exit",
+                "plain last load to exit",
+            ],
+            rows,
+        )
+    )
+
+
 def run_scale(args: argparse.Namespace, result: dict[str, Any], stamp: str) -> None:
     from bench import scale
 
@@ -264,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "flows" in args.parts:
             run_flows(args, result)
+        if "process" in args.parts:
+            run_process(args, result)
         if "browsers" in args.parts:
             run_browsers(args, result)
         if "blocking" in args.parts:

@@ -4,8 +4,9 @@ No page objects, no retries, no sign-in loop: it knows the simulator's pages by 
 what sellerauth reads (seller ID, our row in both tables, the consent statement, the
 credentials; the expiry before and after renewing) so that both do the same work.
 
-Also runnable alone, for the start-up comparison:
-`python -m bench.plain renew BASE_URL` with BENCH_EMAIL, BENCH_PASSWORD, BENCH_TOTP_SECRET set.
+Also runnable alone, for the start-up and whole-process comparisons:
+`python -m bench.plain renew BASE_URL [BROWSER [STATE]]` with BENCH_EMAIL, BENCH_PASSWORD,
+BENCH_TOTP_SECRET set.
 """
 
 from __future__ import annotations
@@ -86,6 +87,20 @@ def renew(page: Page, base_url: str, who: Credentials, today: date | None = None
     return "renewed"
 
 
+def status(page: Page, base_url: str, who: Credentials) -> dict[str, Any]:
+    """Open the permissions screen, sign in, read the seller ID and every row of both tables."""
+    page.goto(base_url + site.HOME)
+    sign_in(page, who)
+    seller_id = page.inner_text(site.SELLER_ID)
+    rows = {
+        name: page.locator(f"{table} tbody tr").all_inner_texts()
+        for name, table in (("current", site.CURRENT), ("history", site.HISTORY))
+    }
+    if not any(site.DEVELOPER_ID in row for row in rows["current"]):
+        raise RuntimeError("the plain script did not find our row in the current table")
+    return {"seller_id": seller_id, **rows}
+
+
 def save_session(page: Page, base_url: str, who: Credentials, path: Path) -> None:
     """Sign in once and keep the cookies, as a plain script would between runs."""
     page.goto(base_url + site.HOME)
@@ -94,7 +109,7 @@ def save_session(page: Page, base_url: str, who: Credentials, path: Path) -> Non
     page.context.storage_state(path=path)
 
 
-FLOWS: dict[str, Any] = {"register": register, "renew": renew}
+FLOWS: dict[str, Any] = {"register": register, "renew": renew, "status": status}
 
 
 def run(browser: Browser, flow: str, base_url: str, who: Credentials, state: Path | None) -> Any:
@@ -107,17 +122,27 @@ def run(browser: Browser, flow: str, base_url: str, who: Credentials, state: Pat
 
 
 def main(argv: list[str]) -> int:
-    """`python -m bench.plain FLOW BASE_URL [BROWSER]`: launch, run one flow, exit."""
+    """`python -m bench.plain FLOW BASE_URL [BROWSER [STATE]]`: launch, run one flow, exit.
+
+    With STATE (a file), start from the cookies it holds when it exists, and keep the
+    session in it afterwards, as sellerauth keeps its own.
+    """
     from playwright.sync_api import sync_playwright
 
     flow, base_url = argv[0], argv[1]
-    executable = argv[2] if len(argv) > 2 else None
+    executable = argv[2] if len(argv) > 2 and argv[2] else None
+    state = Path(argv[3]) if len(argv) > 3 else None
     who = Credentials(
         os.environ["BENCH_EMAIL"], os.environ["BENCH_PASSWORD"], os.environ["BENCH_TOTP_SECRET"]
     )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable)
-        print(run(browser, flow, base_url, who, None))
+        saved = state if state is not None and state.exists() else None
+        context = browser.new_context(storage_state=saved, locale="ja-JP")
+        print(FLOWS[flow](context.new_page(), base_url, who))
+        if state is not None:
+            context.storage_state(path=state)
+        context.close()
         browser.close()
     return 0
 

@@ -32,6 +32,8 @@ HEAVY = (
     "structlog",
     "rich",
 )
+PACKAGES = ("sellerauth", "automation", "flows", "fixtures", "bench")
+_QUIET: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 _IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
 
 
@@ -199,6 +201,81 @@ def first_navigation(browser_path: str, runs: int, progress: Any) -> dict[str, A
     return out
 
 
+def _process(command: list[str], env: dict[str, str], cwd: Path, served: Any) -> dict[str, Any]:
+    """One process against `served`: to its first page load, from its last one to exit, total."""
+    served.clear()
+    started = time.time()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    ended = time.time()
+    requests = served.requests()
+    error = None
+    if done.returncode != 0 or "A1SIM" not in done.stdout:
+        error = f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"
+    return {
+        "total": ended - started,
+        "first_load": requests[0]["time"] - started if requests else None,
+        "after_last_load": ended - requests[-1]["time"] if requests else None,
+        "error": error,
+    }
+
+
+def process_status(browser_path: str, runs: int, progress: Any) -> dict[str, Any]:
+    """Whole-process `sellerauth status --json` against the plain script as a process
+    (`python -m bench.plain status URL BROWSER STATE`), fresh (signs in) then saved (from the
+    session the fresh run kept), on one new simulator per run and tool; the tools alternate."""
+    # Bytecode as an installed package has it (pip compiles at install time): a machine that
+    # sets PYTHONDONTWRITEBYTECODE would otherwise compile every module of ours on every run.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=ROOT, check=False, **_QUIET
+    )
+    tools = ("sellerauth", "plain")
+    samples: dict[str, dict[str, list[dict[str, Any]]]] = {
+        t: {"fresh": [], "saved": []} for t in tools
+    }
+    for n in range(runs):
+        for name in tools[n % 2 :] + tools[: n % 2]:
+            with tempfile.TemporaryDirectory() as tmp, sim.serve("expiring") as served:
+                who = served.who
+                env = _clean_env(
+                    SELLERAUTH_STATE_DIR=str(Path(tmp) / "state"),
+                    SELLERAUTH_LOG_FORMAT="json",
+                    SELLERAUTH_EMAIL=who.email,
+                    SELLERAUTH_PASSWORD=who.password,
+                    SELLERAUTH_TOTP_SECRET=who.totp_secret,
+                    SELLERAUTH_BASE_URL=served.url,
+                    BENCH_EMAIL=who.email,
+                    BENCH_PASSWORD=who.password,
+                    BENCH_TOTP_SECRET=who.totp_secret,
+                )
+                if name == "sellerauth":
+                    command, cwd = [SELLERAUTH, "status", "--json"], Path(tmp)
+                else:
+                    state = str(Path(tmp) / "plain-state.json")
+                    command = [sys.executable, "-m", "bench.plain", "status", served.url]
+                    command += [browser_path, state]
+                    cwd = ROOT
+                for session in ("fresh", "saved"):
+                    result = _process(command, env, cwd, served)
+                    if result["error"]:
+                        progress(f"  ! {name} status/{session}: {result['error']}")
+                    samples[name][session].append(result)
+        progress(f"  run {n + 1}/{runs} done")
+    out: dict[str, Any] = {}
+    for session in ("fresh", "saved"):
+        entry: dict[str, Any] = {}
+        for name in tools:
+            good = [r for r in samples[name][session] if not r["error"]]
+            entry[name] = {
+                key: summary([r[key] for r in good if r[key] is not None])
+                for key in ("total", "first_load", "after_last_load")
+            } | {"errors": len(samples[name][session]) - len(good)}
+        entry["ratio_plain"] = ratio(
+            entry["sellerauth"]["total"]["median"], entry["plain"]["total"]["median"]
+        )
+        out[f"status/{session}"] = entry
+    return out
+
+
 def measure(browser_path: str, runs: int, progress: Any) -> dict[str, Any]:
     progress("  import time")
     result: dict[str, Any] = {"imports": imports(max(3, runs))}
@@ -206,6 +283,7 @@ def measure(browser_path: str, runs: int, progress: Any) -> dict[str, Any]:
     result["walls"] = walls(max(3, runs))
     progress("  process start to first page load (renew)")
     result["first_navigation"] = first_navigation(browser_path, runs, progress)
+
     spread = result["walls"]["sellerauth --help"]
     result["help_minus_python"] = (
         round(spread["median"] - result["walls"]["python -c pass"]["median"], 3)

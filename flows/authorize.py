@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Self, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import structlog
-from playwright.sync_api import Dialog, Page, expect
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from automation.commands import CommandSpec
@@ -24,8 +21,8 @@ from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
 from flows import spapi_reporting
-from flows.lwa import Lwa, marketplace_participations
 from flows.pages import apps as apps_page
+from flows.pages import pw
 from flows.pages.apps import ManageYourAppsPage
 from flows.pages.consent import AppConsentPage, NavigationCatcher, query_of, raise_if_refused
 from flows.pages.navigation import click_to_navigate, goto
@@ -42,10 +39,22 @@ from flows.spapi_results import (
 from flows.spapi_settings import AppSettings, app_settings_for
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Page
+
     from automation.settings import AccountProfile, Settings
     from automation.store import Store
+    from flows.lwa import Lwa
 
 log = structlog.get_logger("flows.authorize")
+
+
+def _lwa(app: AppSettings) -> Lwa:
+    """The app's Login with Amazon client; `flows.lwa` (authlib, requests, cryptography) is
+    imported here, when a job talks to LWA, not when the command line is built."""
+    from flows.lwa import Lwa
+
+    return Lwa(app)
+
 
 CONSENT_PATH = "/apps/authorize/consent"
 CONFIRM_PATH_PREFIX = "/apps/authorize/confirm/"
@@ -153,7 +162,7 @@ def authorize(
     """
     account = seller_account(ctx.account)
     _refuse_second_consent(sc)
-    lwa = Lwa(app)
+    lwa = _lwa(app)
     endpoint = app.endpoint_for(account.marketplace)
     if known is not None:
         register_secret(known.refresh_token)
@@ -219,6 +228,8 @@ def _still_authorized(
     except LwaInvalidGrant:
         log.info("known_token_refused", account=ctx.account.name)
         return None
+    from flows.lwa import marketplace_participations
+
     marketplace_ids = marketplace_participations(app, endpoint, access)
     return AuthorizeResult(
         account=ctx.account.name,
@@ -390,7 +401,7 @@ def _click_leaving(page: Page, control: object, app: AppSettings) -> None:
 
     assert isinstance(control, Locator)
     try:
-        expect(control).to_be_enabled()
+        pw.expect(control).to_be_enabled()
     except AssertionError:
         raise PageChanged(
             "The control the bot needs is not there or disabled.", url=page.url
@@ -400,13 +411,13 @@ def _click_leaving(page: Page, control: object, app: AppSettings) -> None:
             wait_until="domcontentloaded", timeout=app.interstitial_wait_ms
         ):
             control.click()
-    except (PlaywrightTimeout, PlaywrightError):
+    except (pw.TimeoutError, pw.Error):
         pass  # the navigation may be the one aborted: the catcher has it, or the page says why
 
 
 def _goto_leaving(page: Page, url: str, app: AppSettings) -> None:
     # As above: a redirect to the caught URI aborts this load.
-    with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+    with contextlib.suppress(pw.TimeoutError, pw.Error):
         page.goto(url, wait_until="domcontentloaded", timeout=app.interstitial_wait_ms)
 
 
@@ -421,7 +432,7 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
         if attempt < app.interstitial_reloads:
             log.warning("interstitial_reload", attempt=attempt + 1)
             sc.note("interstitial_reload", screenshot=True, attempt=attempt + 1)
-            with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+            with contextlib.suppress(pw.TimeoutError, pw.Error):
                 page.reload(wait_until="domcontentloaded", timeout=app.interstitial_wait_ms)
     raise NotConfirmed(
         f"Consent was given but Amazon did not send the browser to the redirect URI (the page "
@@ -434,13 +445,13 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
 def _refused_or_wait(page: Page, app: AppSettings, catcher: NavigationCatcher) -> str | None:
     if not page.url.startswith("chrome-error:"):
         # A page that is navigating away cannot be read: that is no refusal.
-        with contextlib.suppress(PlaywrightError):
+        with contextlib.suppress(pw.Error):
             raise_if_refused(page, app.app_id)
     return catcher.wait("redirect", app.interstitial_wait_ms)
 
 
 def _leave_page(page: Page) -> None:
-    with contextlib.suppress(PlaywrightError):
+    with contextlib.suppress(pw.Error):
         page.goto("about:blank")
 
 
@@ -456,6 +467,8 @@ def _verify(
     for attempt in retrying(ctx.settings, "refresh token check", ctx.settings.step_retries + 1):
         with attempt:
             access = lwa.access_token(done.refresh_token)
+            from flows.lwa import marketplace_participations
+
             ids = marketplace_participations(app, endpoint, access)
     return ids
 
@@ -577,7 +590,7 @@ def app_renew(
         register_secret(expected_state)
         return expected_state
 
-    lwa = Lwa(app)
+    lwa = _lwa(app)
     done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
     endpoint = app.endpoint_for(account.marketplace)
     marketplace_ids = _verify(ctx, app, lwa, endpoint, done) if verify else []

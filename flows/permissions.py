@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import structlog
-from playwright.sync_api import Dialog, Page
 from pydantic import BaseModel, ConfigDict, Field
 
 from automation.commands import CommandSpec, NoOptions
@@ -20,6 +19,9 @@ from flows.pages.reading import RawRow, click_and_settle, read_page
 from flows.results import DeveloperAccess, RenewResult, StatusResult
 from flows.seller_central import SellerCentral
 from flows.site import SellerAccount, SiteOverrides, seller_account
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Page
 
 log = structlog.get_logger("flows.permissions")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import structlog
-from playwright.sync_api import Page
 
 from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotConfirmed, PageChanged
@@ -20,6 +21,9 @@ from flows.permissions import act_on_row, current_screen, find_access
 from flows.results import RegisterResult
 from flows.seller_central import SellerCentral
 from flows.site import DeveloperOverrides, SellerAccount, seller_account
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 log = structlog.get_logger("flows.register")
 

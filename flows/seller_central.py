@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import urlencode, urlsplit
 
-from playwright.sync_api import Page
-
 from automation.evidence import Evidence, NoEvidence
 from flows.pages.masking import secret_fields
 from flows.pages.navigation import goto
@@ -14,6 +12,8 @@ from flows.signin import SignIn
 from flows.site import seller_account
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from automation.runner import RunContext
 
 # What a flow clicked on the seller's account, as it notes it in the run's journal (mypy

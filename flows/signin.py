@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import structlog
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import (
     LoginFailed,
@@ -25,19 +22,23 @@ from automation.errors import (
 from automation.log import register_secret
 from flows.errors import MD_ADVICE, Refused
 from flows.marketplaces import get_marketplace
+from flows.pages import pw
 from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
 from flows.pages.navigation import goto, policy
 from flows.pages.picker import Chooser
+from flows.pages.reading import forget
 from flows.pages.signin import InterstitialPage, MfaPage, SignInPage, SwitchAccountsPage
 from flows.site import SellerAccount
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from automation.runner import OtpSource
 
 log = structlog.get_logger("flows.signin")
 
 # Called when Amazon asks for something only a person may do; returns once the page moved on.
-HumanHandler = Callable[[Page, str], None]
+HumanHandler = Callable[["Page", str], None]
 
 DEFAULT_SILENT_CHECK_GRACE_MS = 10_000
 """How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
@@ -194,6 +195,7 @@ class SignIn:
         """A sign-in page the bot does not know: after the password, a person's to answer."""
         if accepted and self.human is not None:
             self.human(page, f"the page “{found.heading or found.url}”")
+            forget(page)  # a person acted on it, maybe in place: look again
             return
         if accepted:
             raise NeedsPerson(
@@ -283,11 +285,12 @@ class SignIn:
         try:
             page.wait_for_function(_WAF_GONE_JS, timeout=max(int(grace), 1))
             page.wait_for_load_state("domcontentloaded")
-        except PlaywrightTimeout:
+        except pw.TimeoutError:
             return False
-        except PlaywrightError:
+        except pw.Error:
             # The check reloaded the page while being watched: look at the new one.
             page.wait_for_load_state("domcontentloaded")
+        forget(page)  # the check may have cleared in place: look again
         return True
 
     def _hand_over(self, page: Page, what: str, found: Recognition) -> None:
@@ -300,6 +303,7 @@ class SignIn:
                 url=page.url,
             )
         self.human(page, what)
+        forget(page)  # a person acted on it, maybe in place: look again
 
 
 # The sign-in loop of each page, for navigation's hook (`after_load`).
@@ -335,16 +339,16 @@ def wait_for_person(page: Page, what: str, *, timeout_s: int) -> None:
         while True:
             try:
                 page.wait_for_function(_MOVED_JS, timeout=timeout_s * 1000)
-            except PlaywrightTimeout:
+            except pw.TimeoutError:
                 raise
-            except PlaywrightError:
+            except pw.Error:
                 pass  # the document was replaced while watched: it moved on
             page.wait_for_load_state("domcontentloaded")
             now = recognise(page)
             if (now.kind, now.detail) != (before.kind, before.detail) or now.url != before.url:
                 break
             page.evaluate(_MARK_JS)  # the same check again (a new picture): keep waiting
-    except PlaywrightTimeout:
+    except pw.TimeoutError:
         raise NeedsPerson(
             f"Nobody finished {what} within {timeout_s // 60} minutes. Run again and finish it "
             "in the browser window.",

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
-
-from playwright.sync_api import Locator, Page, expect
+from typing import TYPE_CHECKING, Any, Literal
 
 from automation.errors import PageChanged
 from flows import texts
 from flows.dates import parse_date
+from flows.pages import pw
 from flows.pages.consent import raise_if_refused
 from flows.pages.navigation import click_to_navigate
 from flows.spapi_results import AppRow
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 PATH = "/apps/manage"
 # Reads a table or grid in one round trip: per row, each cell's text (controls left out) and
@@ -114,7 +116,7 @@ class ManageYourAppsPage:
             self.page.get_by_role("heading", name=texts.containing("app_error_heading"))
         )
         try:
-            expect(self.table.or_(self.none_note).or_(error).first).to_be_visible()
+            pw.expect(self.table.or_(self.none_note).or_(error).first).to_be_visible()
         except AssertionError:
             raise_if_refused(self.page, self.app_id)
             raise PageChanged(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from typing import TYPE_CHECKING
 
 from automation.errors import PageChanged
+from flows.pages import pw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
 
 
 def expect_shown(locator: Locator, what: str, *, timeout_ms: float | None = None) -> None:
@@ -16,7 +20,7 @@ def expect_shown(locator: Locator, what: str, *, timeout_ms: float | None = None
     slow one: the error is not retried (docs/pages.md, "The markup is not known").
     """
     try:
-        expect(locator).to_be_visible(timeout=timeout_ms)
+        pw.expect(locator).to_be_visible(timeout=timeout_ms)
     except AssertionError:
         raise PageChanged(
             f"The page does not show {what}: the site may have changed.", url=locator.page.url

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qs, urlsplit
-
-from playwright.sync_api import Locator, Page, Request, Route, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import NotPermitted, PageChanged
 from flows import texts
 from flows.errors import MD_ADVICE
+from flows.pages import pw
 from flows.spapi_errors import Refused
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page, Request, Route
 
 Variant = Literal["checkbox", "login"]
 _MD_CODE = re.compile(r"\bMD\d{4}\b")
@@ -78,7 +79,7 @@ class AppConsentPage:
         """Wait for either variant; Amazon's refusals raise (see `raise_if_refused`)."""
         try:
             shown = self.box.or_(self.box_text).or_(self.login_control).or_(self.error)
-            expect(shown.or_(self.confirm).first).to_be_visible()
+            pw.expect(shown.or_(self.confirm).first).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "The consent URL led to no consent page the bot knows (neither the check box "
@@ -139,7 +140,7 @@ class AppConsentPage:
             box = boxes.first
         box.check()
         try:
-            expect(self.confirm.first).to_be_enabled()
+            pw.expect(self.confirm.first).to_be_enabled()
         except AssertionError:
             raise PageChanged(
                 "Confirm stayed disabled after ticking the consent box.", url=self.page.url
@@ -231,7 +232,7 @@ class NavigationCatcher:
         if caught is not None:
             return caught
         test = self.is_redirect if which == "redirect" else self.is_login
-        with contextlib.suppress(PlaywrightTimeout):
+        with contextlib.suppress(pw.TimeoutError):
             self.page.wait_for_event(
                 "request",
                 predicate=lambda r: r.is_navigation_request() and test(r.url),

@@ -1,10 +1,11 @@
 """What a page is (PAGES.md §1–§2, §6 "Amazon's refusals"), recognised by structure and text.
 
-One `page.evaluate` gathers the facts a person would go by — where each form posts, which
-fields it asks for, the headings, the error box, the visible controls and text — and
-`classify` turns them into a `PageKind`. The sign-in loop and Seller Central navigation both
-ask `recognise`; nothing else keeps a list of page ids. The page is read before its HTTP
-status: a captcha served with 503 is a captcha.
+One look (`reading.look`: one `page.evaluate`, shared with reading what the page shows)
+gathers the facts a person would go by — where each form posts, which fields it asks for, the
+headings, the error box, the visible controls and text — and `classify` turns them into a
+`PageKind`. The sign-in loop and Seller Central navigation both ask `recognise`; nothing else
+keeps a list of page ids. The page is read before its HTTP status: a captcha served with 503 is
+a captcha.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
-
 from flows import texts
+from flows.pages.reading import look
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 class PageKind(enum.Enum):
@@ -70,9 +72,13 @@ MARKERS: dict[str, str] = {
     "intent": "form#intent-confirmation-form",
     "phone_fixup": "#ap-account-fixup-phone-skip-link",
     "picker": "button.picker-button",
+    # Not kinds: the remember boxes a step may offer (read here, so that acting on the step
+    # needs no look of its own).
+    "remember_me": "input[name=rememberMe]",
+    "remember_device": "input#auth-mfa-remember-device",
 }
 
-_FACTS_JS = """(markers) => {
+FACTS_JS = """(markers) => {
   const shown = el => {
     if (el.tagName === 'SCRIPT' || el.tagName === 'IFRAME' || el.type === 'hidden') return true;
     return el.checkVisibility ? el.checkVisibility() : !!el.offsetParent;
@@ -103,8 +109,7 @@ _FACTS_JS = """(markers) => {
   const errors = box && shown(box)
     ? Array.from(box.querySelectorAll('li')).map(text).filter(Boolean) : [];
   if (box && shown(box) && !errors.length) errors.push(text(box));
-  const body = document.body ? document.body.innerText : '';
-  return {seen, forms, headings, controls, errors, text: body.slice(0, 8000)};
+  return {seen, forms, headings, controls, errors};
 }"""
 
 SIGNIN_PATHS = ("/ap/", "/errors/validateCaptcha")
@@ -140,18 +145,17 @@ class Recognition:
 
 
 def recognise(page: Page) -> Recognition:
-    """Look at the page once and say what it is (PAGES.md §1–§2, §6)."""
-    try:
-        facts: dict[str, Any] = page.evaluate(_FACTS_JS, MARKERS)
-    except PlaywrightError:
-        # The page was replaced while being read: read the new one.
-        page.wait_for_load_state("domcontentloaded")
-        facts = page.evaluate(_FACTS_JS, MARKERS)
-    return classify(facts, page.url)
+    """Look at the page once and say what it is (PAGES.md §1–§2, §6).
+
+    The look (`reading.look`: these facts and what the page shows, in one round trip) is
+    kept until the page navigates or the bot acts on it, so asking again costs nothing.
+    """
+    seen = look(page)
+    return classify(seen.facts | {"text": seen.snapshot.text[:8000]}, page.url)
 
 
 def classify(facts: dict[str, Any], url: str) -> Recognition:
-    """The kind of a page from its facts (see `_FACTS_JS`); pure, for tests too."""
+    """The kind of a page from its facts (see `FACTS_JS`); pure, for tests too."""
     seen: dict[str, bool] = facts.get("seen", {})
     forms: list[dict[str, Any]] = facts.get("forms", [])
     headings: list[str] = facts.get("headings", [])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Response, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import current_policy, retrying
+from flows.pages import pw
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page, Response
+
     from automation.settings import Settings
 
 
@@ -35,13 +34,13 @@ def goto(page: Page, url: str) -> Response | None:
 def _goto_once(page: Page, url: str) -> Response | None:
     try:
         response = page.goto(url, wait_until="domcontentloaded")
-    except PlaywrightTimeout:
+    except pw.TimeoutError:
         raise Timeout(
             "The page did not load in time. Amazon may be slow: try again later, or raise "
             "SELLERAUTH_TIMEOUT_MS.",
             url=url,
         ) from None
-    except PlaywrightError as error:
+    except pw.Error as error:
         raise SiteUnavailable(
             f"Could not load the page ({first_line(error)}). Check the network and the base "
             "URL, then try again.",
@@ -61,18 +60,20 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
     A control that is not there is `page_changed`, not a slow page.
     """
     try:
-        expect(control).to_be_visible()
-    except AssertionError:
-        raise PageChanged(
-            f"The page does not show the control the bot needs ({control}).", url=page.url
-        ) from None
-    try:
         with page.expect_navigation(wait_until="domcontentloaded") as navigation:
-            control.click()
+            try:
+                # The click waits for the control to show (and be enabled) by itself: one
+                # round trip, not two.
+                control.click()
+            except pw.TimeoutError:
+                raise PageChanged(
+                    f"The page does not show the control the bot needs ({control}).",
+                    url=page.url,
+                ) from None
         response = navigation.value
-    except PlaywrightTimeout:
+    except pw.TimeoutError:
         raise Timeout("The next page did not load in time.", url=page.url) from None
-    except PlaywrightError as error:
+    except pw.Error as error:
         raise SiteUnavailable(
             f"The connection failed while loading the next page ({first_line(error)}).",
             url=page.url,

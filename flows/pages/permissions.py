@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
-
-from playwright.sync_api import Locator, Page, expect
+from typing import TYPE_CHECKING, Literal
 
 from automation.errors import PageChanged
 from flows import texts
 from flows.dates import parse_date, parse_datetime
+from flows.pages import pw
 from flows.pages.reading import (
     Control,
     RawRow,
     RawTable,
     Snapshot,
     click_and_settle,
+    forget,
+    look,
     marked,
     read_page,
 )
 from flows.results import DeveloperAccess
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 PATH = "/gp/account-manager/home.html"
 SELLER_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
@@ -89,25 +93,30 @@ class PermissionsPage:
 
     # -- the page as a whole -------------------------------------------------------------
 
+    def _heading(self) -> Locator:
+        return self.page.get_by_text(texts.exact("developer_permissions")).filter(visible=True)
+
     def is_shown(self) -> bool:
-        """Whether the loaded page is the permissions screen (no waiting)."""
-        return (
-            self.page.get_by_text(texts.exact("developer_permissions")).filter(visible=True).count()
-            > 0
-        )
+        """Whether the loaded page is the permissions screen (no waiting); answered from this
+        load's look when it shows the heading on a line of its own."""
+        if look(self.page).snapshot.shows(texts.exact("developer_permissions")):
+            return True
+        return self._heading().count() > 0
 
     def wait_loaded(self) -> None:
         """Wait for the screen and its tables to fill in; an unknown page is `page_changed`."""
+        if read_page(self.page).shows(texts.exact("developer_permissions")):
+            self.refresh()  # this load's read, kept
+            return
         try:
-            expect(
-                self.page.get_by_text(texts.exact("developer_permissions")).filter(visible=True)
-            ).not_to_have_count(0)
+            pw.expect(self._heading()).not_to_have_count(0)
         except AssertionError:
             raise PageChanged(
                 "Expected the permissions screen (Amazon MWS 開発者権限) but the page does not "
                 "show it. Open the URL with --headed to see what Amazon shows instead.",
                 url=self.page.url,
             ) from None
+        forget(self.page)
         self.refresh()
 
     def refresh(self) -> Snapshot:

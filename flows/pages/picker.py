@@ -9,14 +9,18 @@ and read back the choice Seller Central shows.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import structlog
-from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import InvalidInput, NotConfirmed
 from flows import texts
 from flows.marketplaces import MARKETPLACES
+from flows.pages import pw
 from flows.pages.navigation import click_to_navigate
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 log = structlog.get_logger("flows.picker")
 
@@ -107,7 +111,7 @@ class Chooser:
         marketplace = self._marketplace(account, account_name, countries)
         marketplace.click()
         try:
-            expect(self.confirm.first).to_be_enabled()
+            pw.expect(self.confirm.first).to_be_enabled()
         except AssertionError:
             raise NotConfirmed(
                 "The chooser's confirm button (アカウントを選択) stays disabled after choosing "
@@ -127,7 +131,7 @@ class Chooser:
         """
         shown = self._controls(_whole(*_ALL_COUNTRIES))
         try:
-            expect(shown.first).to_be_visible()
+            pw.expect(shown.first).to_be_visible()
         except AssertionError:
             raise InvalidInput(
                 "The account chooser lists no marketplace"

@@ -14,17 +14,17 @@ an in-page dialog, a watched row changing in place, or a pager moving on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Request, Response
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+from weakref import WeakKeyDictionary
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from flows import texts
+from flows.pages import pw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Locator, Page, Request
 
 PAGER = re.compile(r"(\d+)\s*-\s*(\d+)\s*(?:/|of)\s*(\d+)")
 
@@ -47,6 +47,7 @@ _READ_JS = (
     + _COMMON_JS
     + r"""
   const pager = new RegExp(a.pager);
+  window.__sellerauthRead = true;
   let n = 0;
   document.querySelectorAll('[data-sellerauth]').forEach(e => e.removeAttribute('data-sellerauth'));
   const mark = el => {
@@ -123,7 +124,7 @@ _SETTLE_JS = (
     "(a) => {"
     + _COMMON_JS
     + r"""
-  if (!window.__sellerauthBefore) return document.readyState === 'loading' ? false : 'navigated';
+  if (!window.__sellerauthRead) return document.readyState === 'loading' ? false : 'navigated';
   if (a.dialogs && [...document.querySelectorAll(DIALOGS)].some(vis)) return 'dialog';
   if (a.row) {
     const r = document.querySelector('[data-sellerauth="' + a.row + '"]');
@@ -196,6 +197,15 @@ class Snapshot:
     dialogs: list[Dialog]
     controls: list[Control]
 
+    def shows(self, pattern: re.Pattern[str]) -> bool:
+        """Whether a line of the visible text matches `pattern` (a heading or label standing
+        on its own line, as `get_by_text` with an anchored pattern finds it)."""
+        return any(pattern.match(" ".join(line.split())) for line in self.text.splitlines())
+
+    def mentions(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the visible text holds `pattern` anywhere."""
+        return pattern.search(self.text) is not None
+
     def control(self, pattern: re.Pattern[str]) -> Control | None:
         """The first visible control outside tables and dialogs whose name matches."""
         return next((c for c in self.controls if pattern.match(c.name)), None)
@@ -244,29 +254,126 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     )
 
 
+@dataclass(frozen=True)
+class Look:
+    """One look at a loaded page: the facts `kinds.classify` goes by, what it shows, and the
+    HTTP status its document was served with (None when the browser does not say)."""
+
+    facts: dict[str, Any]
+    snapshot: Snapshot
+    status: int | None
+
+
+@dataclass
+class _Seen:
+    """Per page: the main frame's navigations so far, and the last look (valid while no
+    navigation or action of ours has happened since)."""
+
+    navigations: int = 0
+    look: Look | None = None
+    at: int = -1
+
+    def current(self) -> Look | None:
+        return self.look if self.look is not None and self.at == self.navigations else None
+
+
+_SEEN: WeakKeyDictionary[Page, _Seen] = WeakKeyDictionary()
+
+
+def _seen(page: Page) -> _Seen:
+    seen = _SEEN.get(page)
+    if seen is None:
+        seen = _SEEN[page] = _Seen()
+
+        def navigated(frame: Frame) -> None:
+            if frame.parent_frame is None:
+                seen.navigations += 1
+                seen.look = None
+
+        page.on("framenavigated", navigated)
+    return seen
+
+
+def forget(page: Page) -> None:
+    """Drop the last look at `page`: the bot changed the page in place (typed, ticked, clicked)."""
+    seen = _SEEN.get(page)
+    if seen is not None:
+        seen.look = None
+
+
+@cache
+def _look_js() -> str:
+    from flows.pages.kinds import FACTS_JS
+
+    return str(
+        "async (a) => { const facts = "
+        + FACTS_JS
+        + "; const read = "
+        + _READ_JS
+        + ";"
+        + r"""
+  const deadline = Date.now() + a.timeout;
+  for (;;) {
+    const snap = read(a);
+    if (snap.ready || !a.wait || Date.now() >= deadline) {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {facts: facts(a.markers), snap, status: (nav && nav.responseStatus) || null};
+    }
+    await new Promise(done => setTimeout(done, a.poll));
+  }
+}"""
+    )
+
+
+def _timeout_ms() -> int:
+    from automation.retry import current_policy
+
+    settings = current_policy()
+    return int(getattr(settings, "timeout_ms", 30_000))
+
+
+def look(page: Page, *, wait: bool = False) -> Look:
+    """Look at the page once (one round trip): its recognition facts, what it shows, its HTTP
+    status. Reused until the main frame navigates or `forget` is called; with `wait`, a look
+    taken before the page filled in is not reused, and the new one waits (up to the run's
+    timeout) for it to fill in (see `read_page`)."""
+    from flows.pages.kinds import MARKERS
+
+    seen = _seen(page)
+    cached = seen.current()
+    if cached is not None and (cached.snapshot.ready or not wait):
+        return cached
+    at = seen.navigations
+    arg = _args() | {"markers": MARKERS, "wait": wait, "timeout": _timeout_ms(), "poll": _POLL_MS}
+    try:
+        raw = page.evaluate(_look_js(), arg)
+    except pw.Error:
+        # The page was replaced while being read: read the new one.
+        page.wait_for_load_state("domcontentloaded")
+        at = seen.navigations
+        raw = page.evaluate(_look_js(), arg)
+    found = Look(facts=raw["facts"], snapshot=_snapshot(raw["snap"]), status=raw["status"])
+    seen.look, seen.at = found, at
+    return found
+
+
 def read_page(page: Page, *, wait: bool = True) -> Snapshot:
     """What the page shows, once it has filled in (no loading note, every table holding the
-    rows its pager announces); with `wait=False`, what it shows now.
+    rows its pager announces); with `wait=False`, what it shows now. One round trip at most,
+    none when this load was already read (`look`).
 
     Raises `PageChanged` when the page never fills in within the timeout (a pager announcing
-    more rows than the table shows, or a loading note that stays).
+    more rows than the table shows), `Timeout` when its loading note stays.
     """
-    if not wait:
-        return _snapshot(page.evaluate(_READ_JS, _args()))
-    try:
-        handle = page.wait_for_function(
-            "(a) => { const s = (" + _READ_JS + ")(a); return s.ready ? s : false; }",
-            arg=_args(),
-            polling=100,
-        )
-    except PlaywrightTimeout:
-        now = _snapshot(page.evaluate(_READ_JS, _args()))
+    now = look(page, wait=wait).snapshot
+    if wait and not now.ready:
+        forget(page)
         if now.loading:
-            raise Timeout("The page kept showing its loading note.", url=page.url) from None
+            raise Timeout("The page kept showing its loading note.", url=page.url)
         raise PageChanged(
             "A table announces more rows than it shows, even after waiting.", url=page.url
-        ) from None
-    return _snapshot(handle.json_value())
+        )
+    return now
 
 
 def marked(page: Page, mark: str) -> Locator:
@@ -277,36 +384,30 @@ def marked(page: Page, mark: str) -> Locator:
 Outcome = Literal["navigated", "dialog", "changed"]
 
 
-@contextmanager
-def _watch(page: Page) -> Iterator[tuple[list[Response], set[Request]]]:
-    """The main frame's document responses and the requests still open, while inside."""
-    documents: list[Response] = []
-    pending: set[Request] = set()
+_POLL_MS = 20
+"""How often an in-page wait checks again (Playwright's default here would be 100 ms)."""
 
-    def on_response(response: Response) -> None:
-        try:
-            if response.request.is_navigation_request() and response.frame == page.main_frame:
-                documents.append(response)
-        except PlaywrightError:
-            pass
+_PENDING: WeakKeyDictionary[Page, set[Request]] = WeakKeyDictionary()
 
-    def started(request: Request) -> None:
-        pending.add(request)
 
-    def done(request: Request) -> None:
-        pending.discard(request)
+def _pending(page: Page) -> set[Request]:
+    """The requests of `page` still open; watched from the first click on (subscribed once
+    per page, not once per click)."""
+    pending = _PENDING.get(page)
+    if pending is None:
+        pending = _PENDING[page] = set()
+        open_now = pending
 
-    page.on("request", started)
-    page.on("requestfinished", done)
-    page.on("requestfailed", done)
-    page.on("response", on_response)
-    try:
-        yield documents, pending
-    finally:
-        page.remove_listener("request", started)
-        page.remove_listener("requestfinished", done)
-        page.remove_listener("requestfailed", done)
-        page.remove_listener("response", on_response)
+        def started(request: Request) -> None:
+            open_now.add(request)
+
+        def done(request: Request) -> None:
+            open_now.discard(request)
+
+        page.on("request", started)
+        page.on("requestfinished", done)
+        page.on("requestfailed", done)
+    return pending
 
 
 def click_and_settle(
@@ -323,46 +424,53 @@ def click_and_settle(
     in-page dialog (`dialog`, when `dialogs`), or in place (`changed`): the watched `row`
     re-rendered or changed, the `pager` text gone, or the `gone` element hidden.
 
-    Never clicks twice. A click after which nothing happens is `PageChanged` (the page did not
-    do what a person would see it do), not a transient fault; a request left hanging is
-    `Timeout`; a new page answered with HTTP 5xx is `SiteUnavailable`.
+    Never clicks twice. A control no longer shown, or a click after which nothing happens, is
+    `PageChanged` (the page did not do what a person would see it do), not a transient fault;
+    a request left hanging is `Timeout`; a new page answered with HTTP 5xx is
+    `SiteUnavailable`. A new page is looked at once (`look`), and that look is reused.
     """
-    locator = marked(page, control.mark)
-    if not locator.count():
-        raise PageChanged(f"The page no longer shows {what}.", url=page.url)
-    with _watch(page) as (documents, pending):
-        page.evaluate("() => { window.__sellerauthBefore = true; }")
-        locator.click()
-        try:
-            handle = page.wait_for_function(
-                _SETTLE_JS,
-                arg={
-                    "row": row.mark if row else None,
-                    "sig": row.text if row else None,
-                    "pager": pager,
-                    "gone": gone,
-                    "dialogs": dialogs,
-                },
-                polling=100,
-            )
-            outcome: Outcome = handle.json_value()
-        except PlaywrightTimeout:
-            if pending:
-                raise Timeout(
-                    f"After clicking {what}, Seller Central did not answer in time.", url=page.url
-                ) from None
-            raise PageChanged(
-                f"Clicked {what} but nothing happened: no new page, no dialog, no change.",
-                url=page.url,
+    pending = _pending(page)
+    seen = _seen(page)
+    before = seen.navigations
+    forget(page)
+    try:
+        # The mark was set by the read this control comes from (which also flagged the
+        # document as read, so that a new document tells itself apart below).
+        marked(page, control.mark).click()
+    except pw.TimeoutError:
+        raise PageChanged(f"The page no longer shows {what}.", url=page.url) from None
+    try:
+        page.wait_for_function(
+            _SETTLE_JS,
+            arg={
+                "row": row.mark if row else None,
+                "sig": row.text if row else None,
+                "pager": pager,
+                "gone": gone,
+                "dialogs": dialogs,
+            },
+            polling=_POLL_MS,
+        )
+    except pw.TimeoutError:
+        if pending:
+            raise Timeout(
+                f"After clicking {what}, Seller Central did not answer in time.", url=page.url
             ) from None
-        if outcome == "navigated":
-            try:
-                page.wait_for_load_state("domcontentloaded")
-            except PlaywrightTimeout:
-                raise Timeout("The next page did not load in time.", url=page.url) from None
-            if documents and documents[-1].status >= 500:
-                raise SiteUnavailable(
-                    f"Seller Central answered HTTP {documents[-1].status}. Try again later.",
-                    url=page.url,
-                )
-    return outcome
+        raise PageChanged(
+            f"Clicked {what} but nothing happened: no new page, no dialog, no change.",
+            url=page.url,
+        ) from None
+    if seen.navigations != before:
+        try:
+            page.wait_for_load_state("domcontentloaded")
+        except pw.TimeoutError:
+            raise Timeout("The next page did not load in time.", url=page.url) from None
+        status = look(page).status
+        if status is not None and status >= 500:
+            raise SiteUnavailable(
+                f"Seller Central answered HTTP {status}. Try again later.", url=page.url
+            )
+        return "navigated"
+    if dialogs and look(page).snapshot.dialogs:
+        return "dialog"
+    return "changed"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from playwright.sync_api import Page, expect
+from typing import TYPE_CHECKING, Any
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
+from flows.pages import pw
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
-from flows.pages.reading import Control, marked, read_page
+from flows.pages.reading import Control, look, marked, read_page
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PATH = "/gp/mws/registration/register.html"
 # The developer the consent statement names, per locale (PAGES.md §3 ④).
@@ -28,7 +31,11 @@ _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 
 def _submit(page: Page, key: str = "next") -> None:
     """Click the loaded page's `次へ` / `Next` control (a button, link or submit input) and wait
-    for the next page; a page without one is `page_changed` at once, not a slow page."""
+    for the next page; a page without one is `page_changed` at once, not a slow page.
+
+    The control is the one this load's look found (`reading.look`, taken before the bot filled
+    or ticked anything): its mark stays valid, as nothing was read since. A control that the
+    page only shows after filling is not clicked: the click finds nothing, `page_changed`."""
     control = read_page(page, wait=False).control(texts.exact(key))
     if control is None:
         raise PageChanged(
@@ -47,10 +54,20 @@ class DeveloperFormPage:
         self.name_field = page.get_by_label(texts.starting("developer_name_label"))
         self.id_field = page.get_by_label(texts.starting("developer_id_label"))
 
+    def _form_shown(self) -> bool:
+        """This load's look shows the form's name label on a line (and no option screen)."""
+        snap = look(self.page).snapshot
+        return snap.shows(texts.starting("developer_name_label")) and not snap.mentions(
+            texts.containing("option_give_developer_access")
+        )
+
     def wait(self) -> None:
-        """Wait for the option screen or the form, whichever Amazon shows."""
+        """Wait for the option screen or the form, whichever Amazon shows (no waiting when
+        this load's look already shows the form)."""
+        if self._form_shown():
+            return
         try:
-            expect(self.option.or_(self.name_field).first).to_be_visible()
+            pw.expect(self.option.or_(self.name_field).first).to_be_visible()
         except AssertionError:
             raise PageChanged(
                 "After 開発者にアクセス権を付与 the page shows neither the option screen nor the "
@@ -60,6 +77,8 @@ class DeveloperFormPage:
 
     def pass_option_screen(self) -> bool:
         """Choose 'give a developer access' when the legacy option screen shows; True if it did."""
+        if self._form_shown():
+            return False
         if not self.option.count() or not self.option.first.is_visible():
             return False
         self.option.first.check()
@@ -68,12 +87,13 @@ class DeveloperFormPage:
 
     def submit(self, developer_name: str, developer_id: str) -> None:
         """Fill both fields (overwriting pre-filled values) and go on to consent."""
-        try:
-            expect(self.name_field).to_be_visible()
-        except AssertionError:
-            raise PageChanged(
-                "The developer form (開発者氏名) is missing.", url=self.page.url
-            ) from None
+        if not self._form_shown():
+            try:
+                pw.expect(self.name_field).to_be_visible()
+            except AssertionError:
+                raise PageChanged(
+                    "The developer form (開発者氏名) is missing.", url=self.page.url
+                ) from None
         self.name_field.fill(developer_name)
         self.id_field.fill(developer_id)
         _submit(self.page)
@@ -136,14 +156,18 @@ class ConsentPage:
         self.boxes: list[ConsentBox] = []
 
     def read(self) -> None:
-        """Read the page once: its text and its visible boxes."""
-        try:
-            expect(self.page.locator("input[type=checkbox], [role=checkbox]").first).to_be_visible()
-        except AssertionError:
-            raise PageChanged(
-                "The consent page (④) shows no box to tick; nothing was consented.",
-                url=self.page.url,
-            ) from None
+        """Read the page once: its text and its visible boxes (waiting for a box unless this
+        load's look already saw a visible checkbox)."""
+        if not _shows_checkbox(look(self.page).facts):
+            try:
+                pw.expect(
+                    self.page.locator("input[type=checkbox], [role=checkbox]").first
+                ).to_be_visible()
+            except AssertionError:
+                raise PageChanged(
+                    "The consent page (④) shows no box to tick; nothing was consented.",
+                    url=self.page.url,
+                ) from None
         raw = self.page.evaluate(_BOXES_JS)
         # Blanks collapsed, line breaks kept: a wording never spans two blocks.
         self.text = "\n".join(" ".join(line.split()) for line in raw["text"].splitlines())
@@ -208,11 +232,19 @@ class ConsentPage:
             self.page.locator(f'[data-sellerauth-box="{box.mark}"]').check()
 
     def submit_control(self) -> Control:
-        """The form's `次へ` / `Next` control, whatever its shape."""
+        """The form's `次へ` / `Next` control, whatever its shape, as this load's look found it
+        before the boxes were ticked (see `_submit`)."""
         control = read_page(self.page, wait=False).control(texts.exact("next"))
         if control is None:
             raise PageChanged("The consent page shows no 次へ button.", url=self.page.url)
         return control
+
+
+def _shows_checkbox(facts: dict[str, Any]) -> bool:
+    """Whether a look's facts (`kinds.FACTS_JS`) saw a visible checkbox in a form."""
+    return any(
+        f["visible"] and f["type"] == "checkbox" for form in facts["forms"] for f in form["fields"]
+    )
 
 
 def _meaning(label: str) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from playwright.sync_api import Locator, Page
 
 from flows import texts
 from flows.pages.navigation import click_to_navigate
+from flows.pages.reading import forget, look
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 
 def _nudge(page: Page) -> Locator:
@@ -17,6 +20,11 @@ def _nudge(page: Page) -> Locator:
         return page.locator("#sellerauth-never-matches")
     name = re.compile(f"{texts.exact('not_now').pattern}|{texts.exact('close').pattern}")
     return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name))
+
+
+def _shows(page: Page, marker: str) -> bool:
+    """Whether this load's look saw `kinds.MARKERS[marker]` shown (no round trip of its own)."""
+    return bool(look(page).facts["seen"].get(marker))
 
 
 class SignInPage:
@@ -38,15 +46,15 @@ class SignInPage:
         self._submit(self.page.locator("span#continue input, span#continue button").first)
 
     def submit_password(self, password: str, email: str | None = None) -> None:
+        # Filled, not typed: traces are scrubbed of secrets (automation.evidence), and the
+        # leak tests prove no trace, log or report holds the password.
+        offers_remember = _shows(self.page, "remember_me")
         if email is not None:
             self.page.locator("input#ap_email").fill(email)
-        # Typed, not filled: a trace then records key presses, not the value.
-        field = self.page.locator("input#ap_password")
-        field.fill("")
-        field.press_sequentially(password)
-        remember = self.page.locator("input[name=rememberMe]")
-        if remember.count() and remember.first.is_visible():
-            remember.first.check()
+        self.page.locator("input#ap_password").fill(password)
+        if offers_remember:
+            self.page.locator("input[name=rememberMe]").filter(visible=True).first.check()
+        forget(self.page)
         # Never `#continue` here: on this page it is the passkey button.
         self._submit(self.page.locator("input#signInSubmit, button#signInSubmit").first)
 
@@ -61,12 +69,11 @@ class MfaPage:
         self.page = page
 
     def submit_code(self, code: str) -> None:
-        field = self.page.locator("input#auth-mfa-otpcode")
-        field.fill("")
-        field.press_sequentially(code)
-        remember = self.page.locator("input#auth-mfa-remember-device")
-        if remember.count() and remember.is_visible():
-            remember.check()
+        offers_remember = _shows(self.page, "remember_device")
+        self.page.locator("input#auth-mfa-otpcode").fill(code)
+        if offers_remember:
+            self.page.locator("input#auth-mfa-remember-device").check()
+        forget(self.page)
         click_to_navigate(self.page, self.page.locator("input#auth-signin-button"))
 
     def offers_authenticator_app(self) -> bool:

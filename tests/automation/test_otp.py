@@ -96,6 +96,18 @@ class TestTotpSource:
         _source(tmp_path, clock, min_remaining=3).next_code()
         assert clock.sleeps == []
 
+    def test_default_waits_only_in_the_last_second(self, tmp_path: Path) -> None:
+        """By default a fresh step with 2 s left gives its code at once; with 0.5 s left, the
+        code comes from the next step."""
+        clock = FakeClock(1_700_000_040.0 - 2.0)
+        TotpSource(SECRET, "acme", tmp_path, clock=clock).next_code()
+        assert clock.sleeps == []
+        late = FakeClock(1_700_000_070.0 - 0.5)
+        start_step = _step(late)
+        TotpSource(SECRET, "acme", tmp_path / "late", clock=late).next_code()
+        assert _step(late) == start_step + 1
+        assert late.sleeps == [pytest.approx(0.5)]
+
     def test_unreadable_state_starts_over(self, tmp_path: Path) -> None:
         """A corrupt state file is ignored rather than fatal."""
         (tmp_path / "otp").mkdir()

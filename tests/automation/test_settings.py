@@ -102,7 +102,7 @@ class TestSettingsDefaults:
         assert (s.headed, s.block_resources) == (False, False)
         assert (s.log_format, s.log_level) == ("auto", "info")
         assert (s.timeout_ms, s.signin_max_steps) == (30000, 12)
-        assert (s.human_wait_seconds, s.otp_min_remaining_seconds) == (600, 3)
+        assert (s.human_wait_seconds, s.otp_min_remaining_seconds) == (600, 1)
 
     def test_state_dir_follows_xdg_state_home(self, tmp_path: Path) -> None:
         """The state directory is $XDG_STATE_HOME/sellerauth."""
