@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from automation.browser import LAUNCH_ARGS, find_chromium
+from automation.browser import LAUNCH_ARGS, BrowserSession, find_chromium
 from automation.log import clear_secrets
 from automation.otp import FakeClock
 from automation.runner import run_one
@@ -32,6 +32,8 @@ BROWSER_FIXTURES = frozenset(
         "fleet_factory",  # tests/batch: `sellerauth batch` over a fleet of simulated sellers
         "launches",  # tests/batch/test_pool.py: the pool's own browsers
         "browser_path",  # tests that start the product's browser themselves
+        "shared_browser",  # the session's one headless Chromium (below)
+        "browser_for",
     }
 )
 # Modules whose every test drives a browser without one of those fixtures.
@@ -154,11 +156,43 @@ def account_for(settings: Settings) -> Callable[..., SellerAccount]:
     return make
 
 
+@pytest.fixture(scope="session")
+def shared_browser() -> Iterator[BrowserSession]:
+    """One headless Chromium for the whole session, as a batch worker keeps one for all its
+    accounts: each run still gets a fresh context (no cookie or storage is shared), and the
+    runner relaunches it if a test took it down. Launching one per test cost seconds each."""
+    with BrowserSession(headed=False) as session:
+        yield session
+
+
 @pytest.fixture
-def run(settings: Settings, clock: FakeClock) -> Callable[..., Any]:
-    """Run a flow through the product's runner (real headless Chromium) for an account."""
+def browser_for(shared_browser: BrowserSession) -> Callable[[Settings], BrowserSession | None]:
+    """`run_one(..., browser=browser_for(settings))`: the shared browser, giving its contexts
+    the timeouts and resource blocking of `settings` as a browser of their own would; None
+    (the run launches its own) for settings that need another browser (headed, a path)."""
+
+    def configured(settings: Settings) -> BrowserSession | None:
+        if settings.headed or settings.browser_path is not None:
+            return None
+        shared_browser.timeout_ms = settings.timeout_ms
+        shared_browser.block_resources = settings.block_resources
+        return shared_browser
+
+    return configured
+
+
+@pytest.fixture
+def run(
+    settings: Settings,
+    clock: FakeClock,
+    browser_for: Callable[[Settings], BrowserSession | None],
+) -> Callable[..., Any]:
+    """Run a flow through the product's runner (real headless Chromium) for an account, in a
+    fresh context of the session's shared browser (unless the test asks for its own)."""
 
     def go(flow: Callable[..., Any], account: SellerAccount, **kwargs: Any) -> Any:
+        if "browser" not in kwargs and not kwargs.get("headed"):
+            kwargs["browser"] = browser_for(settings)
         return run_one(flow, settings, account, clock=clock, **kwargs)
 
     return go
