@@ -156,27 +156,74 @@ def account_for(settings: Settings) -> Callable[..., SellerAccount]:
     return make
 
 
+class SharedBrowser:
+    """The session's one headless Chromium, started when a test needs it.
+
+    Playwright's sync API allows one running Playwright per thread: before a browser test that
+    starts its own (`run_one` without a browser, a `BrowserSession` of its own, `record`), the
+    shared one is closed (`pytest_runtest_setup` below), and started again for the next test
+    that uses it.
+    """
+
+    def __init__(self) -> None:
+        self.session: BrowserSession | None = None  # one object: fixtures may hold it
+        self.running = False
+
+    def get(self) -> BrowserSession:
+        """The started shared browser (launched now if it is not running)."""
+        if self.session is None:
+            self.session = BrowserSession(headed=False)
+        if not self.running:
+            self.session.start()
+            self.running = True
+        return self.session
+
+    def close(self) -> None:
+        """Close it, if it runs; the next `get` launches it again."""
+        if self.session is not None and self.running:
+            self.running = False
+            self.session.close()
+
+
+SHARED_BROWSER = SharedBrowser()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures: the shared browser runs for a test that uses it, and is closed
+    before any other browser test (which may start a Playwright of its own)."""
+    if "shared_browser" in getattr(item, "fixturenames", ()):
+        SHARED_BROWSER.get()
+    elif item.get_closest_marker("browser") is not None:
+        SHARED_BROWSER.close()
+
+
 @pytest.fixture(scope="session")
 def shared_browser() -> Iterator[BrowserSession]:
-    """One headless Chromium for the whole session, as a batch worker keeps one for all its
-    accounts: each run still gets a fresh context (no cookie or storage is shared), and the
-    runner relaunches it if a test took it down. Launching one per test cost seconds each."""
-    with BrowserSession(headed=False) as session:
-        yield session
+    """One headless Chromium for the session's flow runs, as a batch worker keeps one for all
+    its accounts: each run still gets a fresh context (no cookie or storage is shared), and the
+    runner relaunches it if a test took it down. Launching one per test cost about a second
+    each. The same object throughout: closed and started again around tests that need their
+    own Playwright (see `SharedBrowser`)."""
+    yield SHARED_BROWSER.get()
+    SHARED_BROWSER.close()
 
 
 @pytest.fixture
 def browser_for(shared_browser: BrowserSession) -> Callable[[Settings], BrowserSession | None]:
     """`run_one(..., browser=browser_for(settings))`: the shared browser, giving its contexts
     the timeouts and resource blocking of `settings` as a browser of their own would; None
-    (the run launches its own) for settings that need another browser (headed, a path)."""
+    (the run launches its own, the shared one closed first) for settings that need another
+    browser (headed, a path)."""
 
     def configured(settings: Settings) -> BrowserSession | None:
         if settings.headed or settings.browser_path is not None:
+            SHARED_BROWSER.close()
             return None
-        shared_browser.timeout_ms = settings.timeout_ms
-        shared_browser.block_resources = settings.block_resources
-        return shared_browser
+        browser = SHARED_BROWSER.get()
+        browser.timeout_ms = settings.timeout_ms
+        browser.block_resources = settings.block_resources
+        return browser
 
     return configured
 
