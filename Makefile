@@ -34,8 +34,11 @@ $(VENV)/.browser: $(VENV)/.installed
 demo: setup
 	$(PY) -m sellerauth demo
 
+# One pytest worker per CPU (pytest-xdist): the suite mostly waits on browsers, simulators and
+# subprocesses, so two workers on two cores take about half the time. TEST_WORKERS=0: serial.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The quick loop: every test that starts no browser (seconds, not minutes).
 quick: $(VENV)/.installed

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from automation.browser import LAUNCH_ARGS, find_chromium
+from automation.browser import LAUNCH_ARGS, BrowserSession, find_chromium
 from automation.log import clear_secrets
 from automation.otp import FakeClock
 from automation.runner import run_one
@@ -32,6 +32,8 @@ BROWSER_FIXTURES = frozenset(
         "fleet_factory",  # tests/batch: `sellerauth batch` over a fleet of simulated sellers
         "launches",  # tests/batch/test_pool.py: the pool's own browsers
         "browser_path",  # tests that start the product's browser themselves
+        "shared_browser",  # the session's one headless Chromium (below)
+        "browser_for",
     }
 )
 # Modules whose every test drives a browser without one of those fixtures.
@@ -154,11 +156,90 @@ def account_for(settings: Settings) -> Callable[..., SellerAccount]:
     return make
 
 
+class SharedBrowser:
+    """The session's one headless Chromium, started when a test needs it.
+
+    Playwright's sync API allows one running Playwright per thread: before a browser test that
+    starts its own (`run_one` without a browser, a `BrowserSession` of its own, `record`), the
+    shared one is closed (`pytest_runtest_setup` below), and started again for the next test
+    that uses it.
+    """
+
+    def __init__(self) -> None:
+        self.session: BrowserSession | None = None  # one object: fixtures may hold it
+        self.running = False
+
+    def get(self) -> BrowserSession:
+        """The started shared browser (launched now if it is not running)."""
+        if self.session is None:
+            self.session = BrowserSession(headed=False)
+        if not self.running:
+            self.session.start()
+            self.running = True
+        return self.session
+
+    def close(self) -> None:
+        """Close it, if it runs; the next `get` launches it again."""
+        if self.session is not None and self.running:
+            self.running = False
+            self.session.close()
+
+
+SHARED_BROWSER = SharedBrowser()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures: the shared browser runs for a test that uses it, and is closed
+    before any other browser test (which may start a Playwright of its own)."""
+    if "shared_browser" in getattr(item, "fixturenames", ()):
+        SHARED_BROWSER.get()
+    elif item.get_closest_marker("browser") is not None:
+        SHARED_BROWSER.close()
+
+
+@pytest.fixture(scope="session")
+def shared_browser() -> Iterator[BrowserSession]:
+    """One headless Chromium for the session's flow runs, as a batch worker keeps one for all
+    its accounts: each run still gets a fresh context (no cookie or storage is shared), and the
+    runner relaunches it if a test took it down. Launching one per test cost about a second
+    each. The same object throughout: closed and started again around tests that need their
+    own Playwright (see `SharedBrowser`)."""
+    yield SHARED_BROWSER.get()
+    SHARED_BROWSER.close()
+
+
 @pytest.fixture
-def run(settings: Settings, clock: FakeClock) -> Callable[..., Any]:
-    """Run a flow through the product's runner (real headless Chromium) for an account."""
+def browser_for(shared_browser: BrowserSession) -> Callable[[Settings], BrowserSession | None]:
+    """`run_one(..., browser=browser_for(settings))`: the shared browser, giving its contexts
+    the timeouts and resource blocking of `settings` as a browser of their own would; None
+    (the run launches its own, the shared one closed first) for settings that need another
+    browser (headed, a path)."""
+
+    def configured(settings: Settings) -> BrowserSession | None:
+        if settings.headed or settings.browser_path is not None:
+            SHARED_BROWSER.close()
+            return None
+        browser = SHARED_BROWSER.get()
+        browser.timeout_ms = settings.timeout_ms
+        browser.block_resources = settings.block_resources
+        return browser
+
+    return configured
+
+
+@pytest.fixture
+def run(
+    settings: Settings,
+    clock: FakeClock,
+    browser_for: Callable[[Settings], BrowserSession | None],
+) -> Callable[..., Any]:
+    """Run a flow through the product's runner (real headless Chromium) for an account, in a
+    fresh context of the session's shared browser (unless the test asks for its own)."""
 
     def go(flow: Callable[..., Any], account: SellerAccount, **kwargs: Any) -> Any:
+        if "browser" not in kwargs and not kwargs.get("headed"):
+            kwargs["browser"] = browser_for(settings)
         return run_one(flow, settings, account, clock=clock, **kwargs)
 
     return go

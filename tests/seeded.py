@@ -75,6 +75,9 @@ class Harness:
                 totp_secret=login.totp_secret,
                 base_url=server.url,
             )
+            # A shared browser: its contexts get this harness's settings.
+            self.browser.timeout_ms = settings.timeout_ms
+            self.browser.block_resources = settings.block_resources
             try:
                 result = run_one(flow, settings, account, clock=clock, browser=self.browser)
             except Exception as error:

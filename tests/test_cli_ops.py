@@ -495,21 +495,35 @@ def test_renew_logs_row_action_with_account_and_record_defaults_to_state_dir(
     the state directory, never the working directory."""
     from fixtures.simulator import SimulatorServer
 
-    simulator = Simulator(build_scenario("expiring"))
-    login = simulator.scenario.logins[0]
-    env = {
-        "SELLERAUTH_EMAIL": login.email,
-        "SELLERAUTH_PASSWORD": login.password,
-        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
-        "SELLERAUTH_TIMEOUT_MS": "10000",
-    }
+    def login_env(simulator: Simulator) -> dict[str, str]:
+        login = simulator.scenario.logins[0]
+        return {
+            "SELLERAUTH_EMAIL": login.email,
+            "SELLERAUTH_PASSWORD": login.password,
+            "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
+            "SELLERAUTH_TIMEOUT_MS": "10000",
+        }
+
     work = tmp_path / "checkout"
     work.mkdir()
     state = tmp_path / "state"
-    with SimulatorServer(simulator) as server:
-        renew = sellerauth("renew", "--json", "--base-url", server.url, state_dir=state, env=env)
+    # `record` signs in afresh: on the account and state directory `renew` just used, it would
+    # wait out the rest of the TOTP step (up to 30 s, real clock). Its own simulator and state
+    # directory spare that; what it proves (where the archive goes) is the same.
+    renewed, recorded = Simulator(build_scenario("expiring")), Simulator(build_scenario("granted"))
+    record_state = tmp_path / "record-state"
+    with SimulatorServer(renewed) as server, SimulatorServer(recorded) as record_server:
+        renew = sellerauth(
+            "renew", "--json", "--base-url", server.url, state_dir=state, env=login_env(renewed)
+        )
         record = sellerauth(
-            "record", "status", "--base-url", server.url, state_dir=state, env=env, cwd=work
+            "record",
+            "status",
+            "--base-url",
+            record_server.url,
+            state_dir=record_state,
+            env=login_env(recorded),
+            cwd=work,
         )
     assert renew.returncode == 0, renew.stderr
     events = [json.loads(line) for line in renew.stderr.splitlines() if line.startswith("{")]
@@ -517,7 +531,7 @@ def test_renew_logs_row_action_with_account_and_record_defaults_to_state_dir(
     assert row_action and row_action[0]["account"] == "default"
     assert record.returncode == 0, record.stderr
     assert list(work.iterdir()) == []
-    made = list((state / "recordings").glob("status-*.har.zip"))
+    made = list((record_state / "recordings").glob("status-*.har.zip"))
     assert len(made) == 1 and str(made[0]) in record.stdout
 
 

@@ -13,13 +13,13 @@ from flows.pages.base import expect_shown
 
 
 @pytest.fixture(scope="module")
-def browser_page() -> Iterator[Any]:
-    """A page of the product's own browser (not pytest-playwright's: its event loop would stay
-    open in this thread and break every later sync Playwright run of the session)."""
-    with BrowserSession() as session:
-        context = session.new_context(None)
-        yield context.new_page()
-        context.close()
+def browser_page(shared_browser: BrowserSession) -> Iterator[Any]:
+    """A page of the product's own browser, the session's shared one (not pytest-playwright's:
+    its event loop would stay open in this thread and break every later sync Playwright run
+    of the session)."""
+    context = shared_browser.new_context(None, timeout_ms=30000)
+    yield context.new_page()
+    context.close()
 
 
 def test_shown_element_passes(browser_page) -> None:

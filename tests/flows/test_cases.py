@@ -18,7 +18,7 @@ from fixtures.simulator import Faults
 from fixtures.simulator.layouts import LayoutChoices, choices
 from flows import permissions, register
 from flows.pages.permissions import PermissionsPage
-from tests.seeded import OUR_ID, Harness, harness, language_of
+from tests.seeded import OUR_ID, Harness, language_of
 
 PAGE_FILE = Path(__file__).resolve().parents[1] / "data" / "permissions_grid_empty_history.html"
 
@@ -33,9 +33,9 @@ def row_actions(sim) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    with harness(tmp_path_factory.mktemp("cases")) as h:
-        yield h
+def shared(tmp_path_factory, shared_browser) -> Harness:
+    """The session's headless browser for this module's runs."""
+    return Harness(browser=shared_browser, workdir=tmp_path_factory.mktemp("cases"))
 
 
 class TestC13InPageConfirmDialog:

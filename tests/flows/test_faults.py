@@ -107,7 +107,7 @@ class TestServerErrors:
 
     @pytest.mark.parametrize("seed", [1, 2, 3])
     def test_register_at_a_30_percent_failure_rate(
-        self, site_factory, account_for, settings_with, clock, seed
+        self, site_factory, account_for, settings_with, clock, browser_for, seed
     ) -> None:
         """With 30 % of requests failing, register still grants exactly once."""
         from automation.runner import run_one
@@ -117,7 +117,9 @@ class TestServerErrors:
         # redone): at a 30 % failure rate 8 attempts make success near certain.
         settings = settings_with(retry_backoff_ms=0, retry_attempts=8)
         account = account_for(site)
-        result = run_one(register.run, settings, account, clock=clock)
+        result = run_one(
+            register.run, settings, account, clock=clock, browser=browser_for(settings)
+        )
         assert served_faults(site)
         assert result.outcome == "granted"
         assert grants(site) == [OUR_ID]
@@ -135,19 +137,25 @@ class TestServerErrors:
 
 class TestSlowPages:
     def test_five_seconds_latency_on_every_page(
-        self, site_factory, account_for, settings_with, clock
+        self, site_factory, account_for, settings_with, clock, browser_for
     ) -> None:
         """5 s on every request is only slow: status still reads the screen."""
         from automation.runner import run_one
 
         site = site_factory("granted", faults=Faults(latency=5.0))
         settings = settings_with(timeout_ms=20000)
-        result = run_one(permissions.run_status, settings, account_for(site), clock=clock)
+        result = run_one(
+            permissions.run_status,
+            settings,
+            account_for(site),
+            clock=clock,
+            browser=browser_for(settings),
+        )
         assert [d.developer_id for d in result.developers if d.developer_id == OUR_ID]
         assert actions(site) == []
 
     def test_page_that_never_loads_is_a_timeout(
-        self, site_factory, account_for, settings_with, clock
+        self, site_factory, account_for, settings_with, clock, browser_for
     ) -> None:
         """A page that never finishes loading ends in `timeout` with its URL and a screenshot."""
         from automation.runner import run_one
@@ -157,7 +165,13 @@ class TestSlowPages:
             timeout_ms=1500, retry_attempts=1, step_retries=1, retry_backoff_ms=0
         )
         with pytest.raises(Timeout) as caught:
-            run_one(permissions.run_status, settings, account_for(site), clock=clock)
+            run_one(
+                permissions.run_status,
+                settings,
+                account_for(site),
+                clock=clock,
+                browser=browser_for(settings),
+            )
         assert "/gp/account-manager/home.html" in (caught.value.url or "")
         assert caught.value.screenshot
         assert actions(site) == []

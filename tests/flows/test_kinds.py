@@ -183,12 +183,12 @@ PAGES: list[tuple[str, str, str, PageKind, str | None]] = [
 
 
 @pytest.fixture(scope="module")
-def context() -> Iterator[BrowserContext]:
-    """One browser for the module (the product's own session: no second Playwright loop)."""
-    with BrowserSession(timeout_ms=5000) as session:
-        ctx = session.new_context()
-        yield ctx
-        ctx.close()
+def context(shared_browser: BrowserSession) -> Iterator[BrowserContext]:
+    """One context for the module in the session's shared browser (the product's own
+    session: no second Playwright loop)."""
+    ctx = shared_browser.new_context(timeout_ms=5000)
+    yield ctx
+    ctx.close()
 
 
 @pytest.mark.parametrize("path,html,kind,detail", [p[1:] for p in PAGES], ids=[p[0] for p in PAGES])

@@ -86,12 +86,11 @@ def test_a_seed_is_data_and_deterministic() -> None:
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One headless browser for all the seeded checks of this module."""
-    from tests.seeded import harness
+def shared(tmp_path_factory, shared_browser):
+    """The session's headless browser for all the seeded checks of this module."""
+    from tests.seeded import Harness
 
-    with harness(tmp_path_factory.mktemp("seeded")) as h:
-        yield h
+    return Harness(browser=shared_browser, workdir=tmp_path_factory.mktemp("seeded"))
 
 
 def _check_names() -> list[str]:

@@ -12,9 +12,19 @@ from playwright.sync_api import Page
 from automation.browser import session_path
 from automation.errors import LoginFailed, NeedsPerson
 from automation.runner import RunContext
+from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Scenario
 from flows.permissions import open_permissions
 from flows.seller_central import SellerCentral
+
+
+@pytest.fixture
+def settings(state_dir) -> Settings:
+    """The suite's settings, with a short grace for a silent check (10 s by default): the one
+    test that meets a check that stays would otherwise wait it out in full."""
+    return load_settings(
+        state_dir=state_dir, timeout_ms=5000, log_format="json", silent_check_grace_ms=1000
+    )
 
 
 def signed_in_seller_id(page: Page, ctx: RunContext) -> str:
