@@ -303,43 +303,14 @@ class BrowserSession:
             raise RuntimeError("BrowserSession is not started")
         return self._browser
 
-    def configure(self, settings: Settings) -> BrowserSession:
-        """Take the browser options of `settings` (path, headed, blocking, timeout) for the
-        launch to come: a driver started before the settings were read launches as they say.
-        Raises RuntimeError once the browser is launched."""
-        if self._browser is not None:
-            raise RuntimeError("BrowserSession is already launched")
-        self.headed = settings.headed
-        self.browser_path = settings.browser_path
-        self.block_resources = settings.block_resources
-        self.timeout_ms = settings.timeout_ms
-        return self
-
-    @property
-    def launched(self) -> bool:
-        """Whether the browser was launched (and not closed since)."""
-        return self._browser is not None
-
-    def start_driver(self) -> BrowserSession:
-        """Start Playwright's driver only, no browser (the slow half of `start`, about 0.5 s,
-        which a command can overlap with its own set-up); `start` then launches Chromium in
-        it. Safe to call twice. Binds the session to the calling thread."""
-        from playwright.sync_api import sync_playwright
-
-        if self._playwright is None:
-            self._playwright = sync_playwright().start()
-        return self
-
     def start(self) -> BrowserSession:
-        """Find Chromium and launch it (headless unless headed), starting Playwright's driver
-        first unless `start_driver` already did."""
-        from playwright.sync_api import Error
+        """Find Chromium and launch it (headless unless headed)."""
+        from playwright.sync_api import Error, sync_playwright
 
         if self.headed:
             require_display()
         self.choice = find_chromium(self.headed, self.browser_path)
-        self.start_driver()
-        assert self._playwright is not None
+        self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
                 headless=not self.headed,

@@ -220,9 +220,7 @@ class _Run:
         settings, name = self.ctx.settings, self.ctx.account.name
         for attempt in retrying(settings, f"flow for {name}", settings.retry_attempts):
             with attempt:
-                if not browser.launched:
-                    browser.start()  # the driver may be running already (`start_driver`)
-                elif not browser.browser.is_connected():
+                if not browser.browser.is_connected():
                     log.warning("browser_relaunch", account=name)
                     browser.close()
                     browser.start()

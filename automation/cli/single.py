@@ -16,7 +16,6 @@ from automation.cli.stop import Stop
 from automation.errors import Interrupted, SellerAuthError, Terminated
 
 if TYPE_CHECKING:
-    from automation.browser import BrowserSession
     from automation.commands import Command, CommandSpec, Site
     from automation.settings import Settings
     from automation.store import Store
@@ -75,50 +74,51 @@ def execute(
     attended: Attended,
     as_json: bool,
 ) -> None:
-    """Run one command for one account, record it in the store, and print its result.
-
-    Unattended, Playwright's driver (a Node process, no browser) starts in this thread while
-    a helper thread reads the settings, checks the input and opens the store; bad input still
-    exits 2 before any browser starts (the driver is stopped), and Chromium is launched by
-    the run itself, under the account's lock."""
+    """Run one command for one account, record it in the store, and print its result."""
+    from automation.log import configure_logging
     from automation.outcome import record_outcome, run_account, safely
     from automation.runner import Recording, RunOptions
+    from automation.settings import ensure_state_dir, load_settings, resolve_account
+    from automation.store import Store
 
-    if attended.watched:
-        # A window to show: the display is checked with the launch, as before.
-        ready = _prepare(site, command, account_name, overrides)
-        driver = None
-    else:
-        driver, ready = _prepare_beside_driver(site, command, account_name, overrides)
-    if isinstance(ready, Refused):
-        exit_with(ready.error, ready.account or account_name or "default", as_json)
-    settings, account, store, command, run_id = ready
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_format, settings.log_level)
+        account = resolve_account(
+            settings,
+            account_name,
+            model=site.account_model,
+            **{k: v for k, v in overrides.items() if v is not None},
+        )
+        ensure_state_dir(settings.state_dir)
+        store = Store.open(settings)
+    except SellerAuthError as error:
+        exit_with(error, account_name or "default", as_json)
+    try:
+        command = command.prepared(settings, account, store)
+    except SellerAuthError as error:
+        store.close()
+        exit_with(error, account.name, as_json)
     with store:
+        run_id = _start(store, command, account.name)
         options = RunOptions(
             headed=attended.watched,
             human=watching_person(site, settings) if attended.watched else None,
             ask_otp=_otp_prompt if attended.watched and sys.stdin.isatty() else None,
             evidence_dir=attended.evidence,
             recording=Recording(trace=attended.trace),
-            browser=driver,
         )
         before = _folders(attended.evidence)
-        try:
-            with Stop() as stop:  # SIGTERM ends the run as Ctrl-C does: recorded, session kept
-                outcome = run_account(
-                    command,
-                    settings,
-                    account,
-                    options,
-                    store=store,
-                    run_id=run_id,
-                    record=(
-                        (lambda o: record_outcome(store, run_id, o)) if run_id is not None else None
-                    ),
-                )
-        finally:
-            if driver is not None:
-                _close_quietly(driver)
+        with Stop() as stop:  # SIGTERM ends the run as Ctrl-C does: recorded, session kept
+            outcome = run_account(
+                command,
+                settings,
+                account,
+                options,
+                store=store,
+                run_id=run_id,
+                record=(lambda o: record_outcome(store, run_id, o)) if run_id is not None else None,
+            )
         if run_id is not None:
             safely(store.finish_run, run_id)
     evidence = _new_folder(attended.evidence, before, account.name)
@@ -140,95 +140,6 @@ def execute(
         command.spec.render(outcome.result.model_dump(mode="json"), account, console())
     else:
         typer.echo(outcome.result.model_dump_json(indent=2))
-
-
-Ready = tuple["Settings", Any, "Store", "Command", "str | None"]
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Why a run is refused before it starts, and the account it names (None: not resolved)."""
-
-    error: SellerAuthError
-    account: str | None = None
-
-
-def _prepare(
-    site: Site, command: Command, account_name: str | None, overrides: dict[str, Any]
-) -> Ready | Refused:
-    """Settings, account, store, the prepared command and its run, recorded as started; or
-    the error that refuses the run (bad input: nothing written, no browser)."""
-    from automation.log import configure_logging
-    from automation.settings import ensure_state_dir, load_settings, resolve_account
-    from automation.store import Store
-
-    try:
-        settings = load_settings()
-        configure_logging(settings.log_format, settings.log_level)
-        account = resolve_account(
-            settings,
-            account_name,
-            model=site.account_model,
-            **{k: v for k, v in overrides.items() if v is not None},
-        )
-        ensure_state_dir(settings.state_dir)
-        store = Store.open(settings)
-    except SellerAuthError as error:
-        return Refused(error)
-    try:
-        command = command.prepared(settings, account, store)
-    except SellerAuthError as error:
-        store.close()
-        return Refused(error, account.name)
-    return settings, account, store, command, _start(store, command, account.name)
-
-
-def _prepare_beside_driver(
-    site: Site, command: Command, account_name: str | None, overrides: dict[str, Any]
-) -> tuple[BrowserSession | None, Ready | Refused]:
-    """`_prepare` in a helper thread while Playwright's driver starts in this one (the
-    session's thread); the driver is stopped again when the run is refused."""
-    import threading
-
-    from automation.browser import BrowserSession
-
-    got: list[Ready | Refused | BaseException] = []
-
-    def prepare() -> None:
-        try:
-            got.append(_prepare(site, command, account_name, overrides))
-        except BaseException as problem:  # handed to the main thread, raised there
-            got.append(problem)
-
-    helper = threading.Thread(target=prepare, name="sellerauth-prepare", daemon=True)
-    helper.start()
-    driver: BrowserSession | None = None
-    try:
-        driver = BrowserSession(headed=False).start_driver()
-    except Exception:  # reported by the run, which starts it again
-        driver = None
-    finally:
-        helper.join()
-    ready = got[0]
-    if isinstance(ready, BaseException | Refused):
-        if driver is not None:
-            _close_quietly(driver)
-        if isinstance(ready, BaseException):
-            raise ready
-        return None, ready
-    if driver is not None:
-        # The run's own browser options (the driver did not depend on them); headless, as
-        # `RunOptions(headed=False)` says.
-        driver.configure(ready[0])
-        driver.headed = False
-    return driver, ready
-
-
-def _close_quietly(session: BrowserSession) -> None:
-    import contextlib
-
-    with contextlib.suppress(Exception):
-        session.close()
 
 
 def _folders(directory: Path | None) -> set[Path]:
