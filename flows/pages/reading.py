@@ -13,6 +13,7 @@ an in-page dialog, a watched row changing in place, or a pager moving on.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -312,12 +313,17 @@ def _look_js() -> str:
         + _READ_JS
         + ";"
         + r"""
+  if (a.onlyNew && window.__sellerauthRead) return null;
   const deadline = Date.now() + a.timeout;
   for (;;) {
     const snap = read(a);
     if (snap.ready || !a.wait || Date.now() >= deadline) {
       const nav = performance.getEntriesByType('navigation')[0];
-      return {facts: facts(a.markers), snap, status: (nav && nav.responseStatus) || null};
+      // One JSON string: Playwright then checks and parses one value instead of walking
+      // every key of the reading (2-7 ms a look); undefined is kept as null, as it would be.
+      const status = (nav && nav.responseStatus) || null;
+      return JSON.stringify({facts: facts(a.markers), snap, status},
+        (key, value) => value === undefined ? null : value);
     }
     await new Promise(done => setTimeout(done, a.poll));
   }
@@ -337,14 +343,28 @@ def look(page: Page, *, wait: bool = False) -> Look:
     status. Reused until the main frame navigates or `forget` is called; with `wait`, a look
     taken before the page filled in is not reused, and the new one waits (up to the run's
     timeout) for it to fill in (see `read_page`)."""
-    from flows.pages.kinds import MARKERS
-
     seen = _seen(page)
     cached = seen.current()
     if cached is not None and (cached.snapshot.ready or not wait):
         return cached
+    found = _look_once(page, seen, wait=wait, only_new=False)
+    assert found is not None  # only a look at a new document only may find none
+    return found
+
+
+def _look_once(page: Page, seen: _Seen, *, wait: bool, only_new: bool) -> Look | None:
+    """One `evaluate` of the look; with `only_new`, None (nothing read, no mark moved) when
+    the document was read before (the same document, after a history-API navigation)."""
+    from flows.pages.kinds import MARKERS
+
     at = seen.navigations
-    arg = _args() | {"markers": MARKERS, "wait": wait, "timeout": _timeout_ms(), "poll": _POLL_MS}
+    arg = _args() | {
+        "markers": MARKERS,
+        "wait": wait,
+        "timeout": _timeout_ms(),
+        "poll": _POLL_MS,
+        "onlyNew": only_new,
+    }
     try:
         raw = page.evaluate(_look_js(), arg)
     except pw.Error:
@@ -352,6 +372,9 @@ def look(page: Page, *, wait: bool = False) -> Look:
         page.wait_for_load_state("domcontentloaded")
         at = seen.navigations
         raw = page.evaluate(_look_js(), arg)
+    if raw is None:
+        return None
+    raw = json.loads(raw)
     found = Look(facts=raw["facts"], snapshot=_snapshot(raw["snap"]), status=raw["status"])
     seen.look, seen.at = found, at
     return found
@@ -439,6 +462,13 @@ def click_and_settle(
         marked(page, control.mark).click()
     except pw.TimeoutError:
         raise PageChanged(f"The page no longer shows {what}.", url=page.url) from None
+    if seen.navigations != before:
+        # The click came back after a navigation committed (Playwright waits for one the
+        # click starts): no need to poll for it. A new document is looked at as soon as it
+        # is parsed; the same document (a history-API navigation) settles as below.
+        found = _new_document(page, seen)
+        if found is not None:
+            return _navigated(page, found)
     try:
         page.wait_for_function(
             _SETTLE_JS,
@@ -461,16 +491,33 @@ def click_and_settle(
             url=page.url,
         ) from None
     if seen.navigations != before:
-        try:
-            page.wait_for_load_state("domcontentloaded")
-        except pw.TimeoutError:
-            raise Timeout("The next page did not load in time.", url=page.url) from None
-        status = look(page).status
-        if status is not None and status >= 500:
-            raise SiteUnavailable(
-                f"Seller Central answered HTTP {status}. Try again later.", url=page.url
-            )
-        return "navigated"
+        _loaded(page)
+        return _navigated(page, look(page))
     if dialogs and look(page).snapshot.dialogs:
         return "dialog"
     return "changed"
+
+
+def _loaded(page: Page) -> None:
+    """Wait for the main document's DOMContentLoaded (answered from the load states Playwright
+    already holds when it came: no round trip then)."""
+    try:
+        page.wait_for_load_state("domcontentloaded")
+    except pw.TimeoutError:
+        raise Timeout("The next page did not load in time.", url=page.url) from None
+
+
+def _new_document(page: Page, seen: _Seen) -> Look | None:
+    """The look at the document a click loaded, once parsed; None when the main frame still
+    holds the document read before (nothing read then, the marks kept)."""
+    _loaded(page)
+    return _look_once(page, seen, wait=False, only_new=True)
+
+
+def _navigated(page: Page, found: Look) -> Outcome:
+    """`navigated`, unless the new page was served with HTTP 5xx (`SiteUnavailable`)."""
+    if found.status is not None and found.status >= 500:
+        raise SiteUnavailable(
+            f"Seller Central answered HTTP {found.status}. Try again later.", url=page.url
+        )
+    return "navigated"

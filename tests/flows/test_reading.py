@@ -34,6 +34,14 @@ PAGES = {
         "<script>setTimeout(() => { document.querySelector('p').textContent = 'filled in' },"
         " 300)</script>"
     ),
+    "/spa": doc(
+        "<h1>Rows</h1><table><tr><th>Name</th><th>State</th></tr>"
+        "<tr><td>ours</td><td id=s>old</td></tr></table>"
+        "<button onclick=\"history.pushState({}, '', '/spa?renewed');"
+        " setTimeout(() => { document.getElementById('s').textContent = 'new' }, 300)\">"
+        "renew</button>"
+    ),
+    "/spa?renewed": doc("<h1>Not served: the history API keeps the document</h1>"),
     "/status": doc("<h1>Unavailable</h1><a href='/broken'>go</a>"),
     "/broken": doc("<h1>Server error</h1>"),
 }
@@ -138,3 +146,34 @@ def test_a_new_page_served_with_5xx_is_site_unavailable(page: Page) -> None:
     with pytest.raises(SiteUnavailable):
         click_and_settle(page, link, what="go")
     assert look(page).status == 503
+
+
+def test_a_navigating_click_is_looked_at_once_without_a_settle_poll(page: Page) -> None:
+    """A click that loads a new page: after it, one evaluate (the look at the new page) and no
+    in-page settle poll; the look is the new page's and is reused."""
+    page.goto(HOST + "/one")
+    link = read_page(page).control(texts.exact("next"))
+    assert link is not None
+    calls = counting(page)
+    polls: list[str] = []
+    real_wait: Callable[..., Any] = page.wait_for_function
+
+    def wait_for_function(expression: str, **kwargs: Any) -> Any:
+        polls.append(expression[:20])
+        return real_wait(expression, **kwargs)
+
+    page.wait_for_function = wait_for_function  # type: ignore[method-assign]
+    assert click_and_settle(page, link, what="Next") == "navigated"
+    assert "second page" in read_page(page).text
+    assert (len(calls), polls) == (1, [])
+
+
+def test_a_history_api_navigation_still_waits_for_the_row(page: Page) -> None:
+    """A click that only pushes a history entry and changes the row later keeps its document:
+    the settle waits for the watched row to change, and the read after it shows the change."""
+    page.goto(HOST + "/spa")
+    snap = read_page(page)
+    ours = next(row for table in snap.tables for row in table.rows if "ours" in row.text)
+    assert click_and_settle(page, snap.controls[0], what="renew", row=ours) == "navigated"
+    assert page.url.endswith("/spa?renewed")
+    assert "new" in read_page(page).text.split()
