@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -244,11 +246,12 @@ class TestEvidenceOption:
 
 @pytest.mark.browser
 class TestInterrupt:
-    def test_ctrl_c_ends_cleanly_and_keeps_the_session(self, tmp_path) -> None:
-        """Ctrl-C while a page hangs: exit 130, a clear word, and the signed-in session kept."""
-        import signal
-        import time
-
+    @staticmethod
+    def _stopped_while_a_page_hangs(
+        tmp_path: Path, stop: Callable[[int], None], *args: str
+    ) -> tuple:
+        """`register ARGS` signs in, then hangs on the developer form; `stop(pid)` is sent
+        then. Returns (simulator, state dir, exit status, stdout, stderr)."""
         simulator = Simulator(
             build_scenario("demo", faults=Faults(hang=["/gp/mws/registration/authorize.html"]))
         )
@@ -258,8 +261,7 @@ class TestInterrupt:
         env.update({"SELLERAUTH_STATE_DIR": str(state), "SELLERAUTH_TIMEOUT_MS": "60000"})
         with SimulatorServer(simulator) as server:
             process = subprocess.Popen(
-                # register signs in on the registration page, then hangs on the developer form
-                [sys.executable, "-m", "sellerauth", "register", "--base-url", server.url],
+                [sys.executable, "-m", "sellerauth", "register", *args, "--base-url", server.url],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -270,10 +272,39 @@ class TestInterrupt:
             while not any(e.get("fault") == "hang" for e in simulator.events_of("request")):
                 assert time.monotonic() < deadline and process.poll() is None
                 time.sleep(0.1)
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C on a terminal sends
+            stop(process.pid)
             stdout, stderr = process.communicate(timeout=60)
-        assert process.returncode == 130, stderr
+        return simulator, state, process.returncode, stdout, stderr
+
+    def test_ctrl_c_ends_cleanly_and_keeps_the_session(self, tmp_path) -> None:
+        """Ctrl-C while a page hangs: exit 130, a clear word, and the signed-in session kept."""
+        simulator, state, status, _, stderr = self._stopped_while_a_page_hangs(
+            tmp_path,
+            lambda pid: os.killpg(pid, signal.SIGINT),  # what Ctrl-C on a terminal sends
+        )
+        assert status == 130, stderr
         assert "Stopped by the operator" in stderr
         assert simulator.events_of("signin_success")
         saved = json.loads((state / "sessions" / "default.json").read_text())
         assert saved["cookies"], "the signed-in session was kept"
+
+    def test_sigterm_is_recorded_and_keeps_the_session(self, tmp_path) -> None:
+        """SIGTERM to the process alone (what `timeout` and systemd send) while a page hangs:
+        exit 143, the error says SIGTERM, the store holds an `interrupted` result, and the
+        signed-in session is kept."""
+        from automation.settings import load_settings
+        from automation.store import Store
+
+        _, state, status, stdout, stderr = self._stopped_while_a_page_hangs(
+            tmp_path, lambda pid: os.kill(pid, signal.SIGTERM), "--json"
+        )
+        assert status == 143, stderr
+        error = json.loads(stdout)["error"]
+        assert error["code"] == "interrupted" and "SIGTERM" in error["message"]
+        assert "Traceback" not in stderr
+        saved = json.loads((state / "sessions" / "default.json").read_text())
+        assert saved["cookies"], "the signed-in session was kept"
+        with Store.open(load_settings(state_dir=state)) as store:
+            [run] = store.runs()
+            [result] = store.results(run.run_id)
+        assert result.state == "failed" and result.error and result.error["code"] == "interrupted"
