@@ -74,6 +74,9 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     - `account_overrides`: a model of the account settings this job lets the command line
       override (e.g. `base_url`); fields are `str | None`, None meaning "not given".
     - `export_columns`: result keys the export lists first, in this order.
+    - `grant_field`: the result key naming the access the job is about (a developer ID, an
+      app ID), if any: the export keeps one row per account and grant, so two jobs' keys of
+      one name (an expiry, an outcome) never mix and each grant keeps its own secrets.
     - `secret_fields`: the result's secret fields (documentation and a check; the store
       splits SecretStr fields off by their type).
     - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
@@ -94,6 +97,7 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     render: Callable[[dict[str, Any], AccountProfile, Console], None] | None = None
     retry_safe: Callable[[OptionsT], OptionsT] = same_options
     export_columns: tuple[str, ...] = ()
+    grant_field: str | None = None
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None

@@ -178,7 +178,7 @@ def export_columns(rows: Sequence[dict[str, Any]], first: Sequence[str] = ()) ->
 
 
 def export_text(rows: Sequence[dict[str, Any]], fmt: str, first: Sequence[str] = ()) -> str:
-    """The export as CSV (a header line, then one line per account) or a JSON list;
+    """The export as CSV (a header line, then one line per row) or a JSON list;
     `first`: the jobs' own columns, listed before the others."""
     columns = export_columns(rows, first)
     if fmt == "json":

@@ -8,7 +8,7 @@ import secrets
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -708,26 +708,51 @@ def _run(row: sqlite3.Row) -> Run:
     )
 
 
-def latest_per_account(records: list[ResultRecord]) -> list[dict[str, Any]]:
-    """One row per account: its latest result, and the latest value of every field read.
+def latest_per_account(
+    records: list[ResultRecord], grant_fields: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per account and grant: the account's last run, and the latest value of every
+    field read.
 
-    `records` are oldest first. Fields (seller ID, expiry, token, ...) come from successful,
-    non-dry-run results, later ones winning; lists and objects are left out.
+    - `records` are oldest first. Fields (seller ID, expiry, token, ...) come from successful,
+      non-dry-run results, later ones winning; lists and objects are left out.
+    - `grant_fields` maps a command to the result field naming the access it is about
+      (`CommandSpec.grant_field`: a developer ID, an app ID). A result with that field gives
+      its fields to that grant's row only, so an expiry of the developer's access and one of
+      an app's authorization never mix, and each app keeps its own refresh token. Fields of
+      other results (a seller ID read by a job about no one grant) go to every row of the
+      account. An account with no grant has one row.
+    - The `last_*` columns are the account's last run of any job, on each of its rows.
     """
-    rows: dict[str, dict[str, Any]] = {}
+    fields_of = grant_fields or {}
+    last: dict[str, dict[str, Any]] = {}
+    common: dict[str, dict[str, Any]] = {}
+    grants: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
     for record in records:
-        row = rows.setdefault(record.account, {"account": record.account})
-        row.update(
-            last_run=record.run_id,
-            last_command=record.command,
-            last_state=record.state,
-            last_finished_at=record.finished_at,
-            last_error=(record.error or {}).get("code"),
-        )
+        last[record.account] = {
+            "last_run": record.run_id,
+            "last_command": record.command,
+            "last_state": record.state,
+            "last_finished_at": record.finished_at,
+            "last_error": (record.error or {}).get("code"),
+        }
         data = record.data or {}
         if record.state != "done" or data.get("dry_run"):
             continue
-        for key, value in {**data, **record.secrets}.items():
-            if key != "account" and (value is None or isinstance(value, str | int | float | bool)):
-                row[key] = value
-    return [rows[name] for name in sorted(rows)]
+        facts = {
+            key: value
+            for key, value in {**data, **record.secrets}.items()
+            if key != "account" and (value is None or isinstance(value, str | int | float | bool))
+        }
+        field = fields_of.get(record.command)
+        grant = data.get(field) if field else None
+        if field and isinstance(grant, str) and grant:
+            grants.setdefault(record.account, {}).setdefault((field, grant), {}).update(facts)
+        else:
+            common.setdefault(record.account, {}).update(facts)
+    rows: list[dict[str, Any]] = []
+    for account in sorted(last):
+        shared = {"account": account, **last[account], **common.get(account, {})}
+        own = grants.get(account, {})
+        rows.extend([{**shared, **own[key]} for key in sorted(own)] or [shared])
+    return rows

@@ -781,6 +781,7 @@ AUTHORIZE = CommandSpec(
     summary=spapi_reporting.summarise_authorize,
     render=spapi_reporting.render_authorize,
     export_columns=("app_id", "selling_partner_id", "outcome", "expires_at"),
+    grant_field="app_id",
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
 )
@@ -797,6 +798,7 @@ APP_STATUS = CommandSpec(
     flow=run_app_status_job,
     result=AppStatusResult,
     account_overrides=SiteOverrides,
+    grant_field="app_id",
     summary=spapi_reporting.summarise_app_status,
     render=spapi_reporting.render_app_status,
     prepare=prepare_app_settings,
@@ -821,6 +823,7 @@ APP_RENEW = CommandSpec(
     render=spapi_reporting.render_app_renew,
     retry_safe=unforced,
     export_columns=("app_id", "selling_partner_id", "action", "expires_at"),
+    grant_field="app_id",
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
 )

@@ -416,4 +416,5 @@ RENEW = CommandSpec(
     render=reporting.render_renew,
     retry_safe=unforced,
     export_columns=("action", "expires_at", "access_confirmation"),
+    grant_field="developer_id",
 )

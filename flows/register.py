@@ -167,5 +167,6 @@ SPEC = CommandSpec(
     summary=reporting.summarise_register,
     render=reporting.render_register,
     export_columns=("seller_id", "marketplace_id", "developer_id", "outcome"),
+    grant_field="developer_id",
     secret_fields=("mws_auth_token",),
 )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 def add_commands(app: typer.Typer, site: Site) -> None:
     """Add `history` and `export`; the export lists the jobs' own columns first."""
     first = list(dict.fromkeys(c for spec in site.commands for c in spec.export_columns))
+    grant_fields = {spec.name: spec.grant_field for spec in site.commands if spec.grant_field}
 
     @app.command()
     def history(
@@ -76,7 +77,8 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             Path | None, typer.Option("--out", help="Write to FILE (mode 0600), not stdout.")
         ] = None,
     ) -> None:
-        """The latest known state of every account: its last result and the values read.
+        """The latest known state of every account: its last result and the values read, a
+        row per grant (our developer's access, each SP-API app).
 
         Secrets only with --reveal; without it the store's encrypted ones are not even
         decrypted.
@@ -91,7 +93,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         store = store_or_exit(settings, False)
         try:
             with store:
-                rows = latest_per_account(store.account_results(reveal=reveal))
+                rows = latest_per_account(store.account_results(reveal=reveal), grant_fields)
         except SellerAuthError as error:
             exit_with(error, "-", False)
         text = export_text(rows, fmt, first)

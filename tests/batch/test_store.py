@@ -166,3 +166,41 @@ class TestLatestPerAccount:
         assert "action" not in row
         assert row["last_state"] == "failed" and row["last_error"] == "timeout"
         assert row["last_command"] == "renew" and row["last_run"] == last.run_id
+
+    def test_a_row_per_grant_so_expiries_and_tokens_never_mix(self, store: Store) -> None:
+        """With grant fields, our developer's access and each app get a row of their own: the
+        access's expiry is not an app's, each app keeps its refresh token, and what no grant
+        owns (the seller ID of `status`) and the account's last run are on every row."""
+        grants = {"renew": "developer_id", "authorize": "app_id", "app-renew": "app_id"}
+
+        def done(command: str, data: dict, secrets: dict | None = None) -> None:
+            run = store.create_run(command, {}, ["a"])
+            store.finish_result(run.run_id, "a", "done", data=data, secrets=secrets)
+
+        done("status", {"seller_id": "A1X", "developers": []})
+        done("renew", {"developer_id": "D1", "action": "renewed", "expires_at": "2027-12-01"})
+        done("authorize", {"app_id": "APP-A", "outcome": "authorized"}, {"refresh_token": "RA"})
+        done("authorize", {"app_id": "APP-B", "outcome": "authorized"}, {"refresh_token": "RB"})
+        done("app-renew", {"app_id": "APP-A", "action": "reauthorized", "expires_at": "2027-06-01"})
+        last = store.create_run("renew", {}, ["a"])
+        store.finish_result(last.run_id, "a", "failed", error={"code": "timeout", "message": ""})
+
+        rows = latest_per_account(store.account_results(reveal=True), grants)
+        by_grant = {row.get("developer_id") or row.get("app_id"): row for row in rows}
+        assert sorted(by_grant) == ["APP-A", "APP-B", "D1"]
+        assert (
+            by_grant["D1"]["expires_at"] == "2027-12-01" and "refresh_token" not in by_grant["D1"]
+        )
+        assert by_grant["APP-A"]["expires_at"] == "2027-06-01"
+        assert "expires_at" not in by_grant["APP-B"]
+        assert (by_grant["APP-A"]["refresh_token"], by_grant["APP-B"]["refresh_token"]) == (
+            "RA",
+            "RB",
+        )
+        assert all(row["seller_id"] == "A1X" for row in rows)
+        assert all(
+            row["last_run"] == last.run_id and row["last_error"] == "timeout" for row in rows
+        )
+        # Without grant fields: one row per account, as before.
+        [row] = latest_per_account(store.account_results(reveal=True))
+        assert row["refresh_token"] == "RB"
