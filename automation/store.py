@@ -271,13 +271,16 @@ def _read_or_create_key(path: Path) -> bytes:
     neither reads a key file that is still empty."""
     private_dir(path.parent)
     if not path.exists():
+        key = Fernet.generate_key() + b"\n"
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-key-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(Fernet.generate_key() + b"\n")
+                handle.write(key)
             os.link(temporary, path)
         except FileExistsError:
             pass  # another run made it first: use theirs
+        except OSError:  # a filesystem without hard links (SMB, exFAT): create it in place
+            _create_key_in_place(path, key)
         finally:
             os.unlink(temporary)
     try:
@@ -286,6 +289,21 @@ def _read_or_create_key(path: Path) -> bytes:
         raise InvalidInput(
             f"cannot read the store key {path} ({exc.strerror})", field="store_key"
         ) from None
+
+
+def _first(item: tuple[int, Any]) -> int:
+    return item[0]
+
+
+def _create_key_in_place(path: Path, key: bytes) -> None:
+    """Create the key file with O_EXCL and write it (where it cannot be linked into place);
+    another run that made it first wins."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
 
 
 # ---- the store -------------------------------------------------------------------------
@@ -715,7 +733,8 @@ def latest_per_account(
     field read.
 
     - `records` are oldest first. Fields (seller ID, expiry, token, ...) come from successful,
-      non-dry-run results, later ones winning; lists and objects are left out.
+      non-dry-run results, later ones winning; lists and objects are left out, and a None
+      (not read this time) never hides a value read before.
     - `grant_fields` maps a command to the result field naming the access it is about
       (`CommandSpec.grant_field`: a developer ID, an app ID). A result with that field gives
       its fields to that grant's row only, so an expiry of the developer's access and one of
@@ -726,9 +745,11 @@ def latest_per_account(
     """
     fields_of = grant_fields or {}
     last: dict[str, dict[str, Any]] = {}
-    common: dict[str, dict[str, Any]] = {}
-    grants: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
-    for record in records:
+    # Each value with its record's position, so the newest wins between an account's own
+    # fields and a grant's; None (not read this time) never hides a value read before.
+    common: dict[str, dict[str, tuple[int, Any]]] = {}
+    grants: dict[str, dict[tuple[str, str], dict[str, tuple[int, Any]]]] = {}
+    for position, record in enumerate(records):
         last[record.account] = {
             "last_run": record.run_id,
             "last_command": record.command,
@@ -740,9 +761,9 @@ def latest_per_account(
         if record.state != "done" or data.get("dry_run"):
             continue
         facts = {
-            key: value
+            key: (position, value)
             for key, value in {**data, **record.secrets}.items()
-            if key != "account" and (value is None or isinstance(value, str | int | float | bool))
+            if key != "account" and isinstance(value, str | int | float | bool)
         }
         field = fields_of.get(record.command)
         grant = data.get(field) if field else None
@@ -752,7 +773,12 @@ def latest_per_account(
             common.setdefault(record.account, {}).update(facts)
     rows: list[dict[str, Any]] = []
     for account in sorted(last):
-        shared = {"account": account, **last[account], **common.get(account, {})}
+        shared = common.get(account, {})
         own = grants.get(account, {})
-        rows.extend([{**shared, **own[key]} for key in sorted(own)] or [shared])
+        for facts in [own[key] for key in sorted(own)] or [{}]:
+            newest = {
+                key: max(shared.get(key, (-1, None)), facts.get(key, (-1, None)), key=_first)[1]
+                for key in shared.keys() | facts.keys()
+            }
+            rows.append({"account": account, **last[account], **dict(sorted(newest.items()))})
     return rows

@@ -11,7 +11,7 @@ from flows import texts
 from flows.pages import pw
 from flows.pages.navigation import click_to_navigate
 from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
-from flows.pages.reading import Control, look, marked, read_page
+from flows.pages.reading import Control, forget, look, marked, read_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -94,6 +94,7 @@ class DeveloperFormPage:
                 raise PageChanged(
                     "The developer form (開発者氏名) is missing.", url=self.page.url
                 ) from None
+            forget(self.page)  # the form came after this load's look: look again for Next
         self.name_field.fill(developer_name)
         self.id_field.fill(developer_id)
         _submit(self.page)
@@ -168,6 +169,7 @@ class ConsentPage:
                     "The consent page (④) shows no box to tick; nothing was consented.",
                     url=self.page.url,
                 ) from None
+            forget(self.page)  # the boxes came after this load's look: look again for Next
         raw = self.page.evaluate(_BOXES_JS)
         # Blanks collapsed, line breaks kept: a wording never spans two blocks.
         self.text = "\n".join(" ".join(line.split()) for line in raw["text"].splitlines())

@@ -64,6 +64,18 @@ class TestKey:
         assert len(set(keys)) == 1
         assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
 
+    def test_key_made_where_files_cannot_be_linked(self, tmp_path: Path, monkeypatch) -> None:
+        """On a filesystem without hard links (SMB, exFAT) the key file is made in place, 0600."""
+
+        def no_links(*args: object) -> None:
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr("automation.store.os.link", no_links)
+        first = load_key(load_settings(state_dir=tmp_path))
+        assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
+        assert load_key(load_settings(state_dir=tmp_path)) == first
+        assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]
+
     def test_key_from_the_environment(self, tmp_path: Path, monkeypatch) -> None:
         """SELLERAUTH_STORE_KEY wins, and no key file is written."""
         key = Fernet.generate_key()
@@ -182,6 +194,11 @@ class TestLatestPerAccount:
         done("authorize", {"app_id": "APP-A", "outcome": "authorized"}, {"refresh_token": "RA"})
         done("authorize", {"app_id": "APP-B", "outcome": "authorized"}, {"refresh_token": "RB"})
         done("app-renew", {"app_id": "APP-A", "action": "reauthorized", "expires_at": "2027-06-01"})
+        # Nothing to do this time: what it did not read (None) hides nothing read before.
+        done("app-renew", {"app_id": "APP-B", "action": "none", "refresh_token": None})
+        # The newest value wins between the account's own fields and a grant's.
+        done("renew", {"developer_id": "D1", "action": "none", "access_confirmation": "enabled"})
+        done("status", {"seller_id": "A1X", "access_confirmation": "disabled"})
         last = store.create_run("renew", {}, ["a"])
         store.finish_result(last.run_id, "a", "failed", error={"code": "timeout", "message": ""})
 
@@ -198,6 +215,8 @@ class TestLatestPerAccount:
             "RB",
         )
         assert all(row["seller_id"] == "A1X" for row in rows)
+        assert by_grant["APP-B"]["action"] == "none"
+        assert by_grant["D1"]["access_confirmation"] == "disabled"
         assert all(
             row["last_run"] == last.run_id and row["last_error"] == "timeout" for row in rows
         )
