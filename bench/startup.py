@@ -43,6 +43,23 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def status_env(served: Any, tmp: Path) -> dict[str, str]:
+    """The environment of one whole-process `status` run, sellerauth's or the plain script's,
+    against `served` (a `sim.serve` simulator), state under `tmp`."""
+    who = served.who
+    return _clean_env(
+        SELLERAUTH_STATE_DIR=str(tmp / "state"),
+        SELLERAUTH_LOG_FORMAT="json",
+        SELLERAUTH_EMAIL=who.email,
+        SELLERAUTH_PASSWORD=who.password,
+        SELLERAUTH_TOTP_SECRET=who.totp_secret,
+        SELLERAUTH_BASE_URL=served.url,
+        BENCH_EMAIL=who.email,
+        BENCH_PASSWORD=who.password,
+        BENCH_TOTP_SECRET=who.totp_secret,
+    )
+
+
 def _wall(command: list[str], runs: int, env: dict[str, str], cwd: Path) -> dict[str, Any]:
     seconds, codes = [], set()
     for _ in range(runs):
@@ -235,18 +252,7 @@ def process_status(browser_path: str, runs: int, progress: Any) -> dict[str, Any
     for n in range(runs):
         for name in tools[n % 2 :] + tools[: n % 2]:
             with tempfile.TemporaryDirectory() as tmp, sim.serve("expiring") as served:
-                who = served.who
-                env = _clean_env(
-                    SELLERAUTH_STATE_DIR=str(Path(tmp) / "state"),
-                    SELLERAUTH_LOG_FORMAT="json",
-                    SELLERAUTH_EMAIL=who.email,
-                    SELLERAUTH_PASSWORD=who.password,
-                    SELLERAUTH_TOTP_SECRET=who.totp_secret,
-                    SELLERAUTH_BASE_URL=served.url,
-                    BENCH_EMAIL=who.email,
-                    BENCH_PASSWORD=who.password,
-                    BENCH_TOTP_SECRET=who.totp_secret,
-                )
+                env = status_env(served, Path(tmp))
                 if name == "sellerauth":
                     command, cwd = [SELLERAUTH, "status", "--json"], Path(tmp)
                 else:

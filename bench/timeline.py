@@ -20,7 +20,7 @@ from statistics import median
 from typing import Any
 
 from bench import sim
-from bench.startup import ROOT, _clean_env
+from bench.startup import ROOT, status_env
 
 SHELL = "/usr/lib/chromium/chromium-headless-shell"
 EVENTS = (
@@ -123,18 +123,7 @@ def main(argv: list[str]) -> int:
     for n in range(runs):
         for tool in ("sellerauth", "plain")[n % 2 :] + ("sellerauth", "plain")[: n % 2]:
             with tempfile.TemporaryDirectory() as tmp, sim.serve("expiring") as served:
-                who = served.who
-                env = _clean_env(
-                    SELLERAUTH_STATE_DIR=str(Path(tmp) / "state"),
-                    SELLERAUTH_LOG_FORMAT="json",
-                    SELLERAUTH_EMAIL=who.email,
-                    SELLERAUTH_PASSWORD=who.password,
-                    SELLERAUTH_TOTP_SECRET=who.totp_secret,
-                    SELLERAUTH_BASE_URL=served.url,
-                    BENCH_EMAIL=who.email,
-                    BENCH_PASSWORD=who.password,
-                    BENCH_TOTP_SECRET=who.totp_secret,
-                )
+                env = status_env(served, Path(tmp))
                 if tool == "sellerauth":
                     command, cwd = ["sellerauth", "status", "--json"], Path(tmp)
                 else:
