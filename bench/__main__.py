@@ -71,8 +71,8 @@ def run_flows(args: argparse.Namespace, result: dict[str, Any]) -> None:
     import selenium.webdriver  # noqa: F401
 
     import automation.browser  # noqa: F401
-    import flows.permissions  # noqa: F401
-    import flows.register  # noqa: F401
+    import flows.mws.access  # noqa: F401
+    import flows.mws.register  # noqa: F401
 
     _progress("== flows: sellerauth vs plain Playwright vs Selenium (alternating rounds)")
     tools: list[compare.Tool] = [

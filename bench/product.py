@@ -27,12 +27,13 @@ class RecordingClock:
 
 
 def flow_of(name: str) -> Any:
-    from flows import permissions, register
+    from flows.mws import register, renew, status
+    from tests.jobs import job
 
     return {
-        "register": register.run,
-        "renew": permissions.run_renew,
-        "status": permissions.run_status,
+        "register": job(register.SPEC),
+        "renew": job(renew.SPEC),
+        "status": job(status.SPEC),
     }[name]
 
 

@@ -126,7 +126,7 @@ def imports(runs: int) -> dict[str, Any]:
         for argv in (["sellerauth", "--help"], ["sellerauth", "renew", "--help"])
     )
     runner = _importtimes(
-        "import automation.runner, flows.register, flows.permissions", 1, env, ROOT
+        "import automation.runner, flows.mws.register, flows.mws.access", 1, env, ROOT
     )
     playwright = _importtimes("import playwright.sync_api", 1, env, ROOT)
     for result in (cli, helped, renew_helped, runner, playwright):

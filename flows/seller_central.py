@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 from automation.evidence import Evidence, NoEvidence
-from flows.pages.masking import secret_fields
-from flows.pages.navigation import goto
-from flows.signin import SignIn
+from flows.browse.masking import secret_fields
+from flows.browse.navigation import goto
+from flows.browse.page import PageObject
+from flows.signin.loop import SignIn
 from flows.site import seller_account
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 # What a flow clicked on the seller's account, as it notes it in the run's journal (mypy
 # checks each name, and with strict equality each `in sc.journal` test).
+PageT = TypeVar("PageT", bound=PageObject)
+
 Action = Literal["granted", "renewed", "restored", "confirmation_disabled", "app_consent"]
 
 
@@ -33,6 +36,7 @@ class SellerCentral:
         # Actions clicked in this run, earlier attempts included (RunContext.journal).
         self.journal = journal if journal is not None else []
         self.evidence: Evidence | NoEvidence = NoEvidence()
+        signin.watch(page)  # every load of this page is looked at by the sign-in loop
 
     @classmethod
     def for_run(cls, page: Page, ctx: RunContext) -> SellerCentral:
@@ -63,6 +67,17 @@ class SellerCentral:
             # Sign-in does not always return to where it started.
             goto(self.page, target)
             self.signin.ensure(self.page)
+
+    def open_page(self, page_object: type[PageT]) -> PageT:
+        """Open a page object's `path` (signing in if needed) and wait until it has loaded.
+
+        Raises `PageChanged` when the page is not the one expected (its `shows`)."""
+        if page_object.path is None:
+            raise ValueError(f"{page_object.__name__} has no path: it is reached by a click")
+        self.open(page_object.path)
+        found = page_object(self.page)
+        found.wait_loaded()
+        return found
 
     def note(self, action: str, *, screenshot: bool = False, **details: object) -> None:
         """Add a step to the run's evidence (when asked for), with a masked screenshot."""

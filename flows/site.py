@@ -12,7 +12,6 @@ engine learns the accounts file's keys and the secrets from the model alone.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 import unicodedata
@@ -25,18 +24,18 @@ from automation import settings as engine_settings
 from automation.errors import InvalidInput
 from automation.settings import AccountProfile, Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
-from flows.spapi_settings import SpApiAccountFields, spapi_problems
+from flows.spapi.settings import SpApiAccountFields, spapi_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from playwright.sync_api import Page
+    pass
 
 # The developer the jobs grant access to unless told otherwise, and the default site.
 DEVELOPER_NAME = "shippinno"
 DEVELOPER_ID = "5259-6479-4073"
 BASE_URL = "https://sellercentral.amazon.co.jp"
 MARKETPLACE = "JP"
+RENEW_WITHIN_DAYS = 30
+"""Renew when an authorization lapses within this many days: Amazon starts reminding at 30."""
 
 _DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
 
@@ -84,15 +83,13 @@ class DeveloperOverrides(SiteOverrides):
     ] = None
 
 
-def watching_person(settings: Settings) -> Callable[[Page, str], None]:
-    """What runs when Amazon asks for what only a person may give and one watches: tell them,
-    and wait (up to SELLERAUTH_HUMAN_WAIT_SECONDS) until the page moves on."""
-    from flows.signin import wait_for_person
-
-    return functools.partial(wait_for_person, timeout_s=settings.human_wait_seconds)
-
-
 # ---- the account fields ------------------------------------------------------------------
+
+
+def digits(developer_id: str) -> str:
+    """A developer ID without its hyphens (`5259-6479-4073` -> `525964794073`), for comparing
+    IDs as the page writes them."""
+    return "".join(ch for ch in developer_id if ch.isdigit())
 
 
 def normalise_developer_id(value: str) -> str:

@@ -21,16 +21,16 @@ from automation.cli.output import fail_input
 from automation.cli.params import command_function
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
-from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE
-from flows.permissions import RENEW, STATUS
-from flows.register import SPEC as REGISTER
+from flows.mws import register, renew, status
+from flows.signin.person import watching_person
+from flows.spapi import app_renew, app_status, authorize
 
 if TYPE_CHECKING:
     from automation.commands import Command
     from automation.settings import AccountProfile, Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
-COMMANDS = (REGISTER, STATUS, RENEW, AUTHORIZE, APP_STATUS, APP_RENEW)
+COMMANDS = tuple(job.SPEC for job in (register, status, renew, authorize, app_status, app_renew))
 
 
 def record_job(
@@ -50,7 +50,7 @@ SITE = Site(
     commands=COMMANDS,
     help=seller_central.HELP,
     account_overrides=seller_central.SiteOverrides,
-    watching_person=seller_central.watching_person,
+    watching_person=watching_person,
     record=RecordHook(record=record_job, default="status"),
     account_model=seller_central.SellerAccount,
 )

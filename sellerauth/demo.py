@@ -29,8 +29,9 @@ def run_demo() -> int:
     from automation.runner import run_one
     from automation.settings import load_settings
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
-    from flows.permissions import RENEW, STATUS
-    from flows.register import SPEC as REGISTER
+    from flows.mws.register import SPEC as REGISTER
+    from flows.mws.renew import SPEC as RENEW
+    from flows.mws.status import SPEC as STATUS
     from flows.site import resolve_account
 
     console = Console()
@@ -106,10 +107,13 @@ def _spapi_demo(console: Console, settings: Any) -> int:
     from automation.runner import run_one
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
     from fixtures.simulator import spapi_model as app
-    from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE, AppJobOptions
     from flows.site import resolve_account
-    from flows.spapi_reporting import mask_token
-    from flows.spapi_settings import load_app_settings
+    from flows.spapi.app_renew import SPEC as APP_RENEW
+    from flows.spapi.app_status import SPEC as APP_STATUS
+    from flows.spapi.authorize import SPEC as AUTHORIZE
+    from flows.spapi.options import AppJobOptions
+    from flows.spapi.reporting import mask_token
+    from flows.spapi.settings import load_app_settings
 
     simulator = Simulator(build_scenario("spapi"))
     login = simulator.scenario.logins[0]

@@ -9,17 +9,18 @@ from pathlib import Path
 from automation.log import configure_logging
 from automation.settings import load_settings
 from fixtures.simulator import Simulator, SimulatorServer, build_scenario
-from flows import permissions, register
+from flows.mws import register, renew, status
 from flows.recording import record
 from flows.site import resolve_account
+from tests.jobs import job
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 
 RECORDINGS = [
     # (file, scenario, flow name, flow, options)
-    ("register-granted-ja", "demo", "register", register.run, {}),
-    ("status-many-developers-ja", "many-developers", "status", permissions.run_status, {}),
-    ("renew-expiring-en", "expiring", "renew", permissions.run_renew, {"renew_within": 30}),
+    ("register-granted-ja", "demo", "register", job(register.SPEC), {}),
+    ("status-many-developers-ja", "many-developers", "status", job(status.SPEC), {}),
+    ("renew-expiring-en", "expiring", "renew", job(renew.SPEC), {"renew_within": 30}),
 ]
 
 

@@ -23,8 +23,9 @@ from automation.runner import run_one
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Simulator, SimulatorServer, build_scenario
 from fixtures.simulator.dates import JST
-from flows import permissions, register
+from flows.mws import register, renew, status
 from flows.site import resolve_account
+from tests.jobs import job
 
 OUR_ID = "5259-6479-4073"
 MARKETPLACE_JP = "A1VC38T7YXB528"
@@ -118,7 +119,7 @@ def _today(sim: Simulator) -> datetime:
 
 def check_register_granted(h: Harness, seed: int) -> None:
     """register grants once, and reads the completion page's three values right."""
-    sim, result = h.run(seed, "demo", register.run)
+    sim, result = h.run(seed, "demo", job(register.SPEC))
     assert result.outcome == "granted"
     (grant,) = sim.events_of("grant")
     assert [e["boxes"] for e in sim.events_of("grant_attempt")] == [[1, 2]]
@@ -132,7 +133,7 @@ def check_register_granted(h: Harness, seed: int) -> None:
 
 def check_register_already_granted(h: Harness, seed: int) -> None:
     """register on an account that has our developer reveals its token, clicks nothing else."""
-    sim, result = h.run(seed, "granted", register.run)
+    sim, result = h.run(seed, "granted", job(register.SPEC))
     assert result.outcome == "already_granted"
     seller = sim.scenario.sellers()[0]
     row = sim.developer_row(seller.seller_id, OUR_ID)
@@ -144,7 +145,7 @@ def check_register_already_granted(h: Harness, seed: int) -> None:
 
 def check_register_restored(h: Harness, seed: int) -> None:
     """register on an expired developer restores it once from the history, same token."""
-    sim, result = h.run(seed, "expired", register.run)
+    sim, result = h.run(seed, "expired", job(register.SPEC))
     assert result.outcome == "restored"
     seller = sim.scenario.sellers()[0]
     row = sim.developer_row(seller.seller_id, OUR_ID)
@@ -156,7 +157,7 @@ def check_register_restored(h: Harness, seed: int) -> None:
 
 def check_status_paged(h: Harness, seed: int) -> None:
     """status lists every developer of both paged tables once, the seller's own row left out."""
-    sim, result = h.run(seed, "many-developers", permissions.run_status)
+    sim, result = h.run(seed, "many-developers", job(status.SPEC))
     seller = sim.scenario.sellers()[0]
     assert result.seller_id == seller.seller_id
     assert result.access_confirmation == "enabled"
@@ -172,7 +173,7 @@ def check_status_paged(h: Harness, seed: int) -> None:
 
 def check_status_empty_history(h: Harness, seed: int) -> None:
     """status on an account with an empty history: the current rows, and no history."""
-    sim, result = h.run(seed, "granted", permissions.run_status)
+    sim, result = h.run(seed, "granted", job(status.SPEC))
     seller = sim.scenario.sellers()[0]
     assert sorted(d.developer_id for d in result.developers) == sorted(
         r.developer_id for r in seller.developers
@@ -189,7 +190,7 @@ def check_status_empty_history(h: Harness, seed: int) -> None:
 
 def check_renew_renewed(h: Harness, seed: int) -> None:
     """renew extends access running out soon once, and reads the new expiry back."""
-    sim, result = h.run(seed, "expiring", permissions.run_renew)
+    sim, result = h.run(seed, "expiring", job(renew.SPEC))
     assert result.action == "renewed"
     assert _row_actions(sim) == [(OUR_ID, "renew")]
     assert result.expires_at is not None
@@ -199,7 +200,7 @@ def check_renew_renewed(h: Harness, seed: int) -> None:
 
 def check_renew_restored(h: Harness, seed: int) -> None:
     """renew restores expired access once from the history."""
-    sim, result = h.run(seed, "expired", permissions.run_renew)
+    sim, result = h.run(seed, "expired", job(renew.SPEC))
     assert result.action == "restored"
     assert _row_actions(sim) == [(OUR_ID, "restore")]
     _no_stray_clicks(sim)
@@ -207,7 +208,7 @@ def check_renew_restored(h: Harness, seed: int) -> None:
 
 def check_renew_none(h: Harness, seed: int) -> None:
     """renew clicks nothing when access is good for long."""
-    sim, result = h.run(seed, "granted", permissions.run_renew)
+    sim, result = h.run(seed, "granted", job(renew.SPEC))
     assert result.action == "none"
     assert _row_actions(sim) == []
     _no_stray_clicks(sim)
@@ -216,7 +217,7 @@ def check_renew_none(h: Harness, seed: int) -> None:
 def check_consent_wrong_developer(h: Harness, seed: int) -> None:
     """A consent page naming another developer stops: nothing ticked, nothing submitted."""
     faults = Faults(consent_developer_name="evil-corp")
-    sim, error = h.run(seed, "demo", register.run, faults=faults, expect_error=True)
+    sim, error = h.run(seed, "demo", job(register.SPEC), faults=faults, expect_error=True)
     assert isinstance(error, WrongDeveloper), repr(error)
     assert "evil-corp" in str(error)
     assert len(sim.events_of("consent_shown")) == 1, "the consent page was loaded more than once"

@@ -413,7 +413,7 @@ class TestShortSecretsInPaths:
 
 def test_register_table_does_not_claim_the_token_is_shown_once() -> None:
     from automation.settings import load_settings
-    from flows.reporting import render_register
+    from flows.mws.register import render_register
     from flows.site import resolve_account
 
     account = resolve_account(

@@ -1,4 +1,5 @@
-"""`sellerauth register --json` on the page kinds of PAGES.md §1–§2, §6, as a scheduler runs it:
+"""`sellerauth register --json` on the page kinds of docs/pages.md §1–§2, §6, as a scheduler runs
+it:
 exit status, the one JSON object, Amazon's code, and the time it took."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Printing help and building the command line import no Playwright (issue 11): the command
 specs live in the flow modules, whose Playwright names are imported on first use
-(`flows.pages.pw`, types under `TYPE_CHECKING`)."""
+(`flows.browse.pw`, types under `TYPE_CHECKING`)."""
 
 from __future__ import annotations
 
@@ -44,10 +44,10 @@ def test_help_imports_no_playwright(argv: list[str]) -> None:
 
 
 def test_lazy_names_resolve_to_playwright() -> None:
-    """`flows.pages.pw` hands out Playwright's own objects once asked."""
+    """`flows.browse.pw` hands out Playwright's own objects once asked."""
     from playwright.sync_api import Error, TimeoutError, expect
 
-    from flows.pages import pw
+    from flows.browse import pw
 
     assert (pw.Error, pw.TimeoutError, pw.expect) == (Error, TimeoutError, expect)
     with pytest.raises(AttributeError):

@@ -9,8 +9,9 @@ from automation.errors import InvalidInput
 from automation.log import register_secret
 from automation.notify import Problem, compose
 from automation.plan import select, split_names
-from flows.permissions import RENEW, STATUS
-from flows.register import SPEC as REGISTER
+from flows.mws.register import SPEC as REGISTER
+from flows.mws.renew import SPEC as RENEW
+from flows.mws.status import SPEC as STATUS
 
 OUR_ID = "5259-6479-4073"
 NAMES = [f"seller-{n:03d}" for n in range(1, 101)]

@@ -4,7 +4,6 @@ bot reported and what the simulated Amazon (pages, LWA, Sellers API) recorded.""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import pytest
@@ -19,10 +18,11 @@ from fixtures.simulator.spapi_model import (
     DEMO_LWA_CLIENT_SECRET,
     DEMO_REDIRECT_URI,
 )
-from flows import authorize
-from flows.authorize import KnownAuthorization
-from flows.spapi_errors import CodeExpired, LwaInvalidClient, Refused
-from flows.spapi_settings import AppSettings, load_app_settings
+from flows.spapi import app_renew, app_status, authorize
+from flows.spapi.errors import CodeExpired, LwaInvalidClient, Refused
+from flows.spapi.options import KnownAuthorization
+from flows.spapi.settings import AppSettings, load_app_settings
+from tests.jobs import job
 
 JP = "A1VC38T7YXB528"
 
@@ -86,7 +86,7 @@ class TestAuthorize:
         """Variant A: ticked, confirmed, redirect caught, code exchanged, token proven."""
         site = site_factory("spapi", language=language, spapi=knobs)
         app = app_for(site)
-        result = run(partial(authorize.run_authorize, app=app), account_for(site))
+        result = run(job(authorize.SPEC, app=app), account_for(site))
         assert_one_clean_consent(site)
         issued = exchanges(site)[0]["refresh_token"]
         assert result.outcome == "authorized"
@@ -118,7 +118,7 @@ class TestAuthorize:
     ) -> None:
         """Variant B: the login URI is caught, the confirm hop gets amazon_state and our state."""
         site = site_factory("spapi", language=language, spapi={"variant": "login", **knobs})
-        result = run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        result = run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert_one_clean_consent(site)
         assert consents(site)[0]["via"] == "login"
         hop = site.sim.events_of("spapi_confirm")
@@ -135,7 +135,7 @@ class TestAuthorize:
     ) -> None:
         """The statement worded otherwise: our app still recognised, consent given once."""
         site = site_factory("spapi", language=language, spapi={"consent_wording": "alternate"})
-        result = run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        result = run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert result.outcome == "authorized"
         assert_one_clean_consent(site)
 
@@ -148,15 +148,13 @@ class TestAuthorize:
             spapi={"consent_wording": "alternate", "consent_app_name": "Evil Scraper"},
         )
         with pytest.raises(WrongDeveloper):
-            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+            run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert site.sim.events_of("spapi_consent_attempt") == [] and consents(site) == []
 
     def test_draft_app_sends_version_beta(self, site_factory, account_for, run, app_for) -> None:
         """SELLERAUTH_APP_DRAFT adds version=beta, which a draft app needs."""
         site = site_factory("spapi", spapi={"draft": True})
-        result = run(
-            partial(authorize.run_authorize, app=app_for(site, app_draft=True)), account_for(site)
-        )
+        result = run(job(authorize.SPEC, app=app_for(site, app_draft=True)), account_for(site))
         assert result.outcome == "authorized"
         assert site.sim.events_of("spapi_consent_url")[0]["version"] == "beta"
         assert_one_clean_consent(site)
@@ -168,7 +166,7 @@ class TestAuthorize:
         goes to the chosen seller account and marketplace."""
         site = site_factory("picker")
         account = account_for(site, account_name="サンプル商店", marketplace="US")
-        result = run(partial(authorize.run_authorize, app=app_for(site)), account)
+        result = run(job(authorize.SPEC, app=app_for(site)), account)
         assert result.selling_partner_id == DEMO_SELLER_ID
         picks = site.sim.events_of("picker_select")
         assert picks and (picks[-1]["seller_id"], picks[-1]["marketplace"]) == (
@@ -183,7 +181,7 @@ class TestAuthorize:
         """The `We are authorizing …` page blank for two loads: reloaded, then the redirect."""
         site = site_factory("spapi", spapi={"blank_interstitial": 2})
         app = app_for(site, interstitial_wait_ms=800, interstitial_reloads=2)
-        result = run(partial(authorize.run_authorize, app=app), account_for(site))
+        result = run(job(authorize.SPEC, app=app), account_for(site))
         assert result.outcome == "authorized"
         blanks = [e["blank"] for e in site.sim.events_of("spapi_interstitial")]
         assert blanks == [True, True, False]
@@ -196,7 +194,7 @@ class TestAuthorize:
         site = site_factory("spapi", spapi={"blank_interstitial": 5})
         app = app_for(site, interstitial_wait_ms=500, interstitial_reloads=1)
         with pytest.raises(NotConfirmed):
-            run(partial(authorize.run_authorize, app=app), account_for(site))
+            run(job(authorize.SPEC, app=app), account_for(site))
         assert len(consents(site)) == 1
         assert len(site.sim.events_of("spapi_interstitial")) == 2
         assert exchanges(site) == []
@@ -206,7 +204,7 @@ class TestAuthorize:
     ) -> None:
         """LWA answering 500 once: the exchange is tried again at once, one consent only."""
         site = site_factory("spapi", faults={"fail_once": ["/auth/o2/token"]})
-        result = run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        result = run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert result.outcome == "authorized"
         failed = [e for e in site.sim.events_of("request") if e.get("fault") == "fail"]
         assert [e["path"] for e in failed] == ["/auth/o2/token"]
@@ -218,7 +216,7 @@ class TestAuthorize:
         """Seller Central failing on the page after consent: reloaded, never consented again."""
         site = site_factory("spapi", faults={"fail_once": ["/apps/authorize/status"]})
         app = app_for(site, interstitial_wait_ms=800)
-        result = run(partial(authorize.run_authorize, app=app), account_for(site))
+        result = run(job(authorize.SPEC, app=app), account_for(site))
         assert result.outcome == "authorized"
         assert_one_clean_consent(site)
 
@@ -227,9 +225,9 @@ class TestAuthorize:
         """Texts split across elements, extra wrappers: the same consent, read the same way."""
         site = site_factory("spapi-expiring", layout=layout, spapi={"markup": "grid"})
         app = app_for(site)
-        status = run(partial(authorize.run_app_status, app=app), account_for(site))
+        status = run(job(app_status.SPEC, app=app), account_for(site))
         assert [a.ours for a in status.apps] == [False, True, False]
-        result = run(partial(authorize.run_app_renew, app=app), account_for(site))
+        result = run(job(app_renew.SPEC, app=app), account_for(site))
         assert result.action == "reauthorized"
         assert_one_clean_consent(site)
 
@@ -241,7 +239,7 @@ class TestAnswers:
         """Consent naming another app: wrong_developer, the box never ticked, nothing given."""
         site = site_factory("spapi", language="en", spapi={"consent_app_name": "Evil Scraper"})
         with pytest.raises(WrongDeveloper) as caught:
-            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+            run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert "Evil Scraper" in caught.value.message
         assert site.sim.events_of("spapi_consent_attempt") == []
         assert consents(site) == [] and exchanges(site) == []
@@ -269,7 +267,7 @@ class TestAnswers:
         site = site_factory("spapi", language="en", spapi=knobs)
         with pytest.raises(Refused) as caught:
             run(
-                partial(authorize.run_authorize, app=app_for(site, **configured)),
+                job(authorize.SPEC, app=app_for(site, **configured)),
                 account_for(site),
             )
         assert caught.value.amazon_code == code
@@ -281,13 +279,13 @@ class TestAnswers:
     def test_japanese_error_page_is_read_too(self, site_factory, account_for, run, app_for):
         site = site_factory("spapi", language="ja", spapi={"md_error": "MD5110"})
         with pytest.raises(Refused) as caught:
-            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+            run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert caught.value.amazon_code == "MD5110"
 
     def test_invalid_access_is_not_permitted(self, site_factory, account_for, run, app_for) -> None:
         site = site_factory("spapi", language="en", spapi={"invalid_access": True})
         with pytest.raises(NotPermitted):
-            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+            run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert consents(site) == []
 
     def test_state_mismatch_stops_before_the_exchange(
@@ -296,7 +294,7 @@ class TestAnswers:
         """A redirect carrying another state: page_changed, the code never sent."""
         site = site_factory("spapi", spapi={"wrong_state": True})
         with pytest.raises(PageChanged) as caught:
-            run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+            run(job(authorize.SPEC, app=app_for(site)), account_for(site))
         assert "state" in caught.value.message
         assert exchanges(site) == []
         assert len(consents(site)) == 1
@@ -310,7 +308,7 @@ class TestAnswers:
         )
         app = app_for(site, interstitial_wait_ms=500, interstitial_reloads=2)
         with pytest.raises(CodeExpired):
-            run(partial(authorize.run_authorize, app=app), account_for(site))
+            run(job(authorize.SPEC, app=app), account_for(site))
         assert site.sim.events_of("lwa_token") == []
 
     def test_wrong_client_secret_is_lwa_invalid_client(
@@ -319,7 +317,7 @@ class TestAnswers:
         site = site_factory("spapi")
         app = app_for(site, lwa_client_secret="not-the-secret-at-all")
         with pytest.raises(LwaInvalidClient) as caught:
-            run(partial(authorize.run_authorize, app=app), account_for(site))
+            run(job(authorize.SPEC, app=app), account_for(site))
         assert "SELLERAUTH_LWA_CLIENT_SECRET" in caught.value.message
         assert [e["error"] for e in site.sim.events_of("lwa_token")] == ["invalid_client"]
         assert len(consents(site)) == 1
@@ -327,7 +325,7 @@ class TestAnswers:
 
 class TestAlreadyAuthorized:
     def _first(self, site, account_for, run, app_for):
-        return run(partial(authorize.run_authorize, app=app_for(site)), account_for(site))
+        return run(job(authorize.SPEC, app=app_for(site)), account_for(site))
 
     def test_known_working_token_and_valid_app_consent_nothing(
         self, site_factory, account_for, run, app_for
@@ -336,9 +334,7 @@ class TestAlreadyAuthorized:
         site = site_factory("spapi", language="en", spapi={"markup": "grid"})
         first = self._first(site, account_for, run, app_for)
         known = KnownAuthorization(first.refresh_token, first.selling_partner_id)
-        second = run(
-            partial(authorize.run_authorize, app=app_for(site), known=known), account_for(site)
-        )
+        second = run(job(authorize.SPEC, app=app_for(site), known=known), account_for(site))
         assert second.outcome == "already_authorized"
         assert second.refresh_token.get_secret_value() == first.refresh_token.get_secret_value()
         assert second.marketplace_ids == [JP] and second.expires_at == first.expires_at
@@ -350,17 +346,13 @@ class TestAlreadyAuthorized:
         """A known token LWA refuses: a new consent and a new token."""
         site = site_factory("spapi-authorized")
         known = KnownAuthorization(pydantic_secret("Atzr|not-a-token-the-sim-issued"))
-        result = run(
-            partial(authorize.run_authorize, app=app_for(site), known=known), account_for(site)
-        )
+        result = run(job(authorize.SPEC, app=app_for(site), known=known), account_for(site))
         assert result.outcome == "authorized"
         assert_one_clean_consent(site)
 
     def test_no_verify_skips_the_check(self, site_factory, account_for, run, app_for) -> None:
         site = site_factory("spapi")
-        result = run(
-            partial(authorize.run_authorize, app=app_for(site), verify=False), account_for(site)
-        )
+        result = run(job(authorize.SPEC, app=app_for(site), verify=False), account_for(site))
         assert result.verified is False and result.marketplace_ids == []
         assert site.sim.events_of("sellers_call") == []
         assert_one_clean_consent(site)
@@ -380,7 +372,7 @@ class TestAppStatus:
         self, site_factory, account_for, run, app_for, language, knobs
     ) -> None:
         site = site_factory("spapi-expiring", language=language, spapi=knobs)
-        result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))
+        result = run(job(app_status.SPEC, app=app_for(site)), account_for(site))
         names = [a.app_name for a in result.apps]
         assert names == ["Inventory Helper", DEMO_APP_NAME, "Repricer Pro"]
         ours = [a for a in result.apps if a.ours]
@@ -402,7 +394,7 @@ class TestAppStatus:
             language=language,
             spapi={"markup": "plain", "date_style": date_style},
         )
-        result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))
+        result = run(job(app_status.SPEC, app=app_for(site)), account_for(site))
         ours = next(a for a in result.apps if a.ours)
         expected = site.sim.seller(DEMO_SELLER_ID).apps[1].expires_at
         assert ours.expires_at is not None
@@ -411,7 +403,7 @@ class TestAppStatus:
 
     def test_every_page(self, site_factory, account_for, run, app_for) -> None:
         site = site_factory("spapi-many-apps", language="en")
-        result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))
+        result = run(job(app_status.SPEC, app=app_for(site)), account_for(site))
         assert len(result.apps) == 14
         assert [a.ours for a in result.apps].count(True) == 1
         assert [e["page"] for e in site.sim.events_of("spapi_apps_page")] == [1, 2]
@@ -421,15 +413,13 @@ class TestAppStatus:
             scenario.logins[0].sellers[0].apps = []
 
         site = site_factory("spapi", language="ja", configure=none)
-        result = run(partial(authorize.run_app_status, app=app_for(site)), account_for(site))
+        result = run(job(app_status.SPEC, app=app_for(site)), account_for(site))
         assert result.apps == []
 
 
 class TestAppRenew:
     def renew(self, site, account_for, run, app_for, **options):
-        return run(
-            partial(authorize.run_app_renew, app=app_for(site), **options), account_for(site)
-        )
+        return run(job(app_renew.SPEC, app=app_for(site), **options), account_for(site))
 
     @pytest.mark.parametrize(
         ("language", "knobs"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,10 @@ from fixtures.simulator.spapi_model import (
     DEMO_LWA_CLIENT_SECRET,
     DEMO_REDIRECT_URI,
 )
-from flows import authorize
-from flows.spapi_errors import LwaInvalidClient
-from flows.spapi_settings import AppSettings, load_app_settings
+from flows.spapi import app_renew, authorize
+from flows.spapi.errors import LwaInvalidClient
+from flows.spapi.settings import AppSettings, load_app_settings
+from tests.jobs import job
 
 
 def app_settings(site: Any, **overrides: Any) -> AppSettings:
@@ -66,13 +66,13 @@ def test_no_spapi_secret_left_behind(
     results: list[Any] = []
     errors: list[SellerAuthError] = []
 
-    def go(site: Any, flow: Any, name: str, **settings: Any) -> None:
+    def go(site: Any, spec: Any, name: str, *, options: Any = None, **settings: Any) -> None:
         recording = Recording(trace=out / "traces" / f"{name}.zip")
         app = app_settings(site, **settings)
         try:
             results.append(
                 run(
-                    partial(flow, app=app),
+                    job(spec, app=app, **(options or {})),
                     account_for(site),
                     evidence_dir=out / "evidence" / name,
                     recording=recording,
@@ -81,14 +81,14 @@ def test_no_spapi_secret_left_behind(
         except SellerAuthError as error:
             errors.append(error)
 
-    go(good, authorize.run_authorize, "authorize")
-    go(good, partial(authorize.run_app_renew, force=True), "renew")
+    go(good, authorize.SPEC, "authorize")
+    go(good, app_renew.SPEC, "renew", options={"force": True})
     wrong_state = site_factory("spapi", spapi={"wrong_state": True, "redirect_by": "302"})
-    go(wrong_state, authorize.run_authorize, "state")
+    go(wrong_state, authorize.SPEC, "state")
     bad_client = site_factory("spapi")
-    go(bad_client, authorize.run_authorize, "client", lwa_client_secret="Wrong-Secret-0123456")
+    go(bad_client, authorize.SPEC, "client", lwa_client_secret="Wrong-Secret-0123456")
     refused = site_factory("spapi-authorized")
-    go(refused, authorize.run_authorize, "sellers", spapi_endpoint=refused.url + "/nowhere")
+    go(refused, authorize.SPEC, "sellers", spapi_endpoint=refused.url + "/nowhere")
     assert [type(e) for e in errors][:2] == [PageChanged, LwaInvalidClient]
     assert len(results) == 2 and len(errors) == 3
     assert list((out / "evidence").rglob("steps.json"))

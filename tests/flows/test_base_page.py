@@ -9,7 +9,7 @@ import pytest
 
 from automation.browser import BrowserSession
 from automation.errors import PageChanged
-from flows.pages.base import expect_shown
+from flows.browse.page import expect_shown
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,9 @@ import pytest
 from automation.errors import PageChanged, WrongDeveloper
 from fixtures.simulator import Faults
 from fixtures.simulator.layouts import LayoutChoices, choices
-from flows import permissions, register
-from flows.pages.permissions import PermissionsPage
+from flows.mws import register, renew, status
+from flows.mws.pages.permissions import PermissionsPage
+from tests.jobs import job
 from tests.seeded import OUR_ID, Harness, language_of
 
 PAGE_FILE = Path(__file__).resolve().parents[1] / "data" / "permissions_grid_empty_history.html"
@@ -43,7 +44,7 @@ class TestC13InPageConfirmDialog:
         """アクセス権を承認 opens an in-page dialog naming our developer; the table updates in
         place with no navigation. renew confirms once and reads the new expiry: `renewed`."""
         seed = first_seed(lambda c, lang: lang == "ja" and c.confirm == "dialog")
-        sim, result = shared.run(seed, "expiring", permissions.run_renew)
+        sim, result = shared.run(seed, "expiring", job(renew.SPEC))
         assert result.action == "renewed"
         assert result.expires_at >= (sim.now() + timedelta(days=364)).date()
         assert row_actions(sim) == [(OUR_ID, "renew")]
@@ -59,7 +60,7 @@ class TestC13InPageConfirmDialog:
                 "const ask = window.confirm.bind(window); window.confirm = () => "
                 "ask('開発者 other (1111-2222-3333) のアクセス権を承認しますか?');"
             )
-            return permissions.run_renew(page, ctx)
+            return job(renew.SPEC)(page, ctx)
 
         sim, error = shared.run(seed, "expiring", renew_with_a_foreign_prompt, expect_error=True)
         assert isinstance(error, PageChanged), repr(error)
@@ -72,7 +73,7 @@ class TestC14EnglishConsentWording:
         """English consent with `I have read and accepted the Amazon MWS Licence Agreement.` and
         the `complete responsibility` box: both ticked, one submission, `granted`."""
         seed = first_seed(lambda c, lang: lang == "en" and c.consent_wording == 1 and c.british)
-        sim, result = shared.run(seed, "demo", register.run)
+        sim, result = shared.run(seed, "demo", job(register.SPEC))
         assert result.outcome == "granted"
         assert [e["boxes"] for e in sim.events_of("grant_attempt")] == [[1, 2]]
         assert len(sim.events_of("consent_shown")) == 1
@@ -85,7 +86,7 @@ class TestC14EnglishConsentWording:
         the consent page loaded once (never retried)."""
         seed = first_seed(lambda c, lang: lang == language)
         faults = Faults(consent_extra_box="I agree to receive marketing e-mail from partners.")
-        sim, error = shared.run(seed, "demo", register.run, faults=faults, expect_error=True)
+        sim, error = shared.run(seed, "demo", job(register.SPEC), faults=faults, expect_error=True)
         assert isinstance(error, PageChanged), repr(error)
         assert "cannot be told" in str(error)
         assert sim.events_of("grant_attempt") == []
@@ -94,7 +95,7 @@ class TestC14EnglishConsentWording:
     def test_another_developer_in_the_integrator_wording_is_refused(self, shared: Harness) -> None:
         seed = first_seed(lambda c, lang: lang == "en" and c.consent_wording == 1)
         faults = Faults(consent_developer_name="evil-corp")
-        sim, error = shared.run(seed, "demo", register.run, faults=faults, expect_error=True)
+        sim, error = shared.run(seed, "demo", job(register.SPEC), faults=faults, expect_error=True)
         assert isinstance(error, WrongDeveloper) and "evil-corp" in str(error)
         assert sim.events_of("grant_attempt") == []
 
@@ -138,7 +139,7 @@ class TestGridPageWithEmptyHistory:
     def test_the_same_shape_served_by_a_seed(self, shared: Harness) -> None:
         """status on the simulator serving that shape: every developer, no history."""
         seed = first_seed(_grid_page_shape)
-        sim, result = shared.run(seed, "granted", permissions.run_status)
+        sim, result = shared.run(seed, "granted", job(status.SPEC))
         seller = sim.scenario.sellers()[0]
         assert result.seller_id == seller.seller_id
         assert result.access_confirmation == "enabled"
@@ -165,8 +166,8 @@ class TestActingClicks:
                 "'action'); if (to.includes('/developer-access')) e.preventDefault(); }, true);"
             )
             if flow == "renew":
-                return permissions.run_renew(page, ctx)
-            return register.run(page, ctx)
+                return job(renew.SPEC)(page, ctx)
+            return job(register.SPEC)(page, ctx)
 
         scenario = "expiring" if flow == "renew" else "expired"
         sim, error = shared.run(seed, scenario, run_with_dead_forms, expect_error=True)

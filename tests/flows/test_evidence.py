@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import zipfile
 from pathlib import Path
@@ -12,9 +11,11 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from automation.runner import Recording, RunContext
-from flows import permissions, register
-from flows.pages.masking import secret_fields
+from flows.browse.masking import secret_fields
+from flows.mws import access as permissions
+from flows.mws import register, renew
 from flows.seller_central import SellerCentral
+from tests.jobs import job
 
 MAGENTA = (255, 0, 255)
 
@@ -30,7 +31,7 @@ class TestEvidence:
     ) -> None:
         """Consent (both boxes ticked) and completion are photographed; the token is masked."""
         site = site_factory("demo")
-        result = run(register.run, account_for(site), evidence_dir=tmp_path / "evidence")
+        result = run(job(register.SPEC), account_for(site), evidence_dir=tmp_path / "evidence")
         (evidence,) = (tmp_path / "evidence").iterdir()  # one folder per run
         assert evidence.name.startswith("default-")
         steps = json.loads((evidence / "steps.json").read_text())
@@ -48,7 +49,7 @@ class TestEvidence:
         """A renewal leaves the permissions table before and after, and the new expiry."""
         site = site_factory("expiring")
         run(
-            functools.partial(permissions.run_renew),
+            job(renew.SPEC),
             account_for(site),
             evidence_dir=tmp_path / "evidence",
         )
@@ -114,7 +115,7 @@ class TestTrace:
         """A Playwright trace of register holds no password, TOTP secret, OTP or token."""
         site = site_factory("demo")
         trace = tmp_path / "trace.zip"
-        result = run(register.run, account_for(site), recording=Recording(trace=trace))
+        result = run(job(register.SPEC), account_for(site), recording=Recording(trace=trace))
         data = archive_bytes(trace)
         assert b"consent" in data  # it is a real trace of the run
         session = json.loads((state_dir / "sessions" / "default.json").read_text())

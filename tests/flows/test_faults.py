@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from playwright.sync_api import Page
 
@@ -11,9 +9,10 @@ from automation.errors import PageChanged, Timeout
 from automation.runner import RunContext
 from automation.settings import load_settings
 from fixtures.simulator import Faults
-from flows import permissions, register
-from flows.permissions import open_permissions
+from flows.mws import register, renew, status
+from flows.mws.access import open_permissions
 from flows.seller_central import SellerCentral
+from tests.jobs import job
 
 OUR_ID = "5259-6479-4073"
 
@@ -57,7 +56,7 @@ class TestServerErrors:
     ) -> None:
         """An HTTP 500 once on any step of register is retried; the developer is granted once."""
         site = site_factory("demo", faults=Faults(fail_once=[path]))
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         assert "fail" in served_faults(site)
         assert result.outcome == "granted"
         assert grants(site) == [OUR_ID]
@@ -74,7 +73,7 @@ class TestServerErrors:
     ) -> None:
         """A 500 on the renew post or its confirmation: renewed exactly once in the end."""
         site = site_factory("expiring", faults=Faults(fail_once=[path], confirmation_step=True))
-        result = run(functools.partial(permissions.run_renew), account_for(site))
+        result = run(job(renew.SPEC), account_for(site))
         assert "fail" in served_faults(site)
         assert result.action == "renewed"
         assert actions(site) == [(OUR_ID, "renew")]
@@ -84,7 +83,7 @@ class TestServerErrors:
         site = site_factory(
             "demo", faults=Faults(fail_after_once=["POST /gp/mws/registration/consent.html"])
         )
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         assert "fail_after" in served_faults(site)
         assert result.outcome == "granted"
         assert grants(site) == [OUR_ID]
@@ -100,7 +99,7 @@ class TestServerErrors:
             scenario,
             faults=Faults(fail_after_once=["POST /gp/account-manager/developer-access.html"]),
         )
-        result = run(functools.partial(permissions.run_renew), account_for(site))
+        result = run(job(renew.SPEC), account_for(site))
         assert "fail_after" in served_faults(site)
         assert result.action == {"renew": "renewed", "restore": "restored"}[action]
         assert actions(site) == [(OUR_ID, action)]
@@ -118,7 +117,7 @@ class TestServerErrors:
         settings = settings_with(retry_backoff_ms=0, retry_attempts=8)
         account = account_for(site)
         result = run_one(
-            register.run, settings, account, clock=clock, browser=browser_for(settings)
+            job(register.SPEC), settings, account, clock=clock, browser=browser_for(settings)
         )
         assert served_faults(site)
         assert result.outcome == "granted"
@@ -129,7 +128,7 @@ class TestServerErrors:
         site = site_factory(
             "expiring", faults=Faults(drop_once=["/gp/account-manager/home.html", "/ap/mfa"])
         )
-        result = run(functools.partial(permissions.run_renew), account_for(site))
+        result = run(job(renew.SPEC), account_for(site))
         assert served_faults(site).count("drop") == 2
         assert result.action == "renewed"
         assert actions(site) == [(OUR_ID, "renew")]
@@ -145,7 +144,7 @@ class TestSlowPages:
         site = site_factory("granted", faults=Faults(latency=5.0))
         settings = settings_with(timeout_ms=20000)
         result = run_one(
-            permissions.run_status,
+            job(status.SPEC),
             settings,
             account_for(site),
             clock=clock,
@@ -166,7 +165,7 @@ class TestSlowPages:
         )
         with pytest.raises(Timeout) as caught:
             run_one(
-                permissions.run_status,
+                job(status.SPEC),
                 settings,
                 account_for(site),
                 clock=clock,
@@ -186,7 +185,7 @@ class TestChangedSite:
             sc = SellerCentral.for_run(page, ctx)
             open_permissions(sc)
             site.sim.expire_sessions()
-            return permissions.renew(sc, ctx.account, today=permissions_today(ctx))
+            return renew.renew(sc, ctx.account, today=permissions_today(ctx))
 
         result = run(renew_after_expiry, account_for(site))
         assert result.action == "renewed"
@@ -198,7 +197,7 @@ class TestChangedSite:
         site = site_factory("granted")
         account = account_for(site, base_url=site.url + "/moved")
         with pytest.raises(PageChanged) as caught:
-            run(permissions.run_status, account)
+            run(job(status.SPEC), account)
         assert "/moved/gp/account-manager/home.html" in (caught.value.url or "")
         assert caught.value.screenshot
         assert actions(site) == [] and grants(site) == []

@@ -1,4 +1,4 @@
-"""`recognise` on pages written apart from the simulator: each kind of PAGES.md §1–§2, §6 in
+"""`recognise` on pages written apart from the simulator: each kind of docs/pages.md §1–§2, §6 in
 markup the simulator does not serve, told by what its forms post to, its fields and headings."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Route
 
 from automation.browser import BrowserSession
-from flows.pages.kinds import PageKind, recognise
+from flows.signin.kinds import PageKind, recognise
 
 HOST = "https://sellercentral.example.test"
 

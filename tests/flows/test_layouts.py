@@ -1,13 +1,12 @@
-"""Every layout variant of PAGES.md: the flows find the same things by role, label and text."""
+"""Every layout variant of docs/pages.md: the flows find the same things by role, label and text."""
 
 from __future__ import annotations
-
-import functools
 
 import pytest
 
 from fixtures.simulator import Faults
-from flows import permissions, register
+from flows.mws import register, renew, status
+from tests.jobs import job
 
 OUR_ID = "5259-6479-4073"
 LAYOUTS = ["nested", "links", "split", "decoy", "late"]
@@ -18,7 +17,7 @@ class TestLayouts:
     def test_register_grants(self, site_factory, account_for, run, layout) -> None:
         """register grants once, whatever the markup around the texts."""
         site = site_factory("demo", layout=layout)
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         assert result.outcome == "granted"
         assert len(site.sim.events_of("grant")) == 1
         assert site.sim.events_of("decoy_clicked") == []
@@ -26,7 +25,7 @@ class TestLayouts:
     def test_renew_clicks_once(self, site_factory, account_for, run, layout) -> None:
         """renew finds our row and clicks its renew control once, never a decoy."""
         site = site_factory("expiring", layout=layout, faults=Faults(confirmation_step=True))
-        result = run(functools.partial(permissions.run_renew), account_for(site))
+        result = run(job(renew.SPEC), account_for(site))
         assert result.action == "renewed"
         actions = [(e["developer_id"], e["action"]) for e in site.sim.events_of("row_action")]
         assert actions == [(OUR_ID, "renew")]
@@ -35,7 +34,7 @@ class TestLayouts:
     def test_status_reads_every_row(self, site_factory, account_for, run, layout) -> None:
         """status reads both paged tables completely."""
         site = site_factory("many-developers", layout=layout)
-        result = run(permissions.run_status, account_for(site))
+        result = run(job(status.SPEC), account_for(site))
         assert len(result.developers) == len(site.login.sellers[0].developers)
 
 

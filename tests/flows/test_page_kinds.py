@@ -1,4 +1,4 @@
-"""Every page kind of PAGES.md §1–§2, §6, in two shapes each: recognised for what it is and
+"""Every page kind of docs/pages.md §1–§2, §6, in two shapes each: recognised for what it is and
 answered at once — nothing typed, clicked or reloaded on a page only a person may answer."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from automation.errors import (
 )
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Scenario, Seller, paths
-from flows import register
 from flows.errors import Refused
-from flows.permissions import open_permissions
+from flows.mws import register
+from flows.mws.access import open_permissions
 from flows.seller_central import SellerCentral
+from tests.jobs import job
 
 TIMEOUT_MS = 20_000
 FAST = 8.0
@@ -160,7 +161,7 @@ class TestUnknownPageAfterThePassword:
         assert touched(site) == [] and site.sim.events_of("unknown_page_post") == []
 
     def test_assisted_a_person_answers_it(self, site_factory, account_for, run) -> None:
-        from flows.signin import wait_for_person
+        from flows.signin.person import wait_for_person
 
         site = site_factory("no-2sv", faults=Faults(unknown_page=True))
 
@@ -178,7 +179,7 @@ class TestAssisted:
         self, site_factory, account_for, run, knob
     ) -> None:
         """Headed: the bot waits while a person passes the check, touching nothing itself."""
-        from flows.signin import wait_for_person
+        from flows.signin.person import wait_for_person
 
         site = site_factory("no-2sv", faults=Faults(**{knob: True, "shape": 1}))
         asked: list[str] = []
@@ -323,7 +324,7 @@ class TestRefusals:
     def test_no_permission(self, site_factory, account_for, run, shape) -> None:
         """A login without the right: not_permitted at once with Amazon's words, no click."""
         site = site_factory("no-2sv", faults=Faults(refusal="no_permission", shape=shape))
-        error, seconds = timed(run, register.run, account_for(site))
+        error, seconds = timed(run, job(register.SPEC), account_for(site))
         assert isinstance(error, NotPermitted), error
         assert error.exit_status == 5
         assert "権限がありません" in error.message or "permission" in error.message
@@ -340,7 +341,7 @@ class TestRefusals:
         nothing consented, nothing clicked on the refusal."""
         faults = Faults(refusal="MD9000", shape=shape)
         site = site_factory("no-2sv", faults=faults, language=language)
-        error, seconds = timed(run, register.run, account_for(site))
+        error, seconds = timed(run, job(register.SPEC), account_for(site))
         assert isinstance(error, Refused), error
         assert error.amazon_code == "MD9000"
         assert error.to_dict()["amazon_code"] == "MD9000"

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, timedelta
 
 import pytest
 
 from automation.errors import NotAuthorized
 from fixtures.simulator import Faults, Scenario
-from flows import permissions
+from flows.mws import renew, status
+from tests.jobs import job
 
 OUR_ID = "5259-6479-4073"
 
 
 def renew_with(**options):
-    return functools.partial(permissions.run_renew, **options)
+    return job(renew.SPEC, **options)
 
 
 def row_actions(site) -> list[tuple[str, str]]:
@@ -35,7 +35,7 @@ class TestStatus:
         """Every developer of both paged tables is listed once, the seller's own row left out."""
         site = site_factory("many-developers")
         seller = site.login.sellers[0]
-        result = run(permissions.run_status, account_for(site))
+        result = run(job(status.SPEC), account_for(site))
         assert result.seller_id == seller.seller_id
         assert result.access_confirmation == "enabled"
         listed = sorted((d.developer_id, d.state) for d in result.developers)
@@ -52,7 +52,7 @@ class TestStatus:
     def test_english_pages(self, site_factory, account_for, run) -> None:
         """The English permissions screen gives the same reading."""
         site = site_factory("granted", language="en")
-        result = run(permissions.run_status, account_for(site))
+        result = run(job(status.SPEC), account_for(site))
         ours = [d for d in result.developers if d.developer_id == OUR_ID]
         assert len(ours) == 1 and ours[0].state == "active" and ours[0].expires_at is not None
         assert ours[0].granted_at is not None
@@ -165,11 +165,11 @@ class TestDisableConfirmation:
 class TestRenewRules:
     def test_force_on_the_day_of_a_grant(self, site_factory, account_for, run) -> None:
         """--force on access granted today renews (expiry stays a year ahead), not not_confirmed."""
-        from flows import register
+        from flows.mws import register
 
         site = site_factory("demo")
         account = account_for(site)
-        run(register.run, account)
+        run(job(register.SPEC), account)
         result = run(renew_with(force=True), account)
         assert result.action == "renewed"
         assert row_actions(site) == [(OUR_ID, "renew")]
@@ -193,7 +193,7 @@ class TestOnlyOurRow:
         """Another developer whose nickname holds our ID, ours with a digit-led nickname:
         only our row (found by its ID cell) is renewed, and register reveals our token."""
         from fixtures.simulator import DeveloperRow, new_token
-        from flows import register
+        from flows.mws import register
 
         def confusing(scenario: Scenario) -> None:
             seller = scenario.logins[0].sellers[0]
@@ -213,7 +213,7 @@ class TestOnlyOurRow:
         result = run(renew_with(), account)
         assert result.action == "renewed"
         assert row_actions(site) == [(OUR_ID, "renew")]
-        token = run(register.run, account).mws_auth_token.get_secret_value()
+        token = run(job(register.SPEC), account).mws_auth_token.get_secret_value()
         assert token == site.sim.developer_row(site.login.sellers[0].seller_id, OUR_ID).token
 
     def test_an_unreadable_expiry_is_never_clicked(

@@ -1,4 +1,4 @@
-"""One look per page load (`flows.pages.reading.look`): recognising and reading a page share one
+"""One look per page load (`flows.browse.look.look`): recognising and reading a page share one
 evaluate, kept until the main frame navigates or the bot acts; an action is read back afresh."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from playwright.sync_api import BrowserContext, Page, Route
 
 from automation.browser import BrowserSession
 from flows import texts
-from flows.pages.kinds import PageKind, recognise
-from flows.pages.reading import click_and_settle, forget, look, read_page
+from flows.browse.look import forget, look, read_page
+from flows.browse.settle import click_and_settle
+from flows.signin.kinds import PageKind, recognise
 
 HOST = "https://sellercentral.example.test"
 HEADING = texts.texts("developer_permissions")[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import zipfile
 from pathlib import Path
 
@@ -10,14 +9,15 @@ import pytest
 
 from automation.errors import SiteUnavailable
 from fixtures.simulator import Faults  # noqa: F401  (kept for new recordings' scenarios)
-from flows import permissions, register
+from flows.mws import register, renew, status
 from flows.recording import OTP, PASSWORD, read_meta, record, replay
+from tests.jobs import job
 
 RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "recorded"
 FLOWS = {
-    "register": register.run,
-    "status": permissions.run_status,
-    "renew": functools.partial(permissions.run_renew),
+    "register": job(register.SPEC),
+    "status": job(status.SPEC),
+    "renew": job(renew.SPEC),
 }
 
 
@@ -34,7 +34,7 @@ class TestRecord:
         site = site_factory("demo")
         account = account_for(site)
         out = tmp_path / "register.har.zip"
-        live = record(register.run, "register", settings, account, out)
+        live = record(job(register.SPEC), "register", settings, account, out)
         token = live.mws_auth_token.get_secret_value()
         site.server.stop()
 
@@ -45,7 +45,7 @@ class TestRecord:
         assert PASSWORD in text and OTP in text
         assert read_meta(out)["flow"] == "register"
 
-        replayed, _ = replay(out, register.run, settings)
+        replayed, _ = replay(out, job(register.SPEC), settings)
         assert replayed.outcome == "granted"
         assert replayed.seller_id == live.seller_id
         assert replayed.mws_auth_token.get_secret_value().startswith("amzn.mws.00000000-")
@@ -56,10 +56,10 @@ class TestRecord:
         """A flow that asks for something not recorded fails; nothing reaches the network."""
         site = site_factory("granted")
         out = tmp_path / "status.har.zip"
-        record(permissions.run_status, "status", settings, account_for(site), out)
+        record(job(status.SPEC), "status", settings, account_for(site), out)
         site.server.stop()
         with pytest.raises(SiteUnavailable):
-            replay(out, register.run, settings.model_copy(update={"retry_attempts": 1}))
+            replay(out, job(register.SPEC), settings.model_copy(update={"retry_attempts": 1}))
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_committed_recording_replays(path: Path, settings) -> None:
     meta = read_meta(path)
     flow = FLOWS[meta["flow"]]
     if meta["options"]:
-        flow = functools.partial(permissions.run_renew, **meta["options"])
+        flow = job(renew.SPEC, **meta["options"])
     result, _ = replay(path, flow, settings)
     expected = meta.get("expected", {})
     data = result.model_dump(mode="json")

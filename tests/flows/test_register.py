@@ -6,7 +6,8 @@ import pytest
 
 from automation.errors import PageChanged, WrongDeveloper
 from fixtures.simulator import Faults, Scenario
-from flows import register
+from flows.mws import register
+from tests.jobs import job
 
 OUR_ID = "5259-6479-4073"
 
@@ -24,7 +25,7 @@ class TestGrant:
     ) -> None:
         """A fresh seller: the developer is granted, both boxes ticked, the values returned."""
         site = site_factory("demo", language=language)
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         grant = only_grant(site)
         assert grant["developer_id"].replace("-", "") == OUR_ID.replace("-", "")
         assert grant["developer_name"] == "shippinno"
@@ -41,8 +42,8 @@ class TestGrant:
         """Running register twice grants once; the second run reads the same token."""
         site = site_factory("demo")
         account = account_for(site)
-        first = run(register.run, account)
-        second = run(register.run, account)
+        first = run(job(register.SPEC), account)
+        second = run(job(register.SPEC), account)
         only_grant(site)
         assert second.outcome == "already_granted"
         assert second.mws_auth_token.get_secret_value() == first.mws_auth_token.get_secret_value()
@@ -51,7 +52,7 @@ class TestGrant:
     def test_already_granted_grants_nothing(self, site_factory, account_for, run) -> None:
         """A seller whose developer already has access: the token is revealed, nothing granted."""
         site = site_factory("granted")
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         row = site.sim.developer_row(site.login.sellers[0].seller_id, OUR_ID)
         assert result.outcome == "already_granted"
         assert result.mws_auth_token.get_secret_value() == row.token
@@ -66,7 +67,7 @@ class TestGrant:
         site = site_factory("expired")
         seller_id = site.login.sellers[0].seller_id
         token_before = site.sim.developer_row(seller_id, OUR_ID).token
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         assert result.outcome == "restored"
         assert result.mws_auth_token.get_secret_value() == token_before
         actions = [(e["developer_id"], e["action"]) for e in site.sim.events_of("row_action")]
@@ -81,7 +82,7 @@ class TestGrant:
             scenario.logins[0].sellers[0].legacy_option_screen = True
 
         site = site_factory("demo", configure=legacy)
-        result = run(register.run, account_for(site))
+        result = run(job(register.SPEC), account_for(site))
         assert result.outcome == "granted"
         only_grant(site)
 
@@ -89,7 +90,7 @@ class TestGrant:
         """Pre-filled form values are replaced by the configured developer's name and ID."""
         site = site_factory("demo")
         result = run(
-            register.run,
+            job(register.SPEC),
             account_for(site, developer_name="acme-logistics", developer_id="123412341234"),
         )
         grant = only_grant(site)
@@ -105,7 +106,7 @@ class TestRefusals:
         """When consent names another developer: wrong_developer, nothing ticked, no grant."""
         site = site_factory("demo", faults=Faults(consent_developer_name="evil-corp"))
         with pytest.raises(WrongDeveloper) as caught:
-            run(register.run, account_for(site))
+            run(job(register.SPEC), account_for(site))
         assert "evil-corp" in caught.value.message
         assert site.sim.events_of("grant") == []
         assert site.sim.events_of("grant_attempt") == []
@@ -115,7 +116,7 @@ class TestRefusals:
         """A completion page whose token is malformed gives page_changed, never a result."""
         site = site_factory("demo", faults=Faults(malformed_token=True))
         with pytest.raises(PageChanged) as caught:
-            run(register.run, account_for(site))
+            run(job(register.SPEC), account_for(site))
         assert caught.value.url and "/gp/mws/" in caught.value.url
         assert caught.value.screenshot
 
@@ -127,4 +128,4 @@ class TestRefusals:
 
         site = site_factory("demo", configure=us_only)
         with pytest.raises(PageChanged):
-            run(register.run, account_for(site))  # configured JP, the seller sells in the US
+            run(job(register.SPEC), account_for(site))  # configured JP, the seller sells in the US

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from flows.dates import parse_date, parse_datetime
-from flows.permissions import decide
-from flows.results import DeveloperAccess
+from flows.mws.renew import decide
+from flows.mws.results import DeveloperAccess
 
 TODAY = date(2026, 11, 26)
 

@@ -1,4 +1,4 @@
-"""The sign-in loop against every variant of the simulator's sign-in pages (PAGES.md §1–§2)."""
+"""The sign-in loop against every variant of the simulator's sign-in pages (docs/pages.md §1–§2)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from automation.errors import LoginFailed, NeedsPerson
 from automation.runner import RunContext
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Scenario
-from flows.permissions import open_permissions
+from flows.mws.access import open_permissions
 from flows.seller_central import SellerCentral
 
 
@@ -199,7 +199,7 @@ class TestOnlyPeopleMayAnswer:
         self, site_factory, account_for, run
     ) -> None:
         """In assisted mode the bot waits while a person solves the captcha, then carries on."""
-        from flows.signin import wait_for_person
+        from flows.signin.person import wait_for_person
 
         site = site_factory("demo", faults=Faults(captcha=True))
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from automation.errors import InvalidInput, NotAuthorized
-from flows.authorize import decide_renewal
-from flows.spapi_results import AppRow
-from flows.spapi_settings import load_app_settings, spapi_endpoint_for
+from flows.spapi.app_renew import decide_renewal
+from flows.spapi.results import AppRow
+from flows.spapi.settings import load_app_settings, spapi_endpoint_for
 
 APP_ID = "amzn1.sp.solution.3f6c2b1e-8d4a-4c5b-9e7f-0a1b2c3d4e5f"
 CLIENT_ID = "amzn1.application-oa2-client.5e1d7c0a9b8f4e2d8c6b4a2f0e1d3c5b"
@@ -150,13 +150,13 @@ class TestReadDate:
         ["2027年3月6日", "Mar 6, 2027", "6 Mar 2027", "2027-03-06", "2027/03/06", "3/6/2027"],
     )
     def test_formats(self, text: str) -> None:
-        from flows.pages.apps import read_date
+        from flows.spapi.pages.apps import read_date
 
         assert read_date(text) == date(2027, 3, 6)
 
     @pytest.mark.parametrize("text", ["", "-", "soon", "2027-13-40"])
     def test_no_date(self, text: str) -> None:
-        from flows.pages.apps import read_date
+        from flows.spapi.pages.apps import read_date
 
         assert read_date(text) is None
 
@@ -174,6 +174,6 @@ class TestNamesOnly:
         ],
     )
     def test_consent_names_our_app_only(self, names: list[str], ok: bool) -> None:
-        from flows.authorize import names_only
+        from flows.spapi.consent import names_only
 
         assert names_only(names, "Shippinno Connector") is ok

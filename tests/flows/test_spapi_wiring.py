@@ -10,16 +10,19 @@ import pytest
 from automation.errors import InvalidInput
 from automation.settings import load_settings
 from automation.store import Store
-from flows.authorize import APP_RENEW, APP_STATUS, AUTHORIZE, AppJobOptions
 from flows.site import resolve_account
-from flows.spapi_reporting import (
+from flows.spapi.app_renew import SPEC as APP_RENEW
+from flows.spapi.app_status import SPEC as APP_STATUS
+from flows.spapi.authorize import SPEC as AUTHORIZE
+from flows.spapi.options import AppJobOptions
+from flows.spapi.reporting import (
     audit_app_renew,
     audit_authorize,
     mask_token,
     summarise_app_renew,
     summarise_authorize,
 )
-from flows.spapi_settings import app_settings_for
+from flows.spapi.settings import app_settings_for
 
 APP_ID = "amzn1.sp.solution.3f6c2b1e-8d4a-4c5b-9e7f-0a1b2c3d4e5f"
 OTHER_APP = "amzn1.sp.solution.00000000-1111-4222-8333-444444444444"

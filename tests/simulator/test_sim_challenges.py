@@ -1,4 +1,5 @@
-"""Human verification the bot must never solve, and interstitials it dismisses (PAGES.md §1)."""
+"""Human verification the bot must never solve, and interstitials it dismisses (docs/pages.md
+§1)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ CHALLENGE_PAGES = {
     "waf_challenge": paths.WAF_CHALLENGE,
 }
 
-# The flow's markers of human verification and of the sign-in steps (flows/pages/signin.py).
+# The flow's markers of human verification and of the sign-in steps (flows/signin/pages.py).
 HUMAN_IDS = {
     "auth-captcha-image",
     "auth-captcha-guess",

@@ -1,4 +1,4 @@
-"""The simulator's pages of every kind of PAGES.md §1–§2, §6, each in two shapes: what they
+"""The simulator's pages of every kind of docs/pages.md §1–§2, §6, each in two shapes: what they
 show, the status they are served with, and the events they record."""
 
 from __future__ import annotations

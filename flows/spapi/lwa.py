@@ -1,4 +1,4 @@
-"""Login with Amazon (PAGES.md §8) and the Sellers API check: the HTTP side of SP-API jobs.
+"""Login with Amazon (docs/pages.md §8) and the Sellers API check: the HTTP side of SP-API jobs.
 
 The code exchange and the refresh grant go through authlib's OAuth2 client (requests); the
 check call goes through python-amazon-sp-api's `Sellers` client. Both are pointed at the
@@ -19,10 +19,10 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable
 from automation.log import register_secret
-from flows.spapi_errors import LwaInvalidClient, LwaInvalidGrant
-from flows.spapi_settings import AppSettings
+from flows.spapi.errors import LwaInvalidClient, LwaInvalidGrant
+from flows.spapi.settings import AppSettings
 
-log = structlog.get_logger("flows.lwa")
+log = structlog.get_logger("flows.spapi.lwa")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""What a page is (PAGES.md §1–§2, §6 "Amazon's refusals"), recognised by structure and text.
+"""What a page is (docs/pages.md §1–§2, §6 "Amazon's refusals"), recognised by structure and text.
 
-One look (`reading.look`: one `page.evaluate`, shared with reading what the page shows)
+One look (`flows.browse.look.look`: one `page.evaluate`, shared with reading what the page shows)
 gathers the facts a person would go by — where each form posts, which fields it asks for, the
 headings, the error box, the visible controls and text — and `classify` turns them into a
 `PageKind`. The sign-in loop and Seller Central navigation both ask `recognise`; nothing else
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flows import texts
-from flows.pages.reading import look
+from flows.browse.look import look
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -49,68 +49,6 @@ class PageKind(enum.Enum):
     """A sign-in page (`/ap/...`) that is none of the above."""
     SELLER_CENTRAL = "seller_central"
 
-
-# The stable ids and form targets PAGES.md §1 gives; presence is read in the one evaluate.
-MARKERS: dict[str, str] = {
-    "email": "input#ap_email[type=email]",
-    "unified_email": "form#ap_login_form input#ap_email_login",
-    "password": "input#ap_password",
-    "error_box": "#auth-error-message-box",
-    "mfa": "form#auth-mfa-form input#auth-mfa-otpcode",
-    "choose_device": "form#auth-select-device-form",
-    "device_radio": "input[type=radio][name=otpDeviceContext]",
-    "captcha": (
-        "img#auth-captcha-image, input#auth-captcha-guess, #captchacharacters, "
-        "input[name=cvf_captcha_input], form.cvf-widget-form-captcha"
-    ),
-    "cvf_code": "form#verification-code-form, input#input-box-otp",
-    "approval": "form#pollingForm, #resend-approval-link",
-    "puzzle": "iframe#cvf-aamation-challenge-iframe, .amzn-captcha-modal",
-    "waf": 'script[src*="awswaf"]',
-    "password_reset": "#ap_fpp_password, #ap_fpp_password_check",
-    "passkey": "#passkey-error-alert, input[name=passkeySignIn]",
-    "intent": "form#intent-confirmation-form",
-    "phone_fixup": "#ap-account-fixup-phone-skip-link",
-    "picker": "button.picker-button",
-    # Not kinds: the remember boxes a step may offer (read here, so that acting on the step
-    # needs no look of its own).
-    "remember_me": "input[name=rememberMe]",
-    "remember_device": "input#auth-mfa-remember-device",
-}
-
-FACTS_JS = """(markers) => {
-  const shown = el => {
-    if (el.tagName === 'SCRIPT' || el.tagName === 'IFRAME' || el.type === 'hidden') return true;
-    return el.checkVisibility ? el.checkVisibility() : !!el.offsetParent;
-  };
-  const visible = el => el.type !== 'hidden' && el.tagName !== 'SCRIPT' && shown(el);
-  const all = s => Array.from(document.querySelectorAll(s));
-  const text = el => (el.innerText || el.value || el.getAttribute('aria-label') || '')
-    .replace(/\\s+/g, ' ').trim();
-  const pathOf = u => {
-    try { return new URL(u, location.href).pathname; } catch (e) { return ''; }
-  };
-  const seen = {};
-  for (const [name, selector] of Object.entries(markers)) {
-    seen[name] = all(selector).some(shown);
-  }
-  const forms = all('form').map(f => ({
-    id: f.id || '',
-    action: pathOf(f.getAttribute('action') || location.href),
-    fields: Array.from(f.querySelectorAll('input, select, textarea')).map(i => ({
-      name: i.name || '', type: (i.type || '').toLowerCase(),
-      autocomplete: (i.getAttribute('autocomplete') || '').toLowerCase(), visible: visible(i),
-    })),
-  }));
-  const headings = all('h1, h2, h3, h4, [role=heading]').filter(visible).map(text).filter(Boolean);
-  const controls = all('button, a, input[type=submit], input[type=button], [role=button]')
-    .filter(visible).map(text).filter(Boolean).slice(0, 200);
-  const box = document.querySelector('#auth-error-message-box');
-  const errors = box && shown(box)
-    ? Array.from(box.querySelectorAll('li')).map(text).filter(Boolean) : [];
-  if (box && shown(box) && !errors.length) errors.push(text(box));
-  return {seen, forms, headings, controls, errors};
-}"""
 
 SIGNIN_PATHS = ("/ap/", "/errors/validateCaptcha")
 CHOOSER_PATHS = ("/authorization/select-account", "/account-switcher/")
@@ -145,9 +83,9 @@ class Recognition:
 
 
 def recognise(page: Page) -> Recognition:
-    """Look at the page once and say what it is (PAGES.md §1–§2, §6).
+    """Look at the page once and say what it is (docs/pages.md §1–§2, §6).
 
-    The look (`reading.look`: these facts and what the page shows, in one round trip) is
+    The look (`flows.browse.look.look`: these facts and what the page shows, in one round trip) is
     kept until the page navigates or the bot acts on it, so asking again costs nothing.
     """
     seen = look(page)
@@ -155,7 +93,7 @@ def recognise(page: Page) -> Recognition:
 
 
 def classify(facts: dict[str, Any], url: str) -> Recognition:
-    """The kind of a page from its facts (see `FACTS_JS`); pure, for tests too."""
+    """The kind of a page from its facts (`flows/browse/js/facts.js`); pure, for tests too."""
     seen: dict[str, bool] = facts.get("seen", {})
     forms: list[dict[str, Any]] = facts.get("forms", [])
     headings: list[str] = facts.get("headings", [])
@@ -196,7 +134,7 @@ def classify(facts: dict[str, Any], url: str) -> Recognition:
     lines = [" ".join(x.split()) for x in body.splitlines() if x.strip()]
     asks_credentials = seen.get("password") or seen.get("email") or seen.get("unified_email")
 
-    # Refusals: Amazon's answer to the job, never a changed page (PAGES.md §2, §6).
+    # Refusals: Amazon's answer to the job, never a changed page (docs/pages.md §2, §6).
     code = _AMAZON_CODE.search(body)
     if code and not asks_credentials:
         return made(PageKind.REFUSED, amazon_code=code.group(1), words=_refusal_words(lines, code))
@@ -204,7 +142,7 @@ def classify(facts: dict[str, Any], url: str) -> Recognition:
     if denied and not asks_credentials:
         return made(PageKind.NOT_PERMITTED, words=denied)
 
-    # Checks only a person may pass (PAGES.md §1, "human verification" and "more checks").
+    # Checks only a person may pass (docs/pages.md §1, "human verification" and "more checks").
     challenge = _challenge(seen, forms, headings, posts_to)
     if challenge is None and not asks_credentials:
         if any_text("captcha_headings", headings):

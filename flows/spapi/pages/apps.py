@@ -1,4 +1,4 @@
-"""Manage Your Apps (PAGES.md §7): every row on every page, and our row's controls."""
+"""Manage Your Apps (docs/pages.md §7): every row on every page, and our row's controls."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from automation.errors import PageChanged
 from flows import texts
+from flows.browse import pw
+from flows.browse.navigation import click_to_navigate
 from flows.dates import parse_date
-from flows.pages import pw
-from flows.pages.consent import raise_if_refused
-from flows.pages.navigation import click_to_navigate
-from flows.spapi_results import AppRow
+from flows.spapi.pages.consent import raise_if_refused
+from flows.spapi.results import AppRow
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page

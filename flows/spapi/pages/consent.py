@@ -1,4 +1,4 @@
-"""The SP-API consent pages (PAGES.md §6): both variants, Amazon's refusals, and catching the
+"""The SP-API consent pages (docs/pages.md §6): both variants, Amazon's refusals, and catching the
 navigations to the app's login and redirect URIs in the browser."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from automation.errors import NotPermitted, PageChanged
 from flows import texts
+from flows.browse import pw
 from flows.errors import MD_ADVICE
-from flows.pages import pw
-from flows.spapi_errors import Refused
+from flows.spapi.errors import Refused
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Request, Route
@@ -25,7 +25,7 @@ def raise_if_refused(page: Page, app_id: str) -> None:
     """Raise Refused or NotPermitted when the page is one of Amazon's answers (no waiting).
 
     `Something went wrong` with `Error Code: MD…` is Refused with `amazon_code`;
-    `Invalid Access` / no permission is NotPermitted (PAGES.md §2, §6).
+    `Invalid Access` / no permission is NotPermitted (docs/pages.md §2, §6).
     """
     if _visible(page.get_by_text(texts.containing("app_invalid_access"))):
         raise NotPermitted(

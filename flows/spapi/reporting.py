@@ -1,5 +1,5 @@
-"""How the SP-API jobs' results read to people and the audit trail (DESIGN.md "Results of the
-SP-API jobs"): audit rules, batch summaries, terminal output with the refresh token masked.
+"""How the SP-API jobs' results read to people and the audit trail (docs/spapi.md): audit rules,
+batch summaries, terminal output with the refresh token masked.
 
 Each function works on a result's public data (`model_dump(mode="json")`; the store's copy has
 the refresh token split off, a single run's output has it in clear and masks it here).
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
+
+from rich.table import Table
 
 from automation.audit import AuditEvent
 
@@ -64,8 +66,6 @@ def summarise_authorize(data: dict[str, Any], account: AccountProfile | None) ->
 
 def render_authorize(data: dict[str, Any], account: AccountProfile, console: Console) -> None:
     """What was collected, the refresh token masked (`--json` prints it in clear)."""
-    from rich.table import Table
-
     title = {
         "authorized": "app authorized",
         "already_authorized": "already authorized: no new consent",
@@ -100,8 +100,6 @@ def summarise_app_status(data: dict[str, Any], account: AccountProfile | None) -
 
 def render_app_status(data: dict[str, Any], account: AccountProfile, console: Console) -> None:
     """Every row of Manage Your Apps, ours in bold green, with the days left."""
-    from rich.table import Table
-
     table = Table(title=f"{account.name}: Manage Your Apps")
     for column in ("app", "developer", "status", "authorized", "expires", "days left"):
         table.add_column(column)

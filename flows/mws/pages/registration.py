@@ -1,4 +1,5 @@
-"""Screens ② to ⑤ of granting developer access (PAGES.md §3): option, form, consent, completion."""
+"""Screens ② to ⑤ of granting developer access (docs/pages.md §3): option, form, consent,
+completion."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
-from flows.pages import pw
-from flows.pages.navigation import click_to_navigate
-from flows.pages.permissions import SELLER_ID, TOKEN, developer_pattern
-from flows.pages.reading import Control, forget, look, marked, read_page
+from flows.browse import pw
+from flows.browse.look import Control, forget, look, marked, read_page
+from flows.browse.navigation import click_to_navigate
+from flows.mws.pages.permissions import SELLER_ID, TOKEN, developer_pattern
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 PATH = "/gp/mws/registration/register.html"
-# The developer the consent statement names, per locale (PAGES.md §3 ④).
+# The developer the consent statement names, per locale (docs/pages.md §3 ④).
 CONSENT_DEVELOPER = (
     re.compile(
         r"了承したことになり、\s*(?P<developer>.+?)\s*にAmazon出品用アカウントへのアクセス権"
@@ -33,7 +34,7 @@ def _submit(page: Page, key: str = "next") -> None:
     """Click the loaded page's `次へ` / `Next` control (a button, link or submit input) and wait
     for the next page; a page without one is `page_changed` at once, not a slow page.
 
-    The control is the one this load's look found (`reading.look`, taken before the bot filled
+    The control is the one this load's look found (`look`, taken before the bot filled
     or ticked anything): its mark stays valid, as nothing was read since. A control that the
     page only shows after filling is not clicked: the click finds nothing, `page_changed`."""
     control = read_page(page, wait=False).control(texts.exact(key))
@@ -120,7 +121,7 @@ _BOXES_JS = r"""() => {
   return {text: main.innerText, boxes};
 }"""
 
-# The developer a consent page names, in the wordings seen (PAGES.md §3 ④, §5): only used to
+# The developer a consent page names, in the wordings seen (docs/pages.md §3 ④, §5): only used to
 # tell which other developer a page names; consent itself needs the configured one named.
 NAMED_DEVELOPER = (
     *CONSENT_DEVELOPER,
@@ -146,7 +147,7 @@ class ConsentBox:
 class ConsentPage:
     """Consent ④: the statement naming the developer and the boxes the form requires.
 
-    What the page asks is decided by what it contains, not by one sentence (PAGES.md §5): the
+    What the page asks is decided by what it contains, not by one sentence (docs/pages.md §5): the
     configured developer's name or ID in the consent statement, and boxes each of whose
     meaning is known.
     """
@@ -243,7 +244,7 @@ class ConsentPage:
 
 
 def _shows_checkbox(facts: dict[str, Any]) -> bool:
-    """Whether a look's facts (`kinds.FACTS_JS`) saw a visible checkbox in a form."""
+    """Whether a look's facts (`flows/browse/js/facts.js`) saw a visible checkbox in a form."""
     return any(
         f["visible"] and f["type"] == "checkbox" for form in facts["forms"] for f in form["fields"]
     )

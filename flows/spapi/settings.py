@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "SELLERAUTH_"
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
-# SP-API endpoints are regional (PAGES.md §8); the LWA endpoint is one for all.
+# SP-API endpoints are regional (docs/pages.md §8); the LWA endpoint is one for all.
 SPAPI_ENDPOINTS = {
     "na": "https://sellingpartnerapi-na.amazon.com",
     "eu": "https://sellingpartnerapi-eu.amazon.com",

@@ -1,17 +1,37 @@
-"""Clicking a control that loads a new page, telling a server error from a page, and retrying."""
+"""Clicking a control that loads a new page, telling a server error from a page, and retrying.
+
+After every load, the page's after-load hooks run, in the order they were added (as crawlee's
+`post_navigation_hook`): the sign-in loop adds one that recognises the page, stops the run on a
+refusal, and hands a check only a person may pass to that loop (`flows/signin/loop.py`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import current_policy, retrying
-from flows.pages import pw
+from flows.browse import pw
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Response
 
     from automation.settings import Settings
+
+
+AfterLoad = Callable[["Page"], bool]
+"""A hook run after each load; True when it knows the page (a captcha served with 503, say),
+so that the page's HTTP status is no reason to load it again. It may raise to stop the run."""
+
+_AFTER_LOAD: WeakKeyDictionary[Page, dict[str, AfterLoad]] = WeakKeyDictionary()
+
+
+def add_after_load(page: Page, name: str, hook: AfterLoad) -> None:
+    """Run `hook` after every load of `page` from now on; a hook of the same `name` is
+    replaced (one sign-in loop per page)."""
+    _AFTER_LOAD.setdefault(page, {})[name] = hook
 
 
 def policy(page: Page) -> Settings | None:
@@ -92,20 +112,12 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
 
 
 def _says_what_it_is(page: Page) -> bool:
-    """The recogniser's hook (flows/pages/kinds.py): read the page before its HTTP status.
-
-    Raises at once on a refusal or a check only a person may pass (via the page's sign-in
-    loop); True when the page is a known Amazon page (a captcha served with 503, say), so that
-    its status is no reason to load it again.
-    """
-    from flows.pages.kinds import PageKind
-    from flows.signin import after_load
-
-    found = after_load(page)
-    return found is not None and found.kind not in (
-        PageKind.SELLER_CENTRAL,
-        PageKind.UNKNOWN_SIGNIN,
-    )
+    """Run the page's after-load hooks (`add_after_load`): read the page before its HTTP
+    status. True when a hook knows the page, so that its status is no reason to load it again."""
+    known = False
+    for hook in list(_AFTER_LOAD.get(page, {}).values()):
+        known = hook(page) or known
+    return known
 
 
 def _refuse_server_error(response: Response | None, url: str) -> None:

@@ -1,4 +1,5 @@
-"""Amazon's shared sign-in pages (PAGES.md §1): acting on each step (`kinds` recognises them)."""
+"""Amazon's shared sign-in pages (docs/pages.md §1): acting on each step (`kinds` recognises
+them)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flows import texts
-from flows.pages.navigation import click_to_navigate
-from flows.pages.reading import forget, look
+from flows.browse.look import forget, look
+from flows.browse.navigation import click_to_navigate
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -23,7 +24,8 @@ def _nudge(page: Page) -> Locator:
 
 
 def _shows(page: Page, marker: str) -> bool:
-    """Whether this load's look saw `kinds.MARKERS[marker]` shown (no round trip of its own)."""
+    """Whether this load's look saw `MARKERS[marker]` (flows/browse/markers.py) shown (no round
+    trip of its own)."""
     return bool(look(page).facts["seen"].get(marker))
 
 
@@ -85,7 +87,7 @@ class MfaPage:
 
 
 class SwitchAccountsPage:
-    """The sign-in's chooser of remembered accounts (PAGES.md §1 "switch accounts")."""
+    """The sign-in's chooser of remembered accounts (docs/pages.md §1 "switch accounts")."""
 
     def __init__(self, page: Page) -> None:
         self.page = page

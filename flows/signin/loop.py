@@ -1,12 +1,11 @@
-"""The sign-in loop (PAGES.md §1–§2): look at the page, act, repeat until Seller Central shows."""
+"""The sign-in loop (docs/pages.md §1–§2): look at the page, act, repeat until Seller Central
+shows."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 import structlog
 
@@ -20,14 +19,14 @@ from automation.errors import (
     Timeout,
 )
 from automation.log import register_secret
+from flows.browse import pw
+from flows.browse.look import forget
+from flows.browse.navigation import add_after_load, goto, policy
 from flows.errors import MD_ADVICE, Refused
 from flows.marketplaces import get_marketplace
-from flows.pages import pw
-from flows.pages.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
-from flows.pages.navigation import goto, policy
-from flows.pages.picker import Chooser
-from flows.pages.reading import forget
-from flows.pages.signin import InterstitialPage, MfaPage, SignInPage, SwitchAccountsPage
+from flows.signin.chooser import Chooser
+from flows.signin.kinds import CHALLENGE_DESCRIPTIONS, PageKind, Recognition, recognise
+from flows.signin.pages import InterstitialPage, MfaPage, SignInPage, SwitchAccountsPage
 from flows.site import SellerAccount
 
 if TYPE_CHECKING:
@@ -35,13 +34,13 @@ if TYPE_CHECKING:
 
     from automation.runner import OtpSource
 
-log = structlog.get_logger("flows.signin")
+log = structlog.get_logger("flows.signin.loop")
 
 # Called when Amazon asks for something only a person may do; returns once the page moved on.
 HumanHandler = Callable[["Page", str], None]
 
 DEFAULT_SILENT_CHECK_GRACE_MS = 10_000
-"""How long a silent JavaScript (WAF) check may take to clear by itself (PAGES.md §1)."""
+"""How long a silent JavaScript (WAF) check may take to clear by itself (docs/pages.md §1)."""
 
 _STEPS = {
     PageKind.EMAIL,
@@ -56,7 +55,7 @@ _WAF_GONE_JS = """() => document.readyState !== 'loading'
 
 
 def refuse(found: Recognition) -> None:
-    """Raise the error of a refusal page (PAGES.md §2, §6); nothing is clicked on it."""
+    """Raise the error of a refusal page (docs/pages.md §2, §6); nothing is clicked on it."""
     if found.kind is PageKind.NOT_PERMITTED:
         raise NotPermitted(
             f"Seller Central refuses this login: {found.quote()}. The login lacks the right to "
@@ -98,7 +97,7 @@ class SignIn:
         NotPermitted / Refused (Amazon's refusal), PageChanged (an unknown sign-in page before
         the credentials were accepted).
         """
-        _WATCHERS[page] = self
+        self.watch(page)
         if self._active:
             return
         self._active = True
@@ -106,6 +105,22 @@ class SignIn:
             self._loop(page)
         finally:
             self._active = False
+
+    def watch(self, page: Page) -> None:
+        """Look at every later load of `page` (`after_load`), whoever loads it."""
+        add_after_load(page, "signin", self.after_load)
+
+    def after_load(self, page: Page) -> bool:
+        """The after-load hook: refusals stop the run at once; a check only a person may pass
+        goes to this loop (which hands it over or stops). True when the page is a known Amazon
+        page (not Seller Central itself nor an unknown sign-in page): its HTTP status is then
+        no reason to load it again."""
+        found = recognise(page)
+        if found.kind in (PageKind.NOT_PERMITTED, PageKind.REFUSED):
+            refuse(found)
+        if found.kind in (PageKind.CHALLENGE, PageKind.SILENT_CHECK):
+            self.on_page(page, found)
+        return found.kind not in (PageKind.SELLER_CENTRAL, PageKind.UNKNOWN_SIGNIN)
 
     def on_page(self, page: Page, found: Recognition) -> None:
         """Navigation's hook: a page that is not Seller Central met outside the loop."""
@@ -304,54 +319,3 @@ class SignIn:
             )
         self.human(page, what)
         forget(page)  # a person acted on it, maybe in place: look again
-
-
-# The sign-in loop of each page, for navigation's hook (`after_load`).
-_WATCHERS: WeakKeyDictionary[Page, SignIn] = WeakKeyDictionary()
-
-
-def after_load(page: Page) -> Recognition | None:
-    """Navigation's hook after every page load: refusals stop the run at once; a check only a
-    person may pass goes to the page's sign-in loop (which hands it over or stops)."""
-    found = recognise(page)
-    signin = _WATCHERS.get(page)
-    if found.kind in (PageKind.NOT_PERMITTED, PageKind.REFUSED):
-        refuse(found)
-    if signin is not None and found.kind in (PageKind.CHALLENGE, PageKind.SILENT_CHECK):
-        signin.on_page(page, found)
-    return found
-
-
-_MARK_JS = "() => { window.__sellerauthWaiting = true; }"
-_MOVED_JS = "() => !window.__sellerauthWaiting"
-
-
-def wait_for_person(page: Page, what: str, *, timeout_s: int) -> None:
-    """Assisted mode: tell the operator what Amazon asks for and wait until the page moves on."""
-    print(
-        f"\n>>> Amazon asks for {what}. Please finish it in the browser window; the bot waits "
-        f"up to {timeout_s // 60} minutes and then carries on by itself.",
-        file=sys.stderr,
-    )
-    before = recognise(page)
-    page.evaluate(_MARK_JS)
-    try:
-        while True:
-            try:
-                page.wait_for_function(_MOVED_JS, timeout=timeout_s * 1000)
-            except pw.TimeoutError:
-                raise
-            except pw.Error:
-                pass  # the document was replaced while watched: it moved on
-            page.wait_for_load_state("domcontentloaded")
-            now = recognise(page)
-            if (now.kind, now.detail) != (before.kind, before.detail) or now.url != before.url:
-                break
-            page.evaluate(_MARK_JS)  # the same check again (a new picture): keep waiting
-    except pw.TimeoutError:
-        raise NeedsPerson(
-            f"Nobody finished {what} within {timeout_s // 60} minutes. Run again and finish it "
-            "in the browser window.",
-            url=page.url,
-        ) from None
-    print(">>> Thank you: carrying on.", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Typed results of the SP-API jobs (DESIGN.md "Results of the SP-API jobs")."""
+"""Typed results of the SP-API jobs (docs/spapi.md)."""
 
 from __future__ import annotations
 

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
+from rich.table import Table
 
+from automation.audit import AuditEvent
 from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotConfirmed, PageChanged
 from automation.log import register_secret
 from automation.runner import RunContext
-from flows import reporting
+from flows.browse.navigation import click_to_navigate
+from flows.browse.settle import click_and_settle
 from flows.marketplaces import get_marketplace
-from flows.pages import registration
-from flows.pages.navigation import click_to_navigate
-from flows.pages.permissions import PermissionsPage
-from flows.pages.reading import click_and_settle
-from flows.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
-from flows.permissions import act_on_row, current_screen, find_access
-from flows.results import RegisterResult
+from flows.mws.access import act_on_row, current_screen, find_access
+from flows.mws.pages import registration
+from flows.mws.pages.permissions import PermissionsPage
+from flows.mws.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
+from flows.mws.results import RegisterResult
 from flows.seller_central import SellerCentral
 from flows.site import DeveloperOverrides, SellerAccount, seller_account
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
+    from rich.console import Console
 
-log = structlog.get_logger("flows.register")
+    from automation.settings import AccountProfile
 
-
-def run(page: Page, ctx: RunContext) -> RegisterResult:
-    """The runner's entry point."""
-    return register(SellerCentral.for_run(page, ctx), seller_account(ctx.account))
+log = structlog.get_logger("flows.mws.register")
 
 
 def register(sc: SellerCentral, account: SellerAccount) -> RegisterResult:
@@ -146,9 +145,42 @@ def _result(
 # ---- the command ---------------------------------------------------------------------------
 
 
+def audit_register(data: dict[str, Any], options: object) -> list[AuditEvent]:
+    """`granted` and `restored` are actions on the account; `already_granted` is not."""
+    if data.get("outcome") not in ("granted", "restored"):
+        return []
+    action = "grant" if data["outcome"] == "granted" else "restore"
+    after = {k: data.get(k) for k in ("seller_id", "marketplace_id")} | {"state": "active"}
+    return [AuditEvent(action, data.get("developer_id"), after)]
+
+
+def summarise_register(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
+    """The outcome; register reads no expiry."""
+    return str(data.get("outcome", "-")), "-"
+
+
+def render_register(data: dict[str, Any], account: AccountProfile, console: Console) -> None:
+    """The values read back, for the person who ran the command."""
+    outcome_text = {
+        "granted": "access granted",
+        "already_granted": "already had access: nothing granted",
+        "restored": "expired access restored",
+    }[data["outcome"]]
+    table = Table(title=f"{account.name}: {outcome_text}", show_header=False)
+    for key in ("seller_id", "marketplace_id", "developer_id", "mws_auth_token"):
+        table.add_row(key.replace("_", " "), str(data[key]))
+    console.print(table)
+    console.print(
+        "The MWS auth token is a secret: store it safely. `sellerauth register` again, or "
+        "`sellerauth export --reveal`, shows it again.",
+        style="dim",
+        markup=False,
+    )
+
+
 def run_job(page: Page, ctx: RunContext, options: NoOptions) -> RegisterResult:
     """`register` as the engine runs it (it has no options)."""
-    return run(page, ctx)
+    return register(SellerCentral.for_run(page, ctx), seller_account(ctx.account))
 
 
 SPEC = CommandSpec(
@@ -163,9 +195,9 @@ SPEC = CommandSpec(
     flow=run_job,
     result=RegisterResult,
     account_overrides=DeveloperOverrides,
-    audit=reporting.audit_register,
-    summary=reporting.summarise_register,
-    render=reporting.render_register,
+    audit=audit_register,
+    summary=summarise_register,
+    render=render_register,
     export_columns=("seller_id", "marketplace_id", "developer_id", "outcome"),
     grant_field="developer_id",
     secret_fields=("mws_auth_token",),

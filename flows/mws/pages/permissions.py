@@ -1,7 +1,8 @@
-"""The permissions screen `Amazon MWS 開発者権限` (PAGES.md §4): read both tables, act on a row.
+"""The permissions screen `Amazon MWS 開発者権限` (docs/pages.md §4): read both tables, act on
+a row.
 
-The screen is read as a person reads it, whatever its markup (PAGES.md "The markup is not
-known"): a table is recognised by its column headers (any of the shapes `reading.read_page`
+The screen is read as a person reads it, whatever its markup (docs/pages.md "The markup is not
+known"): a table is recognised by its column headers (any of the shapes `read_page`
 finds), the current one by `権限の付与日`, the history by `アクション日`; a table that is absent or
 replaced by a note is an empty list; the pager counts every row, the seller's own included; the
 seller's own row `(出品者本人)` is never a developer; values are checked against their formats.
@@ -15,20 +16,21 @@ from typing import TYPE_CHECKING, Literal
 
 from automation.errors import PageChanged
 from flows import texts
-from flows.dates import parse_date, parse_datetime
-from flows.pages import pw
-from flows.pages.reading import (
+from flows.browse import pw
+from flows.browse.look import (
     Control,
     RawRow,
     RawTable,
     Snapshot,
-    click_and_settle,
     forget,
     look,
     marked,
     read_page,
 )
-from flows.results import DeveloperAccess
+from flows.browse.settle import click_and_settle
+from flows.dates import parse_date, parse_datetime
+from flows.mws.results import DeveloperAccess
+from flows.site import digits
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -39,11 +41,6 @@ TOKEN = re.compile(r"^amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 _TOKEN_IN_TEXT = re.compile(r"amzn\.mws\.[^\s<>\"']+")
 _MAX_PAGES = 200
 Which = Literal["current", "history"]
-
-
-def digits(developer_id: str) -> str:
-    """A developer ID with its hyphens (and anything else but digits) removed."""
-    return re.sub(r"\D", "", developer_id)
 
 
 def developer_cell_pattern(developer_id: str) -> re.Pattern[str]:

@@ -1,4 +1,5 @@
-"""Seller Central's account and marketplace choosers (PAGES.md §2), every shape by visible text.
+"""Seller Central's account and marketplace choosers (docs/pages.md §2), every shape by visible
+text.
 
 The popup picker (`/authorization/select-account`) and the full-page switcher
 (`/account-switcher/...`) are the same job: choose the account by its name, then a marketplace
@@ -15,9 +16,9 @@ import structlog
 
 from automation.errors import InvalidInput, NotConfirmed
 from flows import texts
+from flows.browse import pw
+from flows.browse.navigation import click_to_navigate
 from flows.marketplaces import MARKETPLACES
-from flows.pages import pw
-from flows.pages.navigation import click_to_navigate
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -58,7 +59,7 @@ _OWNED_JS = """(els, {account, accounts}) => {
 
 
 class Chooser:
-    """A chooser of account and marketplace, whatever its shape (PAGES.md §2)."""
+    """A chooser of account and marketplace, whatever its shape (docs/pages.md §2)."""
 
     def __init__(self, page: Page) -> None:
         self.page = page

@@ -1,0 +1,119 @@
+"""The page-object base: what every page the bot reads shares (docs/pages.md "How to read a
+page").
+
+A page object knows its page's path, how to tell the page has loaded, and how to read it the way
+a person does: by headings, labels, visible text and a value's format, from the one look per
+page load (`flows/browse/look.py`). Its acting methods are the only way a flow clicks something
+that acts on the seller's account: they call `act`, which clicks once through the gate and
+waits for what a person would see happen (`flows/browse/settle.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from automation.errors import PageChanged
+from flows.browse import pw
+from flows.browse.look import Control, RawRow, Snapshot, forget, read_page
+from flows.browse.settle import Outcome, click_and_settle
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+
+def expect_shown(locator: Locator, what: str, *, timeout_ms: float | None = None) -> None:
+    """Wait until `locator` is visible; `PageChanged` (with the page's URL) if it never is.
+
+    `what` says in a few words what the page should have shown (e.g. "the permissions
+    table"); it becomes the error's message. `timeout_ms` defaults to the run's timeout
+    (SELLERAUTH_TIMEOUT_MS, set by the runner). A missing element is a changed page, not a
+    slow one: the error is not retried (docs/pages.md, "The markup is not known").
+    """
+    try:
+        pw.expect(locator).to_be_visible(timeout=timeout_ms)
+    except AssertionError:
+        raise PageChanged(
+            f"The page does not show {what}: the site may have changed.", url=locator.page.url
+        ) from None
+
+
+class PageObject:
+    """One page the bot reads. Subclasses set `path` (None: reached by a click, not a URL) and
+    `shows` (what the page must show, in words, for messages), and override `recognises`."""
+
+    path: ClassVar[str | None] = None
+    shows: ClassVar[str] = "the page the bot expects"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def snapshot(self, *, wait: bool = True) -> Snapshot:
+        """What the page shows (this load's look; with `wait`, once it has filled in)."""
+        return read_page(self.page, wait=wait)
+
+    def recognises(self, snapshot: Snapshot) -> bool:
+        """Whether `snapshot` is this page; the base accepts any page."""
+        return True
+
+    def is_shown(self) -> bool:
+        """Whether the page shows this page now (no waiting beyond this load's look)."""
+        return self.recognises(self.snapshot(wait=False))
+
+    def wait_loaded(self) -> None:
+        """Wait until the page has filled in; `PageChanged` when it is not this page."""
+        if not self.recognises(self.snapshot()):
+            raise PageChanged(
+                f"The page does not show {self.shows}: the site may have changed.",
+                url=self.page.url,
+            )
+
+    def refresh(self) -> None:
+        """Forget this load's look: the page changed in place (the bot typed, ticked, clicked)."""
+        forget(self.page)
+
+    def value_after(self, label: str) -> str:
+        """The value a label introduces, on its line (`Label: value`) or the next one.
+
+        Raises `PageChanged` when no line starts with `label` or nothing follows it."""
+        lines = [" ".join(line.split()) for line in self.snapshot().text.splitlines()]
+        lines = [line for line in lines if line]
+        for i, line in enumerate(lines):
+            if line.startswith(label):
+                rest = line[len(label) :].lstrip(" :：")
+                if rest:
+                    return rest
+                if i + 1 < len(lines):
+                    return lines[i + 1]
+        raise PageChanged(f"The page shows no value after '{label}'.", url=self.page.url)
+
+    def value_matching(self, pattern: re.Pattern[str]) -> str:
+        """The one value of the visible text in `pattern`'s format (e.g. a seller ID).
+
+        Raises `PageChanged` when there is none, or more than one distinct value: a reading
+        that is not certain is never guessed from."""
+        words = {w.strip(".,:;()（）") for w in self.snapshot().text.split()}
+        found = sorted(w for w in words if pattern.fullmatch(w))
+        if len(found) != 1:
+            raise PageChanged(
+                f"The page shows {len(found)} values in the format {pattern.pattern} where one "
+                "was expected.",
+                url=self.page.url,
+            )
+        return found[0]
+
+    def act(
+        self,
+        control: Control,
+        *,
+        what: str,
+        row: RawRow | None = None,
+        pager: str | None = None,
+        gone: str | None = None,
+        dialogs: bool = False,
+    ) -> Outcome:
+        """Click `control` once and wait for its effect (`click_and_settle`): the one way a
+        page object makes a click. `what` names it in messages. Raises as `click_and_settle`."""
+        return click_and_settle(
+            self.page, control, what=what, row=row, pager=pager, gone=gone, dialogs=dialogs
+        )

@@ -1,0 +1,1 @@
+"""MWS: grant our developer access (register), read it (status), renew it (renew)."""

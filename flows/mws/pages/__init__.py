@@ -1,0 +1,1 @@
+"""The MWS pages: the permissions screen and the registration screens (docs/pages.md)."""

@@ -1,0 +1,93 @@
+"""`status`: every developer with access to the seller's account, and when it expires
+(the permissions screen, docs/pages.md §3). Reads only; clicks nothing that acts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from automation.commands import CommandSpec, NoOptions
+from automation.runner import RunContext
+from flows.mws.access import open_permissions
+from flows.mws.results import StatusResult
+from flows.seller_central import SellerCentral
+from flows.site import DEVELOPER_ID, SiteOverrides, digits, seller_account
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from rich.console import Console
+
+    from automation.settings import AccountProfile
+
+
+def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:
+    """Every developer row of both tables, on every page, the seller's own row left out."""
+    perms = open_permissions(sc)
+    seller_id = perms.seller_id()
+    confirmation = perms.access_confirmation()
+    current = perms.read_all("current")
+    if perms.paged:
+        perms = open_permissions(sc)
+    history = perms.read_all("history")
+    return StatusResult(
+        account=account.name,
+        seller_id=seller_id,
+        access_confirmation=confirmation,
+        developers=[r.access for r in current + history],
+    )
+
+
+def summarise_status(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
+    """How many developers, and our row's state and expiry."""
+    developers = data.get("developers") or []
+    wanted = digits(seller_account(account).developer_id if account is not None else DEVELOPER_ID)
+    ours = [d for d in developers if digits(d.get("developer_id", "")) == wanted]
+    if not ours:
+        return f"{len(developers)} developers; ours absent", "-"
+    return f"{len(developers)} developers; ours {ours[0]['state']}", str(
+        ours[0].get("expires_at") or "-"
+    )
+
+
+def render_status(data: dict[str, Any], account: AccountProfile, console: Console) -> None:
+    """Every developer row, ours in bold green, with the days left."""
+    ours = digits(seller_account(account).developer_id)
+    table = Table(
+        title=f"{account.name}: seller {data['seller_id']}, access confirmation "
+        f"{data['access_confirmation']}"
+    )
+    for column in ("developer ID", "nickname", "state", "granted", "expires", "days left"):
+        table.add_column(column)
+    for dev in data["developers"]:
+        expires = dev["expires_at"]
+        days = str((date.fromisoformat(expires) - date.today()).days) if expires else "-"
+        table.add_row(
+            dev["developer_id"],
+            dev["nickname"],
+            dev["state"],
+            (dev["granted_at"] or "-")[:10],
+            expires or "-",
+            days,
+            style="bold green" if digits(dev["developer_id"]) == ours else None,
+        )
+    console.print(table)
+
+
+def run_job(page: Page, ctx: RunContext, options: NoOptions) -> StatusResult:
+    """`status` as the engine runs it (it has no options)."""
+    return status(SellerCentral.for_run(page, ctx), ctx.account)
+
+
+SPEC = CommandSpec(
+    name="status",
+    help="List every developer with access to the seller's account, and when it expires.",
+    batch_help="Read every account's permissions screen.",
+    options=NoOptions,
+    flow=run_job,
+    result=StatusResult,
+    account_overrides=SiteOverrides,
+    summary=summarise_status,
+    render=render_status,
+)

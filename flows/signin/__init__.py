@@ -1,0 +1,2 @@
+"""Signing in: the loop over sign-in pages, page kinds, the account chooser, a person taking
+over."""

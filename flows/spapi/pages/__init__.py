@@ -1,0 +1,1 @@
+"""The SP-API pages: the consent page and Manage Your Apps (docs/pages.md)."""
