@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -451,27 +452,43 @@ def test_piped_tables_are_not_cut(tmp_path: Path) -> None:
     assert "unattended sign-ins that ask for a code will need a person" in done.stdout
 
 
-def test_every_error_code_is_in_the_readme() -> None:
-    from automation import errors
+def test_every_error_code_is_documented_with_its_exit_status() -> None:
+    """docs/errors.md has a row for each error the program can report, with the exit status it
+    really ends with, and no row for a code that does not exist."""
+    import importlib
+    import pkgutil
 
-    readme = (ROOT / "README.md").read_text()
-    table = readme.split("## Errors and exit statuses", 1)[1].split("\n## ", 1)[0]
-    codes = {
-        cls.code
-        for cls in vars(errors).values()
-        if isinstance(cls, type) and issubclass(cls, errors.SellerAuthError)
+    import automation
+    import flows
+    from automation.errors import SellerAuthError
+
+    for package in (automation, flows):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
+
+    def subclasses(cls: type[SellerAuthError]) -> list[type[SellerAuthError]]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in subclasses(direct))]
+
+    statuses: dict[str, set[int]] = {}
+    for cls in subclasses(SellerAuthError):
+        statuses.setdefault(cls.code, set()).add(cls.exit_status)
+    doc = (ROOT / "docs" / "errors.md").read_text()
+    table = doc.split("## Every code", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        cells[1].strip("` "): {int(n) for n in cells[2].split(",")}
+        for cells in (line.split("|") for line in table.splitlines() if line.startswith("| `"))
     }
-    for code in codes:
-        assert f"| `{code}` |" in table, code
+    assert {"store_failed", "busy", "refused", "code_expired", "interrupted"} <= set(statuses)
+    assert documented == statuses
 
 
-def test_readme_marketplaces_match_the_example_and_the_table() -> None:
+def test_documented_marketplaces_match_the_code() -> None:
     from flows.marketplaces import MARKETPLACES
 
     codes = ", ".join(MARKETPLACES)
-    readme = (ROOT / "README.md").read_text()
+    configuration = (ROOT / "docs" / "configuration.md").read_text()
     example = (ROOT / "accounts.example.toml").read_text()
-    assert f"country code: {codes} |" in readme
+    assert f"country code: {codes} |" in configuration
     assert f"marketplace     JP (default, or SELLERAUTH_MARKETPLACE), {codes[4:]}" in example
 
 
@@ -535,14 +552,20 @@ def test_renew_logs_row_action_with_account_and_record_defaults_to_state_dir(
     assert len(made) == 1 and str(made[0]) in record.stdout
 
 
-def test_readme_sim_commands_work_as_pasted(tmp_path: Path) -> None:
-    """Each `sellerauth sim` line of the README's simulator section starts a simulator."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## The simulator", 1)[1].split("\n## ", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("sellerauth sim ")]
-    assert len(lines) >= 2
+def test_documented_sim_commands_work_as_pasted(tmp_path: Path) -> None:
+    """Each `sellerauth sim` line of docs/simulator.md and of the README's quick start starts a
+    simulator (on a free port instead of the documented one)."""
+    command = re.compile(r"^(\.venv/bin/)?sellerauth sim ")
+    lines = [
+        line
+        for doc in (ROOT / "docs" / "simulator.md", ROOT / "README.md")
+        for line in doc.read_text().splitlines()
+        if command.match(line)
+    ]
+    assert len(lines) >= 4
     for line in lines:
         _, argv = pasted(line)
+        argv = [word for word in argv if word != "&"]  # the quick start runs it in background
         process = subprocess.Popen(
             [sys.executable, "-m", "sellerauth", *argv[1:], "--port", "0"],
             stdout=subprocess.PIPE,
