@@ -130,11 +130,11 @@ class Sellerauth(Tool):
         self.session.close()
 
     def _prepare(self, served: sim.Served, tmp: Path) -> Any:
-        product.run(self.session, "status", served.url, served.who, tmp)
+        product.run(self.session, "status", served, tmp)
         return tmp
 
     def _run(self, flow: str, served: sim.Served, saved: Any, tmp: Path) -> Any:
-        return product.run(self.session, flow, served.url, served.who, tmp, clock=self.clock)
+        return product.run(self.session, flow, served, tmp, clock=self.clock)
 
 
 class Plain(Tool):

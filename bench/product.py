@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.site import Credentials
+if TYPE_CHECKING:
+    from bench.sim import Served
 
 FLOWS = ("register", "renew", "status")
 
@@ -49,24 +50,18 @@ def start_browser(browser_path: Path | None = None, *, block_resources: bool = F
 def run(
     browser: Any,
     flow: str,
-    base_url: str,
-    who: Credentials,
+    served: Served,
     state_dir: Path,
     *,
     clock: RecordingClock | None = None,
 ) -> Any:
-    """One flow for one seller, as `sellerauth <flow>` runs it: settings, account, `run_one`."""
+    """One flow for the first seller of `served`, as `sellerauth <flow>` runs it: settings,
+    account, `run_one`."""
     from automation.runner import run_one
     from automation.settings import load_settings
+    from fixtures.simulator.account import account_settings
     from flows.site import resolve_account
 
     settings = load_settings(state_dir=state_dir, block_resources=browser.block_resources)
-    account = resolve_account(
-        settings,
-        None,
-        email=who.email,
-        password=who.password,
-        totp_secret=who.totp_secret,
-        base_url=base_url,
-    )
+    account = resolve_account(settings, None, **account_settings(served.simulator, served.url))
     return run_one(flow_of(flow), settings, account, browser=browser, clock=clock)

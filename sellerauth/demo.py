@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
-from automation.commands import CommandSpec
 from automation.errors import SellerAuthError
+
+if TYPE_CHECKING:
+    from automation.settings import AccountProfile, Settings
+    from fixtures.simulator import Simulator
 
 REAL_SITE_COMMANDS = (
     "SELLERAUTH_EMAIL=... SELLERAUTH_PASSWORD=... SELLERAUTH_TOTP_SECRET=... "
@@ -21,18 +26,34 @@ REAL_SITE_COMMANDS = (
 )
 """The closing hint: the first sign-in, then what a scheduler runs (README "Scheduling")."""
 
+# (as the heading shows it, job, options, why): the MWS jobs on the `demo` scenario...
+MWS_STEPS: tuple[tuple[str, str, dict[str, Any], str], ...] = (
+    ("register", "register", {}, "give shippinno access and read back the credentials"),
+    ("register again", "register", {}, "idempotent: nothing is granted twice"),
+    ("status", "status", {}, "every developer on the permissions screen"),
+    ("renew", "renew", {}, "renew only when access expires within 30 days"),
+)
+# ... and the SP-API jobs on the `spapi` scenario.
+SPAPI_STEPS: tuple[tuple[str, str, dict[str, Any], str], ...] = (
+    ("authorize", "authorize", {}, "consent, catch the code, exchange it, prove the token"),
+    ("app-status", "app-status", {}, "every app in Manage Your Apps, ours marked"),
+    (
+        "app-renew --dry-run",
+        "app-renew",
+        {"dry_run": True},
+        "nothing is due: it was just authorized",
+    ),
+    ("app-renew --force", "app-renew", {"force": True}, "Re-authorize now, a new refresh token"),
+)
+
 
 def run_demo() -> int:
     """Start the simulator, run register twice, status and renew, then the SP-API jobs
     (authorize, app-status, app-renew), and print what happened."""
     from automation.log import configure_logging
-    from automation.runner import run_one
     from automation.settings import load_settings
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
-    from flows.mws.register import SPEC as REGISTER
-    from flows.mws.renew import SPEC as RENEW
-    from flows.mws.status import SPEC as STATUS
-    from flows.site import resolve_account
+    from fixtures.simulator.account import account_settings
 
     console = Console()
     simulator = Simulator(build_scenario("demo"))
@@ -46,42 +67,11 @@ def run_demo() -> int:
         )
         settings = load_settings(state_dir=Path(state), log_format="console", log_level="warning")
         configure_logging(settings.log_format, settings.log_level)
-        account = resolve_account(
-            settings,
-            None,
-            email=login.email,
-            password=login.password,
-            totp_secret=login.totp_secret,
-            base_url=server.url,
-        )
-        steps: list[tuple[str, str, CommandSpec[Any, Any]]] = [
-            ("register", "give shippinno access and read back the credentials", REGISTER),
-            ("register again", "idempotent: nothing is granted twice", REGISTER),
-            ("status", "every developer on the permissions screen", STATUS),
-            ("renew", "renew only when access expires within 30 days", RENEW),
-        ]
-        for number, (name, why, spec) in enumerate(steps, 1):
-            console.rule(f"{number}. sellerauth {name}: {why}")
-            before = len(simulator.events)
-            try:
-                result = run_one(spec.command().flow(), settings, account)
-            except SellerAuthError as error:
-                console.print(f"[red]failed: [{error.code}] {error}[/red]")
-                return error.exit_status
-            data = result.model_dump(mode="json")
-            table = Table(show_header=False)
-            for key, value in data.items():
-                if key == "developers":
-                    value = ", ".join(
-                        f"{d['developer_id']} {d['nickname']} ({d['state']}, expires "
-                        f"{d['expires_at'] or '-'})"
-                        for d in value
-                    )
-                table.add_row(key, str(value))
-            console.print(table)
-            seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
-            console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
-        status = _spapi_demo(console, settings)
+        account = _account(settings, account_settings(simulator, server.url))
+        status = _run_steps(console, simulator, settings, account, MWS_STEPS, first=1)
+        if status:
+            return status
+        status = _spapi_demo(console, settings, first=len(MWS_STEPS) + 1)
         if status:
             return status
         closing_hint(console)
@@ -100,87 +90,78 @@ def closing_hint(console: Console) -> None:
         console.print("  " + line, soft_wrap=True, highlight=False, markup=False)
 
 
-def _spapi_demo(console: Console, settings: Any) -> int:
-    """authorize, app-status, app-renew (a dry run, then a renewal) on the `spapi` scenario;
-    the refresh token shown masked. 0, or the exit status of the step that failed."""
-    from automation.commands import Command
-    from automation.runner import run_one
+def _spapi_demo(console: Console, settings: Settings, first: int) -> int:
+    """authorize, app-status, app-renew (a dry run, then a renewal) on the `spapi` scenario,
+    the app's settings given as an operator gives them (`SELLERAUTH_APP_ID`, ...); 0, or the
+    exit status of the step that failed."""
     from fixtures.simulator import Simulator, SimulatorServer, build_scenario
     from fixtures.simulator import spapi_model as app
-    from flows.site import resolve_account
-    from flows.spapi.app_renew import SPEC as APP_RENEW
-    from flows.spapi.app_status import SPEC as APP_STATUS
-    from flows.spapi.authorize import SPEC as AUTHORIZE
-    from flows.spapi.options import AppJobOptions
-    from flows.spapi.reporting import mask_token
-    from flows.spapi.settings import load_app_settings
+    from fixtures.simulator.account import account_settings, app_env
 
     simulator = Simulator(build_scenario("spapi"))
-    login = simulator.scenario.logins[0]
-    with SimulatorServer(simulator) as server:
+    with SimulatorServer(simulator) as server, _environment(app_env(server.url)):
         console.rule("SP-API: authorize the developer's app")
         console.print(
             f"A second simulated Seller Central ({server.url}) serves the SP-API pages: the "
             f"consent page for the app '{app.DEMO_APP_NAME}', Manage Your Apps, and Login with "
             "Amazon's token endpoint and the Sellers API."
         )
-        account = resolve_account(
-            settings,
-            None,
-            email=login.email,
-            password=login.password,
-            totp_secret=login.totp_secret,
-            base_url=server.url,
-        )
-        app_settings = load_app_settings(
-            app_id=app.DEMO_APP_ID,
-            app_name=app.DEMO_APP_NAME,
-            redirect_uri=app.DEMO_REDIRECT_URI,
-            lwa_client_id=app.DEMO_LWA_CLIENT_ID,
-            lwa_client_secret=app.DEMO_LWA_CLIENT_SECRET,
-            lwa_token_url=server.url + "/auth/o2/token",
-            spapi_endpoint=server.url,
-        )
-        steps: list[tuple[str, str, CommandSpec[Any, Any], dict[str, Any]]] = [
-            ("authorize", "consent, catch the code, exchange it, prove the token", AUTHORIZE, {}),
-            ("app-status", "every app in Manage Your Apps, ours marked", APP_STATUS, {}),
-            (
-                "app-renew --dry-run",
-                "nothing is due: it was just authorized",
-                APP_RENEW,
-                {"dry_run": True},
-            ),
-            (
-                "app-renew --force",
-                "Re-authorize now, a new refresh token",
-                APP_RENEW,
-                {"force": True},
-            ),
-        ]
-        for number, (name, why, spec, options) in enumerate(steps, 5):
-            console.rule(f"{number}. sellerauth {name}: {why}")
-            before = len(simulator.events)
-            command = spec.command(options)
-            assert isinstance(command.options, AppJobOptions)
-            ready = Command(spec, command.options.ready(app_settings, None))
-            try:
-                result = run_one(ready.flow(), settings, account)
-            except SellerAuthError as error:
-                console.print(f"[red]failed: [{error.code}] {error}[/red]")
-                return error.exit_status
-            data = result.model_dump(mode="json")
-            table = Table(show_header=False)
-            for key, value in data.items():
-                if key == "refresh_token":
-                    value = f"{mask_token(value)} (masked here; --json prints it in full)"
-                elif key == "apps":
-                    value = "\n".join(
-                        f"{a['app_name']} by {a['developer']}: {a['status']}, expires "
-                        f"{a['expires_at'] or '-'}{'  <- ours' if a['ours'] else ''}"
-                        for a in value
-                    )
-                table.add_row(key, str(value))
-            console.print(table)
-            seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
-            console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
+        account = _account(settings, account_settings(simulator, server.url))
+        return _run_steps(console, simulator, settings, account, SPAPI_STEPS, first=first)
+
+
+def _account(settings: Settings, overrides: Mapping[str, Any]) -> AccountProfile:
+    """The default account as the site's model resolves it, signing in as `overrides` say."""
+    from automation.settings import resolve_account
+    from sellerauth.app import SITE
+
+    return resolve_account(settings, None, model=SITE.account_model, **overrides)
+
+
+def _run_steps(
+    console: Console,
+    simulator: Simulator,
+    settings: Settings,
+    account: AccountProfile,
+    steps: tuple[tuple[str, str, dict[str, Any], str], ...],
+    first: int,
+) -> int:
+    """Run each step's job as `sellerauth JOB` would (the spec's options, `prepare`, then the
+    flow), print its result with the job's own renderer and what the simulator saw; 0, or the
+    exit status of the step that failed."""
+    from automation.runner import run_one
+    from sellerauth.app import SITE
+
+    for number, (heading, job, options, why) in enumerate(steps, first):
+        console.rule(f"{number}. sellerauth {heading}: {why}")
+        before = len(simulator.events)
+        spec = SITE.spec(job)
+        try:
+            command = spec.command(options).prepared(settings, account, None)
+            result = run_one(command.flow(), settings, account)
+        except SellerAuthError as error:
+            console.print(f"[red]failed: [{error.code}] {error}[/red]")
+            return error.exit_status
+        data = result.model_dump(mode="json")
+        if spec.render is not None:
+            spec.render(data, account, console)
+        else:
+            console.print_json(data=data)
+        seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
+        console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
     return 0
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in the environment for the block, the previous values put back after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

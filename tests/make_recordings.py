@@ -9,6 +9,7 @@ from pathlib import Path
 from automation.log import configure_logging
 from automation.settings import load_settings
 from fixtures.simulator import Simulator, SimulatorServer, build_scenario
+from fixtures.simulator.account import account_settings
 from flows.mws import register, renew, status
 from flows.recording import record
 from flows.site import resolve_account
@@ -30,17 +31,9 @@ def main() -> None:
     for name, scenario_name, flow_name, flow, options in RECORDINGS:
         language = "en" if name.endswith("-en") else "ja"
         simulator = Simulator(build_scenario(scenario_name, language=language))
-        login = simulator.scenario.logins[0]
         with SimulatorServer(simulator) as server, tempfile.TemporaryDirectory() as state:
             settings = load_settings(state_dir=Path(state))
-            account = resolve_account(
-                settings,
-                None,
-                email=login.email,
-                password=login.password,
-                totp_secret=login.totp_secret,
-                base_url=server.url,
-            )
+            account = resolve_account(settings, None, **account_settings(simulator, server.url))
             bound = functools.partial(flow, **options) if options else flow
             target = OUT / f"{name}.har.zip"
             target.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from automation.otp import FakeClock
 from automation.runner import run_one
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Simulator, SimulatorServer, build_scenario
+from fixtures.simulator.account import account_settings
 from fixtures.simulator.dates import JST
 from flows.mws import register, renew, status
 from flows.site import resolve_account
@@ -67,15 +68,7 @@ class Harness:
             settings: Settings = load_settings(
                 state_dir=state, timeout_ms=self.timeout_ms, log_format="json"
             )
-            login = sim.scenario.logins[0]
-            account = resolve_account(
-                settings,
-                None,
-                email=login.email,
-                password=login.password,
-                totp_secret=login.totp_secret,
-                base_url=server.url,
-            )
+            account = resolve_account(settings, None, **account_settings(sim, server.url))
             # A shared browser: its contexts get this harness's settings.
             self.browser.timeout_ms = settings.timeout_ms
             self.browser.block_resources = settings.block_resources

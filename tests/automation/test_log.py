@@ -6,13 +6,20 @@ import io
 import json
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
 from automation.errors import InvalidInput
-from automation.log import configure_logging, get_logger, redact, register_secret
+from automation.log import (
+    clear_secrets,
+    configure_logging,
+    get_logger,
+    redact,
+    register_secret,
+)
 
 SECRET = "s3cr3t-pa55word"
 
@@ -66,6 +73,38 @@ class TestRegisterSecret:
         for thread in threads:
             thread.join()
         assert redact(" ".join(values)) == " ".join(["***"] * len(values))
+
+
+class TestShortSecretsInPaths:
+    """A short secret (`pass`, a 6-digit code) is masked where it stands as a whole value, not
+    inside words of paths and names."""
+
+    @pytest.fixture(autouse=True)
+    def _secrets(self) -> Iterator[None]:
+        clear_secrets()
+        register_secret("pass")
+        register_secret("123456")
+        yield
+        clear_secrets()
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("/home/ops/passwords/evidence/x.png", "/home/ops/passwords/evidence/x.png"),
+            ("C:\\\\Users\\\\compass\\\\a.png", "C:\\\\Users\\\\compass\\\\a.png"),
+            ("/srv/run-1234567/", "/srv/run-1234567/"),
+            ("typed pass, then 123456", "typed ***, then ***"),
+            ("/tmp/pass/x.png", "/tmp/***/x.png"),  # a whole path component
+            ("https://h/ap?p=pass&otp=123456", "https://h/ap?p=***&otp=***"),
+            ("x123456x", "x***x"),
+        ],
+    )
+    def test_whole_values_masked_not_words_of_paths(self, text: str, expected: str) -> None:
+        assert redact(text) == expected
+
+    def test_long_secrets_masked_anywhere(self) -> None:
+        register_secret("amzn.mws.0123456789abcdef")
+        assert redact("/tmp/xamzn.mws.0123456789abcdefx/") == "/tmp/x***x/"
 
 
 class TestRedaction:

@@ -1,9 +1,9 @@
-"""The shared cases of pages the project had never seen, as tests of its own.
+"""Page shapes the project had never seen (shared cases), as tests of its own.
 
-c13 (an in-page confirmation dialog), c14 (the integrator-quoted English consent boxes), and the
-permissions screen `permissions_grid_empty_history.html` (an ARIA grid, a pager counting the
-seller's own row, an empty history shown as a note), each served from the simulator by a
-layout seed of that shape, and the page file itself read through the page object.
+Case c13 (an in-page confirmation dialog), case c14 (the integrator-quoted English consent
+boxes), and the permissions screen `permissions_grid_empty_history.html` (an ARIA grid, a pager
+counting the seller's own row, an empty history shown as a note), each served from the simulator
+by a layout seed of that shape, and the page file itself read through the page object.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def shared(tmp_path_factory, shared_browser) -> Harness:
     return Harness(browser=shared_browser, workdir=tmp_path_factory.mktemp("cases"))
 
 
-class TestC13InPageConfirmDialog:
+class TestInPageConfirmDialog:
+    """Case c13: renewing confirms in a dialog on the page, not a new page."""
+
     def test_renew_confirms_the_dialog_naming_our_developer_once(self, shared: Harness) -> None:
         """アクセス権を承認 opens an in-page dialog naming our developer; the table updates in
         place with no navigation. renew confirms once and reads the new expiry: `renewed`."""
@@ -68,7 +70,9 @@ class TestC13InPageConfirmDialog:
         assert row_actions(sim) == []
 
 
-class TestC14EnglishConsentWording:
+class TestIntegratorQuotedConsentWording:
+    """Case c14: the English consent boxes in the wording an integrator quoted."""
+
     def test_the_integrator_quoted_boxes_are_ticked_once(self, shared: Harness) -> None:
         """English consent with `I have read and accepted the Amazon MWS Licence Agreement.` and
         the `complete responsibility` box: both ticked, one submission, `granted`."""
@@ -93,6 +97,7 @@ class TestC14EnglishConsentWording:
         assert len(sim.events_of("consent_shown")) == 1
 
     def test_another_developer_in_the_integrator_wording_is_refused(self, shared: Harness) -> None:
+        """That wording naming another developer: wrong_developer, nothing submitted."""
         seed = first_seed(lambda c, lang: lang == "en" and c.consent_wording == 1)
         faults = Faults(consent_developer_name="evil-corp")
         sim, error = shared.run(seed, "demo", job(register.SPEC), faults=faults, expect_error=True)
