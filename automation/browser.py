@@ -12,9 +12,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from automation.accounts import validate_account_name
 from automation.errors import BrowserNotFound, InvalidInput, NoDisplay
+from automation.files import write_private
 from automation.log import get_logger
-from automation.settings import Settings, validate_account_name, write_private
+from automation.settings import Settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import (

@@ -22,8 +22,9 @@ from pydantic import BaseModel, SecretStr
 
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput, SellerAuthError
+from automation.files import private_dir
 from automation.log import redact, register_secret
-from automation.settings import ENV_PREFIX, Settings, private_dir
+from automation.settings import ENV_PREFIX, Settings
 
 STORE_FILE = "sellerauth.db"
 KEY_FILE = "sellerauth.key"

@@ -26,8 +26,9 @@ from flows.permissions import RENEW, STATUS
 from flows.register import SPEC as REGISTER
 
 if TYPE_CHECKING:
+    from automation.accounts import AccountProfile
     from automation.commands import Command
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
 COMMANDS = (REGISTER, STATUS, RENEW, AUTHORIZE, APP_STATUS, APP_RENEW)
