@@ -17,37 +17,17 @@ public ones; import them from `automation.accounts`.
 
 from __future__ import annotations
 
-from automation.accounts.file import check_accounts_data, read_accounts_file
-from automation.accounts.profile import (
-    ACCOUNT_NAME_PATTERN,
-    AccountProfile,
-    ProfileT,
-    account_variable,
-    env_key,
-    normalise_totp_secret,
-    validate_account_name,
-)
-from automation.accounts.resolve import (
-    DEFAULT_ACCOUNT,
-    check_account_variables,
-    load_accounts,
-    resolve_account,
-    shared_values,
-)
-
-__all__ = [
-    "ACCOUNT_NAME_PATTERN",
-    "DEFAULT_ACCOUNT",
-    "AccountProfile",
-    "ProfileT",
-    "account_variable",
-    "check_account_variables",
-    "check_accounts_data",
-    "env_key",
-    "load_accounts",
-    "normalise_totp_secret",
-    "read_accounts_file",
-    "resolve_account",
-    "shared_values",
-    "validate_account_name",
-]
+from automation.accounts.file import check_accounts_data as check_accounts_data
+from automation.accounts.file import read_accounts_file as read_accounts_file
+from automation.accounts.profile import ACCOUNT_NAME_PATTERN as ACCOUNT_NAME_PATTERN
+from automation.accounts.profile import AccountProfile as AccountProfile
+from automation.accounts.profile import ProfileT as ProfileT
+from automation.accounts.profile import account_variable as account_variable
+from automation.accounts.profile import env_key as env_key
+from automation.accounts.profile import normalise_totp_secret as normalise_totp_secret
+from automation.accounts.profile import validate_account_name as validate_account_name
+from automation.accounts.resolve import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
+from automation.accounts.resolve import check_account_variables as check_account_variables
+from automation.accounts.resolve import load_accounts as load_accounts
+from automation.accounts.resolve import resolve_account as resolve_account
+from automation.accounts.resolve import shared_values as shared_values
