@@ -41,7 +41,8 @@ from flows.spapi_settings import AppSettings, app_settings_for
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page
 
-    from automation.settings import AccountProfile, Settings
+    from automation.accounts import AccountProfile
+    from automation.settings import Settings
     from automation.store import Store
     from flows.lwa import Lwa
 

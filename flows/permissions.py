@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Literal
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
+from automation.accounts import AccountProfile
 from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged
 from automation.runner import RunContext
-from automation.settings import AccountProfile
 from flows import reporting, texts
 from flows.pages.permissions import PATH, PermissionsPage, developer_pattern
 from flows.pages.reading import RawRow, click_and_settle, read_page

@@ -14,7 +14,7 @@ from automation.audit import AuditEvent
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from automation.settings import AccountProfile
+    from automation.accounts import AccountProfile
     from flows.permissions import RenewOptions
 
 

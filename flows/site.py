@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from automation import settings as engine_settings
+from automation import accounts as engine_settings
+from automation.accounts import AccountProfile
 from automation.errors import InvalidInput
-from automation.settings import AccountProfile, Settings, SiteSettings
+from automation.settings import Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
 from flows.spapi_settings import SpApiAccountFields, spapi_problems
 
