@@ -19,10 +19,11 @@ from automation.outcome import Outcome, failure, record_outcome, run_account, sa
 from automation.store import Store
 
 if TYPE_CHECKING:
+    from automation.accounts import AccountProfile
     from automation.browser import BrowserSession
     from automation.commands import Command
     from automation.otp import Clock
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 log = get_logger(__name__)
 

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from automation.accounts import AccountProfile
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
-from automation.settings import AccountProfile
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
     from rich.console import Console
 
+    from automation.accounts import AccountProfile
     from automation.runner import Flow, RunContext
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
     from automation.store import Store
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from automation.files import private_dir, write_private
 from automation.log import registered_secrets
-from automation.settings import private_dir, write_private
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page

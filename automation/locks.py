@@ -9,8 +9,9 @@ from pathlib import Path
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
+from automation.accounts import validate_account_name
 from automation.errors import SellerAuthError
-from automation.settings import private_dir, validate_account_name
+from automation.files import private_dir
 
 
 class Busy(SellerAuthError):

@@ -14,14 +14,10 @@ import pyotp
 from filelock import FileLock
 from pydantic import SecretStr
 
+from automation.accounts import normalise_totp_secret, validate_account_name
 from automation.errors import InvalidInput
+from automation.files import private_dir, write_private
 from automation.log import get_logger, register_secret
-from automation.settings import (
-    normalise_totp_secret,
-    private_dir,
-    validate_account_name,
-    write_private,
-)
 
 STEP_SECONDS = 30
 _MIN_WAIT = 0.001  # a wait too small to move a float clock would loop for ever

@@ -16,9 +16,10 @@ from automation.store import State, Store, StoreFailed, error_data, split_secret
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from automation.accounts import AccountProfile
     from automation.commands import Command
     from automation.runner import Journal, RunOptions
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 log = get_logger(__name__)
 

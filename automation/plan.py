@@ -8,18 +8,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.batch import Shard
-from automation.errors import InvalidInput
-from automation.settings import (
-    ENV_PREFIX,
+from automation.accounts import (
     AccountProfile,
-    Settings,
     check_account_variables,
     env_key,
     read_accounts_file,
     resolve_account,
     shared_values,
 )
+from automation.batch import Shard
+from automation.errors import InvalidInput
+from automation.settings import ENV_PREFIX, Settings
 
 _STAND_IN_EMAIL = "stand-in@example.com"
 

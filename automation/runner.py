@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import structlog
 
+from automation.accounts import AccountProfile
 from automation.errors import PageChanged, SellerAuthError, SiteUnavailable, Timeout
 from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
+from automation.files import private_dir
 from automation.log import redact, register_secret
 from automation.otp import Clock, SystemClock, TotpSource
 from automation.replay import HarReplay
 from automation.retry import retry_policy, retrying
-from automation.settings import AccountProfile, Settings, private_dir
+from automation.settings import Settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page

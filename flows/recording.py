@@ -12,11 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from automation.accounts import AccountProfile
 from automation.errors import SellerAuthError
 from automation.log import registered_secrets
 from automation.otp import FakeClock
 from automation.runner import Recording, run_one
-from automation.settings import AccountProfile, Settings
+from automation.settings import Settings
 from flows.site import SellerAccount, resolve_account
 
 META = "sellerauth.json"

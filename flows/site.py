@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from automation import settings as engine_settings
+from automation import accounts as engine_accounts
+from automation.accounts import AccountProfile
 from automation.errors import InvalidInput
-from automation.settings import AccountProfile, Settings, SiteSettings
+from automation.settings import Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
 from flows.spapi.settings import SpApiAccountFields, spapi_problems
 
@@ -246,11 +247,11 @@ def seller_account(profile: AccountProfile) -> SellerAccount:
 
 
 def resolve_account(settings: Settings, name: str | None = None, **overrides: Any) -> SellerAccount:
-    """`automation.settings.resolve_account` with this site's model: the Seller Central account
+    """`automation.accounts.resolve_account` with this site's model: the Seller Central account
     `name` (None: the default one); InvalidInput as there."""
-    return engine_settings.resolve_account(settings, name, model=SellerAccount, **overrides)
+    return engine_accounts.resolve_account(settings, name, model=SellerAccount, **overrides)
 
 
 def load_accounts(settings: Settings) -> dict[str, SellerAccount | InvalidInput]:
-    """`automation.settings.load_accounts` with this site's model."""
-    return engine_settings.load_accounts(settings, SellerAccount)
+    """`automation.accounts.load_accounts` with this site's model."""
+    return engine_accounts.load_accounts(settings, SellerAccount)

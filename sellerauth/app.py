@@ -26,8 +26,9 @@ from flows.signin.person import watching_person
 from flows.spapi import app_renew, app_status, authorize
 
 if TYPE_CHECKING:
+    from automation.accounts import AccountProfile
     from automation.commands import Command
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
 COMMANDS = tuple(job.SPEC for job in (register, status, renew, authorize, app_status, app_renew))

@@ -14,7 +14,8 @@ from rich.console import Console
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
-    from automation.settings import AccountProfile, Settings
+    from automation.accounts import AccountProfile
+    from automation.settings import Settings
     from fixtures.simulator import Simulator
 
 REAL_SITE_COMMANDS = (
@@ -112,7 +113,7 @@ def _spapi_demo(console: Console, settings: Settings, first: int) -> int:
 
 def _account(settings: Settings, overrides: Mapping[str, Any]) -> AccountProfile:
     """The default account as the site's model resolves it, signing in as `overrides` say."""
-    from automation.settings import resolve_account
+    from automation.accounts import resolve_account
     from sellerauth.app import SITE
 
     return resolve_account(settings, None, model=SITE.account_model, **overrides)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from automation.browser import LAUNCH_ARGS, BrowserSession, find_chromium
+from automation.browser import LAUNCH_ARGS, BrowserSession
+from automation.chromium import find_chromium
 from automation.log import clear_secrets
 from automation.otp import FakeClock
 from automation.runner import run_one

@@ -40,7 +40,8 @@ def test_headed_without_a_display_is_no_display_saying_how_to_get_one(tmp_path: 
 
 def test_register_table_says_how_to_see_the_token_again() -> None:
     """The register table points to `export --reveal`, never claims the token is shown once."""
-    from automation.settings import load_settings, resolve_account
+    from automation.accounts import resolve_account
+    from automation.settings import load_settings
     from sellerauth.app import SITE
 
     account = resolve_account(

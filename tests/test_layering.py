@@ -106,6 +106,7 @@ LAZY_IMPORTS: dict[str, str] = {
     "sellerauth/demo.py": "the runner and the simulator only when the demo runs",
     "automation/batch.py": "the runner and the browser only when a batch runs",
     "automation/browser.py": "Playwright only when a browser starts",
+    "automation/chromium.py": "Playwright's package only to find its own browser download",
     "automation/cli/__init__.py": "each command group's module only when it is built",
     "automation/cli/accounts.py": "settings, plans and tables only when `accounts` runs",
     "automation/cli/batch.py": "the batch machinery only when a batch runs",

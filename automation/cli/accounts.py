@@ -13,9 +13,10 @@ from automation.cli.output import console, exit_with, report_error
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
+    from automation.accounts import AccountProfile
     from automation.commands import CommandSpec, Site
     from automation.plan import AccountProbe
-    from automation.settings import AccountProfile, Settings
+    from automation.settings import Settings
 
 
 JobOpt = Annotated[
@@ -123,7 +124,7 @@ def file_problems(settings: Settings, model: type[AccountProfile]) -> list[Selle
     caller's error says why)."""
     import tomllib
 
-    from automation.settings import check_accounts_data, env_key
+    from automation.accounts import check_accounts_data, env_key
 
     path = settings.accounts_file
     if path is None:

@@ -11,23 +11,19 @@ from typing import Any
 
 from rich.console import Console
 
+from automation.accounts import AccountProfile, load_accounts
 from automation.batch import EXIT_DONE, Batch, exit_status, parse_shard, shard_from_env
 from automation.cli.accounts import plural
 from automation.cli.output import console as output_console
 from automation.cli.stop import Stop
 from automation.commands import Command, CommandSpec, Site
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
+from automation.files import ensure_state_dir
 from automation.log import configure_logging, get_logger
 from automation.notify import notify_problems, notify_urls
 from automation.plan import accounts_path_or_fail, select, split_names
 from automation.report import JsonLines, ProgressBar, summary_table
-from automation.settings import (
-    AccountProfile,
-    Settings,
-    ensure_state_dir,
-    load_accounts,
-    load_settings,
-)
+from automation.settings import Settings, load_settings
 from automation.store import Run, Store
 
 log = get_logger(__name__)
@@ -176,7 +172,7 @@ def _refuse_if_none_can_run(
 
 
 def _browser_or_fail(settings: Settings) -> None:
-    from automation.browser import find_chromium
+    from automation.chromium import find_chromium
 
     find_chromium(headed=False, override=settings.browser_path)
 

@@ -83,8 +83,8 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         Secrets only with --reveal; without it the store's encrypted ones are not even
         decrypted.
         """
+        from automation.files import write_private
         from automation.report import export_text
-        from automation.settings import write_private
         from automation.store import latest_per_account
 
         if fmt not in ("csv", "json"):

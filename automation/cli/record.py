@@ -63,9 +63,11 @@ def add_command(app: typer.Typer, site: Site, hook: RecordHook) -> None:
 def _record(
     site: Site, hook: RecordHook, names: str, values: dict[str, Any], overrides: dict[str, Any]
 ) -> None:
+    from automation.accounts import resolve_account
     from automation.cli.single import watching_person
+    from automation.files import ensure_state_dir
     from automation.log import configure_logging
-    from automation.settings import ensure_state_dir, load_settings, resolve_account
+    from automation.settings import load_settings
 
     flow, out, account = values["flow"], values["out"], values["account"]
     if flow not in [s.name for s in site.commands]:

@@ -75,10 +75,12 @@ def execute(
     as_json: bool,
 ) -> None:
     """Run one command for one account, record it in the store, and print its result."""
+    from automation.accounts import resolve_account
+    from automation.files import ensure_state_dir
     from automation.log import configure_logging
     from automation.outcome import record_outcome, run_account, safely
     from automation.runner import Recording, RunOptions
-    from automation.settings import ensure_state_dir, load_settings, resolve_account
+    from automation.settings import load_settings
     from automation.store import Store
 
     try:

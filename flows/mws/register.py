@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
     from rich.console import Console
 
-    from automation.settings import AccountProfile
+    from automation.accounts import AccountProfile
 
 log = structlog.get_logger("flows.mws.register")
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
     from rich.console import Console
 
-    from automation.settings import AccountProfile
+    from automation.accounts import AccountProfile
 
 
 def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:

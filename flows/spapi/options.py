@@ -14,7 +14,8 @@ from flows.site import RENEW_WITHIN_DAYS
 from flows.spapi.settings import AppSettings, app_settings_for
 
 if TYPE_CHECKING:
-    from automation.settings import AccountProfile, Settings
+    from automation.accounts import AccountProfile
+    from automation.settings import Settings
     from automation.store import Store
 
 

@@ -17,7 +17,7 @@ from automation.audit import AuditEvent
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from automation.settings import AccountProfile
+    from automation.accounts import AccountProfile
 
 RENEW_AUDIT_ACTIONS = {"reauthorized": "reauthorize", "enabled": "enable"}
 

@@ -32,7 +32,8 @@ from automation.settings import SiteSettings, load_site_settings
 from flows.marketplaces import get_marketplace
 
 if TYPE_CHECKING:
-    from automation.settings import AccountProfile, Settings
+    from automation.accounts import AccountProfile
+    from automation.settings import Settings
 
 ENV_PREFIX = "SELLERAUTH_"
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"

@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from automation.accounts import AccountProfile, load_accounts, read_accounts_file, resolve_account
 from automation.errors import InvalidInput
 from automation.log import redact
-from automation.settings import (
-    AccountProfile,
-    load_accounts,
-    load_settings,
-    read_accounts_file,
-    resolve_account,
-)
+from automation.settings import load_settings
 
 PASSWORD = "pw-tiny-model-0001"
 API_KEY = "tiny-api-key-value-0001"

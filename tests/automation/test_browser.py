@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from automation import browser as browser_module
+from automation import chromium as chromium_module
 from automation.browser import (
     BrowserSession,
-    find_chromium,
     masked_screenshot,
-    playwright_revisions,
     save_storage_state,
     session_path,
 )
+from automation.chromium import find_chromium, playwright_revisions
 from automation.errors import BrowserNotFound, InvalidInput
 
 if TYPE_CHECKING:
@@ -40,8 +39,8 @@ def no_browsers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setattr(browser_module, "SYSTEM_HEADLESS", (str(tmp_path / "lib" / "shell"),))
-    monkeypatch.setattr(browser_module, "SYSTEM_HEADED", ())
+    monkeypatch.setattr(chromium_module, "SYSTEM_HEADLESS", (str(tmp_path / "lib" / "shell"),))
+    monkeypatch.setattr(chromium_module, "SYSTEM_HEADED", ())
     return bin_dir
 
 
@@ -109,7 +108,7 @@ class TestFindChromiumSystem:
         """The first existing system candidate wins."""
         shell = _executable(tmp_path / "lib" / "chromium-headless-shell")
         _executable(no_browsers / "chromium")
-        monkeypatch.setattr(browser_module, "SYSTEM_HEADLESS", (str(shell), "chromium"))
+        monkeypatch.setattr(chromium_module, "SYSTEM_HEADLESS", (str(shell), "chromium"))
         choice = find_chromium(headed=False)
         assert (choice.executable_path, choice.source, choice.kind) == (
             str(shell),
@@ -120,7 +119,7 @@ class TestFindChromiumSystem:
     def test_name_found_on_path(self, monkeypatch: pytest.MonkeyPatch, no_browsers: Path) -> None:
         """A bare candidate name is looked up on PATH."""
         chromium = _executable(no_browsers / "chromium")
-        monkeypatch.setattr(browser_module, "SYSTEM_HEADLESS", ("/nonexistent/shell", "chromium"))
+        monkeypatch.setattr(chromium_module, "SYSTEM_HEADLESS", ("/nonexistent/shell", "chromium"))
         choice = find_chromium(headed=False)
         assert (choice.executable_path, choice.kind) == (str(chromium), "chromium")
 
@@ -130,7 +129,7 @@ class TestFindChromiumSystem:
         """A headed run takes a full Chromium from the headed candidates only."""
         _executable(no_browsers / "chromium-headless-shell")
         chromium = _executable(no_browsers / "chromium")
-        monkeypatch.setattr(browser_module, "SYSTEM_HEADED", ("chromium",))
+        monkeypatch.setattr(chromium_module, "SYSTEM_HEADED", ("chromium",))
         assert find_chromium(headed=True).executable_path == str(chromium)
 
     @pytest.mark.usefixtures("no_browsers")

@@ -14,18 +14,12 @@ import pytest
 from pydantic import BaseModel, field_validator
 
 from automation import settings as settings_module
+from automation.accounts import AccountProfile
+from automation.accounts import resolve_account as engine_resolve_account
 from automation.errors import InvalidInput
+from automation.files import ensure_state_dir, write_private
 from automation.log import redact
-from automation.settings import (
-    AccountProfile,
-    Settings,
-    SiteSettings,
-    ensure_state_dir,
-    load_settings,
-    load_site_settings,
-    write_private,
-)
-from automation.settings import resolve_account as engine_resolve_account
+from automation.settings import Settings, SiteSettings, load_settings, load_site_settings
 from flows.site import (
     SellerAccount,
     SellerCentralFields,

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from automation import store as store_module
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
 from automation.locks import Busy, account_lock
 from automation.runner import Journal
 from automation.settings import load_settings
-from automation.store import STORE_FILE, Store, StoreFailed
+from automation.store import STORE_FILE, Store, StoreFailed, repository, schema
 
 
 @pytest.fixture
@@ -116,7 +115,7 @@ class TestStoreFailures:
             if problem is not None:
                 raise problem
 
-        monkeypatch.setattr(store_module, "fault", full_at_commit)
+        monkeypatch.setattr(repository, "fault", full_at_commit)
         event = AuditEvent("renew", None, {"state": "active"})
         with pytest.raises(StoreFailed) as caught:
             store.finish_result(
@@ -124,7 +123,7 @@ class TestStoreFailures:
             )
         message = str(caught.value)
         assert str(store.path) in message and "disk is full" in message
-        monkeypatch.setattr(store_module, "fault", None)
+        monkeypatch.setattr(repository, "fault", None)
         # The transaction rolled back: still running, intent still open, no audit row.
         assert store.started_accounts(run_id) == {"acme"}
         assert len(store.intents(only_open=True)) == 1
@@ -144,7 +143,7 @@ class TestStoreFailures:
     def test_a_database_locked_too_long_is_store_failed_never_move_it_away(
         self, state_dir: Path, store: Store, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 1)
+        monkeypatch.setattr(schema, "BUSY_TIMEOUT_SECONDS", 1)
         other = sqlite3.connect(state_dir / STORE_FILE, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")
         try:

@@ -11,12 +11,13 @@ import pytest
 from pydantic import BaseModel, SecretStr
 
 from automation import browser as browser_module
+from automation.accounts import AccountProfile
 from automation.audit import AuditEvent
 from automation.batch import Batch
 from automation.commands import Command, CommandSpec, NoOptions
 from automation.errors import InvalidInput, NeedsPerson
 from automation.report import JsonLines
-from automation.settings import AccountProfile, Settings, load_settings
+from automation.settings import Settings, load_settings
 from automation.store import STORE_FILE, Store
 
 SECRET = "amzn.mws.99999999-8888-4777-8666-555555555555"

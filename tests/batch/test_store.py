@@ -11,12 +11,12 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import BaseModel, SecretStr
 
+from automation.audit import AuditEvent
 from automation.errors import InvalidInput
 from automation.settings import load_settings
 from automation.store import (
     KEY_FILE,
     STORE_FILE,
-    AuditEvent,
     Store,
     latest_per_account,
     load_key,
@@ -70,7 +70,7 @@ class TestKey:
         def no_links(*args: object) -> None:
             raise PermissionError(1, "Operation not permitted")
 
-        monkeypatch.setattr("automation.store.os.link", no_links)
+        monkeypatch.setattr("automation.store.keys.os.link", no_links)
         first = load_key(load_settings(state_dir=tmp_path))
         assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
         assert load_key(load_settings(state_dir=tmp_path)) == first
