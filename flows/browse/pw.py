@@ -3,7 +3,8 @@ first use.
 
 The command specs live in the flow modules, so building the command line imports them: with
 their Playwright names taken from here (`pw.expect(...)`, `except pw.TimeoutError`), and their
-types under `TYPE_CHECKING`, `sellerauth --help` never imports Playwright (tests/test_lazy_imports.py).
+types under `TYPE_CHECKING`, `sellerauth --help` never imports Playwright
+(tests/test_lazy_imports.py).
 """
 
 from __future__ import annotations
