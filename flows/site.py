@@ -12,7 +12,6 @@ engine learns the accounts file's keys and the secrets from the model alone.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
@@ -26,6 +25,7 @@ from automation.errors import InvalidInput
 from automation.settings import Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
 from flows.spapi.settings import SpApiAccountFields, spapi_problems
+from flows.urls import is_loopback
 
 if TYPE_CHECKING:
     pass
@@ -110,18 +110,9 @@ def normalise_base_url(value: str) -> str:
         raise ValueError("must be a URL such as https://sellercentral.amazon.co.jp")
     if parts.query or parts.fragment:
         raise ValueError("must not carry a query or fragment")
-    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):
         raise ValueError("must use https (plain http only on 127.0.0.1, localhost or [::1])")
     return value.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SellerCentralSettings(SiteSettings):

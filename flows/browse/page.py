@@ -11,11 +11,11 @@ waits for what a person would see happen (`flows/browse/settle.py`).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from automation.errors import PageChanged
 from flows.browse import pw
-from flows.browse.look import Control, RawRow, Snapshot, forget, read_page
+from flows.browse.look import Control, Snapshot, forget, read_page
 from flows.browse.settle import Outcome, click_and_settle
 
 if TYPE_CHECKING:
@@ -102,18 +102,8 @@ class PageObject:
             )
         return found[0]
 
-    def act(
-        self,
-        control: Control,
-        *,
-        what: str,
-        row: RawRow | None = None,
-        pager: str | None = None,
-        gone: str | None = None,
-        dialogs: bool = False,
-    ) -> Outcome:
-        """Click `control` once and wait for its effect (`click_and_settle`): the one way a
-        page object makes a click. `what` names it in messages. Raises as `click_and_settle`."""
-        return click_and_settle(
-            self.page, control, what=what, row=row, pager=pager, gone=gone, dialogs=dialogs
-        )
+    def act(self, control: Control, *, what: str, **watch: Any) -> Outcome:
+        """Click `control` once and wait for its effect (`click_and_settle`, whose `row`,
+        `pager`, `gone` and `dialogs` say what to watch): the one way a page object makes a
+        click. `what` names it in messages. Raises as `click_and_settle`."""
+        return click_and_settle(self.page, control, what=what, **watch)

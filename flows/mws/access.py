@@ -10,6 +10,7 @@ import structlog
 
 from automation.errors import PageChanged
 from flows import texts
+from flows.browse.dialogs import answering_dialogs
 from flows.browse.look import RawRow, read_page
 from flows.browse.settle import click_and_settle
 from flows.mws.pages.permissions import PATH, PermissionsPage, developer_pattern
@@ -17,7 +18,7 @@ from flows.mws.results import DeveloperAccess
 from flows.seller_central import SellerCentral
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Dialog
+    pass
 
 log = structlog.get_logger("flows.mws.access")
 
@@ -90,18 +91,8 @@ def act_on_row(
     def names_ours(text: str) -> bool:
         return bool(names_us.search(text) or (developer_name and developer_name in text))
 
-    declined: list[str] = []
-
-    def answer_native_dialog(dialog: Dialog) -> None:
-        # A browser confirm() is accepted only when it names our developer.
-        if names_ours(dialog.message):
-            dialog.accept()
-        else:
-            declined.append(dialog.type)
-            dialog.dismiss()
-
-    sc.page.on("dialog", answer_native_dialog)
-    try:
+    # A browser confirm() is accepted only when it names our developer.
+    with answering_dialogs(sc.page, names_ours) as declined:
         sc.journal.append("renewed" if action == "renew" else "restored")
         try:
             outcome = click_and_settle(sc.page, control, what=label, row=row.raw, dialogs=True)
@@ -118,8 +109,6 @@ def act_on_row(
         elif outcome == "navigated":
             sc.ensure_signed_in()
             _confirm_page(sc, names_ours)
-    finally:
-        sc.page.remove_listener("dialog", answer_native_dialog)
 
 
 def _confirm_dialog(

@@ -14,6 +14,7 @@ from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.runner import RunContext
+from flows.browse.dialogs import answering_dialogs
 from flows.browse.navigation import click_to_navigate
 from flows.seller_central import SellerCentral
 from flows.site import RENEW_WITHIN_DAYS, SiteOverrides, seller_account
@@ -32,7 +33,7 @@ from flows.spapi.results import AppRenewResult, AppRow, RenewAction
 from flows.spapi.settings import AppSettings
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Dialog, Page
+    from playwright.sync_api import Page
 
 log = structlog.get_logger("flows.spapi.app_renew")
 
@@ -107,19 +108,10 @@ def app_renew(
     control = apps.row_control(row, "reauthorize" if action == "reauthorized" else "enable")
     sc.note("before_" + action, screenshot=True)
 
-    def answer_native_dialog(dialog: Dialog) -> None:
-        # A browser confirm() after the click is accepted only when it names our app.
-        if app.app_name in dialog.message:
-            dialog.accept()
-        else:
-            dialog.dismiss()
-
     def open_consent() -> str | None:
-        sc.page.on("dialog", answer_native_dialog)
-        try:
+        # A browser confirm() after the click is accepted only when it names our app.
+        with answering_dialogs(sc.page, lambda message: app.app_name in message):
             click_to_navigate(sc.page, control, acts=True)
-        finally:
-            sc.page.remove_listener("dialog", answer_native_dialog)
         sc.ensure_signed_in()
         shown_app = query_of(sc.page.url).get("application_id")
         if shown_app is not None and shown_app != app.app_id:

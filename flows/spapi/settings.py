@@ -9,7 +9,6 @@ client secret from the account's variable or secrets-dir file.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from automation.errors import InvalidInput
 from automation.log import register_secret
 from automation.settings import SiteSettings, load_site_settings
 from flows.marketplaces import get_marketplace
+from flows.urls import is_loopback
 
 if TYPE_CHECKING:
     from automation.accounts import AccountProfile
@@ -105,15 +105,6 @@ def spapi_endpoint_for(marketplace: str) -> str:
     return SPAPI_ENDPOINTS[REGION_OF_MARKETPLACE.get(code, "na")]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _https_url(value: str, *, loopback_http: bool, fragment: bool = False) -> str:
     value = value.strip()
     parts = urlsplit(value)
@@ -123,7 +114,7 @@ def _https_url(value: str, *, loopback_http: bool, fragment: bool = False) -> st
         raise ValueError("must not contain '#': Amazon refuses such a URI (MD5110)")
     if parts.scheme == "https":
         return value
-    if parts.scheme == "http" and loopback_http and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and loopback_http and is_loopback(parts.hostname):
         return value
     allowed = " (plain http only on 127.0.0.1, localhost or [::1])" if loopback_http else ""
     raise ValueError(f"must use https{allowed}")
