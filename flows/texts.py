@@ -362,3 +362,49 @@ def app_in(match: re.Match[str]) -> str:
 def starting(key: str) -> re.Pattern[str]:
     """A pattern matching a text that begins with `key` in any locale (labels with a colon)."""
     return re.compile(r"^\s*(?:" + "|".join(re.escape(t) for t in texts(key)) + r")")
+
+
+# A name goes on when followed by a capitalised word or a digit (`Shippinno Connector Pro`), or
+# by a CJK character that is no particle (`shippinno株式会社`): then it is a longer name.
+_PARTICLES = "にのがはをとでへもやからまでより、。「」（）()"
+_LONGER_AFTER = re.compile(r"^(?:[A-Za-z0-9_]|\s+[A-Z0-9]|[^\x00-\x7f" + _PARTICLES + r"\s])")
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9_]$")
+
+
+def _occurrences(text: str, name: str) -> list[tuple[str, str]]:
+    """(what stands before, what follows) each occurrence of `name` in `text`, line by line
+    (a line's end ends a name), blanks folded."""
+    wanted = " ".join(name.split())
+    found: list[tuple[str, str]] = []
+    if not wanted:
+        return found
+    for line in text.splitlines():
+        folded = " ".join(line.split())
+        at = folded.find(wanted)
+        while at >= 0:
+            found.append((folded[:at], folded[at + len(wanted) :]))
+            at = folded.find(wanted, at + 1)
+    return found
+
+
+def names_whole(text: str, name: str) -> bool:
+    """Whether `text` names `name` as a whole at least once and never as part of a longer name
+    (docs/pages.md "How to read a page": the name is what the configured name matches as a
+    whole, nothing more, nothing less). `Shippinno Connector Pro`, `MyShippinno` and
+    `shippinno株式会社` are longer names; `shippinno in connection with`, `shippinnoに` and
+    `Shippinno Connector access` name it whole."""
+    places = _occurrences(text, name)
+    return bool(places) and not any(
+        _WORD_BEFORE.search(before) or _LONGER_AFTER.match(after) for before, after in places
+    )
+
+
+def longer_name(text: str, name: str) -> str | None:
+    """The first longer name holding `name` that `text` shows (for messages), else None."""
+    for before, after in _occurrences(text, name):
+        if _WORD_BEFORE.search(before) or _LONGER_AFTER.match(after):
+            head = re.search(r"\S*$", before)
+            tail = re.match(r"\s*\S+", after)
+            words = (head.group(0) if head else "") + name + (tail.group(0) if tail else "")
+            return words.strip()
+    return None

@@ -61,12 +61,21 @@ class RawRow:
 
 @dataclass(frozen=True)
 class RawTable:
-    """A visible table (any shape), its pager text (`1-2 / 2 件を表示`) and next-page control."""
+    """A visible table (any shape) with what pages it: its pager text (`1-2 / 2 件を表示`), its
+    next-page control and its page-number controls (`1 2 次へ ›`), each the first after the
+    table with no heading between; and its title (caption, label, or the heading before it)."""
 
     mark: str
     rows: list[RawRow]
     pager: str | None
     next: Control | None
+    pages: list[Control] = field(default_factory=list)
+    title: str | None = None
+
+    def count(self) -> tuple[int, int, int] | None:
+        """The pager's `first-last / total` as numbers, when it shows them."""
+        found = PAGER.search(self.pager or "")
+        return (int(found[1]), int(found[2]), int(found[3])) if found else None
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,7 @@ class Snapshot:
 def _args() -> dict[str, Any]:
     return {
         "pager": PAGER.pattern,
-        "next": list(texts.texts("next")),
+        "next": list(dict.fromkeys(texts.texts("next") + texts.texts("apps_next"))),
         "loading": list(texts.texts("loading")),
     }
 
@@ -132,6 +141,8 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
             ],
             pager=t["pager"],
             next=control(t["next"]) if t["next"] else None,
+            pages=[control(c) for c in t["pages"]],
+            title=t["title"],
         )
         for t in raw["tables"]
     ]

@@ -11,15 +11,23 @@ waits for what a person would see happen (`flows/browse/settle.py`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from automation.errors import PageChanged
 from flows.browse import pw
-from flows.browse.look import Control, Snapshot, forget, read_page
+from flows.browse.gate import Reading, require_certain
+from flows.browse.look import Control, RawTable, Snapshot, forget, read_page
 from flows.browse.settle import Outcome, click_and_settle
+from flows.browse.tables import Placed, Row, next_control
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
+
+
+MAX_PAGES = 200
+"""How many pages of one table are followed before its paging counts as endless."""
 
 
 def expect_shown(locator: Locator, what: str, *, timeout_ms: float | None = None) -> None:
@@ -102,8 +110,82 @@ class PageObject:
             )
         return found[0]
 
-    def act(self, control: Control, *, what: str, **watch: Any) -> Outcome:
-        """Click `control` once and wait for its effect (`click_and_settle`, whose `row`,
-        `pager`, `gone` and `dialogs` say what to watch): the one way a page object makes a
-        click. `what` names it in messages. Raises as `click_and_settle`."""
+    def act(self, control: Control, *, what: str, reading: Reading, **watch: Any) -> Outcome:
+        """The one way to make an acting click (grant, consent, renew, restore, confirm,
+        re-authorize, enable): `reading` must be certain (`require_certain`: else
+        `PageChanged`, nothing clicked), then `control` is clicked once and its effect waited
+        for (`click_and_settle`, whose `row`, `pager`, `gone` and `dialogs` say what to
+        watch). `what` names the control in messages. Raises as `click_and_settle`."""
+        require_certain(reading, self.page.url)
         return click_and_settle(self.page, control, what=what, **watch)
+
+    def turn(self, control: Control, *, what: str, **watch: Any) -> Outcome:
+        """A click that acts on nothing (a pager's next page, `表示` revealing a token): once,
+        waiting for its effect as `act` does, without the gate."""
+        return click_and_settle(self.page, control, what=what, **watch)
+
+    def read_pages(
+        self,
+        locate: Callable[[Snapshot], RawTable | None],
+        read: Callable[[RawTable], Placed],
+        *,
+        what: str,
+        pages: int = MAX_PAGES,
+    ) -> TableRead:
+        """Every page of one table: `locate` finds it in what the page shows, `read` places
+        one page's rows; the table's own pager is followed to its end (`次へ`, or the page
+        numbers). The reading is uncertain (`TableRead.problems`) when the rows read do not
+        add up to the count the pager gives, or the table vanishes between pages. An absent
+        table (a note in its place) is an empty one. Leaves the browser on the last page."""
+        result = TableRead()
+        visited = {1}
+        for _ in range(pages):
+            raw = locate(self.snapshot())
+            if raw is None:
+                if result.pages:
+                    result.problems.append(f"{what} went away while it was paged")
+                return result
+            placed = read(raw)
+            result.add(placed)
+            count = raw.count()
+            if count is not None:
+                result.total = count[2]
+            step = next_control(raw, visited)
+            if step is None:
+                result.check_count(what)
+                return result
+            control, number = step
+            visited.add(number if number is not None else max(visited) + 1)
+            first = raw.rows[-1] if raw.rows else None
+            self.turn(control, what=f"{what}: next page", pager=raw.pager, row=first)
+            forget(self.page)
+        result.problems.append(f"{what}'s paging does not end")
+        return result
+
+
+@dataclass
+class TableRead:
+    """Every page of one table: its rows, the pages read, the total its pager gave, and what
+    kept the reading from being complete or certain."""
+
+    rows: list[Row] = field(default_factory=list)
+    pages: int = 0
+    left_out: int = 0
+    total: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, placed: Placed) -> None:
+        """One more page."""
+        self.rows.extend(placed.rows)
+        self.left_out += placed.left_out
+        self.problems.extend(placed.problems)
+        self.pages += 1
+
+    def check_count(self, what: str) -> None:
+        """The rows read must be as many as the pager said (with or without the rows left out
+        on purpose, such as the seller's own: pagers differ on whether they count it)."""
+        shown = len(self.rows)
+        if self.total is not None and self.total not in (shown, shown + self.left_out):
+            self.problems.append(
+                f"{what} says it has {self.total} rows, but {shown + self.left_out} were read"
+            )

@@ -1,26 +1,34 @@
-"""Our developer's access on the permissions screen (docs/pages.md §3), shared by `register` and
-`renew`: open the screen, find our row in either table, act on it once, read the effect back."""
+"""Our developer's access on the permissions screen (docs/pages.md §4), shared by `status`,
+`register` and `renew`: read both tables completely, find our row, act on it once, read the
+effect back.
+
+A decision (absent: grant; in the history: restore; due: renew) is only taken from a complete,
+certain reading of both tables (`read_screen`); a reading that missed something is
+`page_changed`, never "not there".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 import structlog
 
 from automation.errors import PageChanged
 from flows import texts
 from flows.browse.dialogs import answering_dialogs
-from flows.browse.look import RawRow, read_page
-from flows.browse.settle import click_and_settle
-from flows.mws.pages.permissions import PATH, PermissionsPage, developer_pattern
+from flows.browse.gate import Reading
+from flows.browse.look import RawRow
+from flows.mws.pages.permissions import PATH, DeveloperRow, PermissionsPage, Which
+from flows.mws.pages.permissions import developer_pattern as developer_pattern
 from flows.mws.results import DeveloperAccess
 from flows.seller_central import SellerCentral
-
-if TYPE_CHECKING:
-    pass
+from flows.site import digits
 
 log = structlog.get_logger("flows.mws.access")
+
+Confirmation = Literal["enabled", "disabled", "mandatory"]
 
 
 def open_permissions(sc: SellerCentral) -> PermissionsPage:
@@ -31,56 +39,125 @@ def open_permissions(sc: SellerCentral) -> PermissionsPage:
     return perms
 
 
-def find_access(
-    sc: SellerCentral, developer_id: str, perms: PermissionsPage | None = None
-) -> tuple[PermissionsPage, DeveloperAccess | None]:
-    """Our developer's row: looked for in the current table, then in the history.
+@dataclass
+class ScreenReading:
+    """Both tables of the permissions screen, every page of each, and what kept them from
+    being read completely and certainly (`problems`: empty when they were)."""
 
-    Uses the screen `perms` already shows when given; loads it again only when paging one
-    table may have moved the other off its first page.
-    """
-    tables: tuple[Literal["current", "history"], ...] = ("current", "history")
-    for which in tables:
-        if perms is None or perms.paged:
-            perms = open_permissions(sc)
-        row = perms.find_row(developer_id, which)
-        if row is not None:
-            return perms, row.access
-    assert perms is not None
-    return perms, None
+    seller_id: str
+    confirmation: Confirmation
+    current: list[DeveloperRow] = field(default_factory=list)
+    history: list[DeveloperRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    paged: bool = False
+    """Whether a table had more than one page (the screen is no longer on its first pages)."""
+
+    def rows_of(self, developer_id: str, which: Which) -> list[DeveloperRow]:
+        """The configured developer's rows in one table (its ID's digits compared)."""
+        rows = self.current if which == "current" else self.history
+        return [r for r in rows if digits(r.access.developer_id) == digits(developer_id)]
+
+    def gate(self, developer_id: str, which: Which, action: str) -> Reading:
+        """What an acting click on our row must rest on: the whole screen read, and exactly
+        one row of ours in `which` offering `action` (`renew` or `restore`)."""
+        name = texts.exact(action)
+        offering = [
+            r for r in self.rows_of(developer_id, which) if any(name.match(a) for a in r.actions)
+        ]
+        return Reading(
+            what="the permissions screen",
+            target=f"developer {developer_id} with {texts.texts(action)[0]}",
+            matches=len(offering),
+            problems=tuple(self.problems),
+        )
+
+    def certain(self, url: str) -> None:
+        """Raise `PageChanged` (nothing clicked) when the screen was not read completely."""
+        if self.problems:
+            raise PageChanged(
+                "The permissions screen could not be read completely, so nothing was decided "
+                "or clicked: " + "; ".join(self.problems) + ".",
+                url=url,
+            )
+
+    def access(self, developer_id: str, url: str) -> DeveloperAccess | None:
+        """Our access: the current table's row, else the history's; None when neither table
+        holds our developer. Only from a complete reading (else `PageChanged`); two rows of
+        ours in the current table are `PageChanged` too."""
+        self.certain(url)
+        current = self.rows_of(developer_id, "current")
+        if len(current) > 1:
+            raise PageChanged(
+                f"The developer {developer_id} has {len(current)} rows in 現在の権限; nothing "
+                "was clicked. Check the permissions screen in Seller Central.",
+                url=url,
+            )
+        if current:
+            return current[0].access
+        history = self.rows_of(developer_id, "history")
+        return history[0].access if history else None
 
 
-def current_screen(sc: SellerCentral) -> PermissionsPage:
-    """The permissions screen as shown now (read afresh), or loaded again when the page shows
-    something else."""
-    perms = PermissionsPage(sc.page)
-    if perms.is_shown():
-        perms.refresh()
-        return perms
-    return open_permissions(sc)
+def read_screen(
+    sc: SellerCentral, perms: PermissionsPage | None = None
+) -> tuple[PermissionsPage, ScreenReading]:
+    """Read the whole permissions screen: the seller ID, the confirmation line and every row of
+    both tables, every page followed (a table paged moves the other off its first page: the
+    screen is loaded again). Uses the screen `perms` shows when given."""
+    perms = perms or open_permissions(sc)
+    reading = ScreenReading(seller_id=perms.seller_id(), confirmation=perms.access_confirmation())
+    current = perms.read_table("current")
+    if current.pages > 1:
+        reading.paged = True
+        perms = open_permissions(sc)
+    history = perms.read_table("history")
+    reading.paged = reading.paged or history.pages > 1
+    reading.current = perms.developers(current, "current")
+    reading.history = perms.developers(history, "history")
+    reading.problems = current.problems + history.problems
+    return perms, reading
+
+
+def locate(
+    sc: SellerCentral,
+    perms: PermissionsPage,
+    reading: ScreenReading,
+    developer_id: str,
+    which: Which,
+) -> tuple[PermissionsPage, DeveloperRow]:
+    """Our row on the screen, to click it: found on the page shown when nothing was paged,
+    else on a fresh load, paged forward to it. `PageChanged` when it is gone."""
+    if reading.paged or not perms.is_shown():
+        perms = open_permissions(sc)
+    row = perms.locate_row(developer_id, which)
+    if row is None:
+        raise PageChanged(
+            "The developer's row went away before it could be clicked.", url=sc.page.url
+        )
+    return perms, row
 
 
 def act_on_row(
     sc: SellerCentral,
     perms: PermissionsPage,
+    reading: ScreenReading,
     developer_id: str,
     developer_name: str,
     action: Literal["renew", "restore"],
 ) -> None:
-    """Click the row's renew or restore control once, then wait for whichever comes: a new
-    page, a confirmation step naming our developer (a page, an in-page dialog or a browser
+    """Click our row's renew or restore control once, through the gate (a complete reading
+    with exactly one row of ours offering it), then wait for whichever comes: a new page, a
+    confirmation step naming our developer (a page, an in-page dialog or a browser
     `confirm()`, each confirmed once), or our row changing in place. The caller reads the
     effect back.
 
-    Raises `PageChanged` when the row or its control is missing, when a confirmation does not
-    name the configured developer (nothing confirmed), or when the click shows no effect.
+    Raises `PageChanged` when the reading is not certain, when the row or its control is
+    missing, when a confirmation does not name the configured developer (nothing confirmed),
+    or when the click shows no effect.
     """
-    which: Literal["current", "history"] = "current" if action == "renew" else "history"
-    row = perms.find_row(developer_id, which)
-    if row is None:
-        raise PageChanged(
-            "The developer's row went away before it could be clicked.", url=sc.page.url
-        )
+    which: Which = "current" if action == "renew" else "history"
+    gate = reading.gate(developer_id, which, action)
+    perms, row = locate(sc, perms, reading, developer_id, which)
     control = perms.row_action(row, action)
     label = texts.texts(action)[0]
     if control is None:
@@ -89,13 +166,15 @@ def act_on_row(
     names_us = developer_pattern(developer_id)
 
     def names_ours(text: str) -> bool:
-        return bool(names_us.search(text) or (developer_name and developer_name in text))
+        return bool(names_us.search(text)) or bool(
+            developer_name and texts.names_whole(text, developer_name)
+        )
 
     # A browser confirm() is accepted only when it names our developer.
     with answering_dialogs(sc.page, names_ours) as declined:
         sc.journal.append("renewed" if action == "renew" else "restored")
         try:
-            outcome = click_and_settle(sc.page, control, what=label, row=row.raw, dialogs=True)
+            outcome = perms.act(control, what=label, reading=gate, row=row.raw, dialogs=True)
         except PageChanged:
             if declined:
                 raise PageChanged(
@@ -105,28 +184,31 @@ def act_on_row(
                 ) from None
             raise
         if outcome == "dialog":
-            _confirm_dialog(sc, names_ours, row.raw)
+            _confirm_dialog(sc, perms, developer_id, names_ours, row.raw)
         elif outcome == "navigated":
             sc.ensure_signed_in()
-            _confirm_page(sc, names_ours)
+            _confirm_page(sc, perms, developer_id, names_ours)
 
 
 def _confirm_dialog(
-    sc: SellerCentral, names_ours: Callable[[str], bool], row: RawRow | None
+    sc: SellerCentral,
+    perms: PermissionsPage,
+    developer_id: str,
+    names_ours: Callable[[str], bool],
+    row: RawRow | None,
 ) -> None:
     """Confirm (承認する) an in-page dialog naming our developer, once."""
-    snap = read_page(sc.page, wait=False)
+    snap = perms.snapshot(wait=False)
     for dialog in snap.dialogs:
         confirm = next((c for c in dialog.controls if texts.exact("confirm").match(c.name)), None)
         if confirm is None:
             continue
-        if not names_ours(dialog.text):
-            raise PageChanged(
-                "The confirmation dialog does not name the configured developer; nothing was "
-                "confirmed.",
-                url=sc.page.url,
-            )
-        if click_and_settle(sc.page, confirm, what="承認する", row=row) == "navigated":
+        gate = Reading(
+            "the confirmation dialog",
+            f"developer {developer_id}",
+            matches=1 if names_ours(dialog.text) else 0,
+        )
+        if perms.act(confirm, what="承認する", reading=gate, row=row) == "navigated":
             sc.ensure_signed_in()
         return
     raise PageChanged(
@@ -135,24 +217,32 @@ def _confirm_dialog(
     )
 
 
-def _confirm_page(sc: SellerCentral, names_ours: Callable[[str], bool]) -> None:
+def _confirm_page(
+    sc: SellerCentral, perms: PermissionsPage, developer_id: str, names_ours: Callable[[str], bool]
+) -> None:
     """Confirm (承認する) when the click led to a confirmation page naming our developer."""
-    snap = read_page(sc.page)
+    page = PermissionsPage(sc.page)  # whatever page it is: read it as a page
+    snap = page.snapshot()
     confirm = snap.control(texts.exact("confirm"))
     if confirm is None:
         return  # the click's answer is the result itself
-    if not names_ours(snap.text):
-        raise PageChanged(
-            "The confirmation step does not name the configured developer; nothing was confirmed.",
-            url=sc.page.url,
-        )
-    click_and_settle(sc.page, confirm, what="承認する")
+    gate = Reading(
+        "the confirmation step",
+        f"developer {developer_id}",
+        matches=1 if names_ours(snap.text) else 0,
+    )
+    page.act(confirm, what="承認する", reading=gate)
     sc.ensure_signed_in()
 
 
 def read_back(sc: SellerCentral, developer_id: str) -> DeveloperAccess | None:
-    """Our row in the current table, read from the screen the action's answer shows (updated
-    in place or newly loaded) when it is the permissions screen, else from a new load."""
-    perms = current_screen(sc)
-    row = perms.find_row(developer_id, "current")
-    return row.access if row is not None else None
+    """Our row in the current table, read afresh from a new load of the screen after the
+    action (every page of it), never from the look taken the instant the row first changed."""
+    perms = open_permissions(sc)
+    current = perms.read_table("current")
+    rows = [
+        r
+        for r in perms.developers(current, "current")
+        if digits(r.access.developer_id) == digits(developer_id)
+    ]
+    return rows[0].access if len(rows) == 1 else None

@@ -12,10 +12,12 @@ from automation.commands import CommandSpec, NoOptions
 from automation.errors import NotConfirmed, PageChanged
 from automation.log import register_secret
 from automation.runner import RunContext
+from flows import texts
+from flows.browse.gate import Reading
+from flows.browse.look import marked
 from flows.browse.navigation import click_to_navigate
-from flows.browse.settle import click_and_settle
 from flows.marketplaces import get_marketplace
-from flows.mws.access import act_on_row, current_screen, find_access
+from flows.mws.access import ScreenReading, act_on_row, locate, read_screen
 from flows.mws.pages import registration
 from flows.mws.pages.permissions import PermissionsPage
 from flows.mws.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
@@ -38,29 +40,32 @@ def register(sc: SellerCentral, account: SellerAccount) -> RegisterResult:
     sc.open(registration.PATH, _prefill(account))
     perms = PermissionsPage(sc.page)
     perms.wait_loaded()
-    seller_id = perms.seller_id()
-
-    perms, access = find_access(sc, account.developer_id, perms)
+    perms, reading = read_screen(sc, perms)
+    seller_id = reading.seller_id
+    # Absent, in the history or current: decided only on a complete reading of both tables.
+    access = reading.access(account.developer_id, sc.page.url)
     if access is not None and access.state == "active":
-        token = _reveal(perms, account)
+        token = _reveal(sc, perms, reading, account)
         sc.note("token_revealed", screenshot=True)
         # An earlier attempt of this run whose grant or restore took effect before it failed.
         outcome = next((o for o in ("granted", "restored") if o in sc.journal), "already_granted")
         return _result(account, outcome, seller_id, marketplace_id, token)
     if access is not None:
-        act_on_row(sc, perms, account.developer_id, account.developer_name, "restore")
-        perms = current_screen(sc)
-        if perms.find_row(account.developer_id, "current") is None:
+        act_on_row(sc, perms, reading, account.developer_id, account.developer_name, "restore")
+        perms, reading = read_screen(sc)
+        if reading.access(account.developer_id, sc.page.url) is None or not reading.rows_of(
+            account.developer_id, "current"
+        ):
             raise NotConfirmed(
                 "Clicked アクセス権を復元 but the developer is not back in 現在の権限. Check the "
                 "permissions screen in Seller Central.",
                 url=sc.page.url,
             )
-        token = _reveal(perms, account)
+        token = _reveal(sc, perms, reading, account)
         sc.note("restored", screenshot=True)
         return _result(account, "restored", seller_id, marketplace_id, token)
 
-    credentials = _grant(sc, account, perms)
+    credentials = _grant(sc, account, perms, reading)
     if credentials.marketplace_id != marketplace_id:
         raise PageChanged(
             f"The completion page shows marketplace {credentials.marketplace_id}, not the "
@@ -86,9 +91,13 @@ def _prefill(account: SellerAccount) -> dict[str, str]:
 
 
 def _grant(
-    sc: SellerCentral, account: SellerAccount, perms: PermissionsPage
+    sc: SellerCentral, account: SellerAccount, perms: PermissionsPage, reading: ScreenReading
 ) -> registration.Credentials:
-    click_to_navigate(sc.page, perms.grant_button)
+    """Screens ③ to ⑤: the form, consent (the acting click, through the gate: the whole
+    permissions screen read without our developer, and a consent page naming ours only),
+    then the completion page's values."""
+    grant = perms.control_named(texts.exact("authorize_developer"), "開発者にアクセス権を付与")
+    click_to_navigate(sc.page, marked(sc.page, grant.mark))
     sc.ensure_signed_in()
     form = DeveloperFormPage(sc.page)
     form.wait()
@@ -104,8 +113,13 @@ def _grant(
     consent.tick_all()
     sc.note("consent_ticked", screenshot=True, developer=account.developer_name)
     submit = consent.submit_control()
+    gate = Reading(
+        "the permissions screen and the consent page",
+        f"developer {account.developer_id} absent, and named alone on the consent page",
+        problems=tuple(reading.problems),
+    )
     sc.journal.append("granted")
-    if click_and_settle(sc.page, submit, what="次へ (consent)") != "navigated":
+    if consent.act(submit, what="次へ (consent)", reading=gate) != "navigated":
         raise PageChanged(
             "After consenting, the page changed in place instead of showing the completion page.",
             url=sc.page.url,
@@ -117,11 +131,12 @@ def _grant(
     return credentials
 
 
-def _reveal(perms: PermissionsPage, account: SellerAccount) -> str:
-    """Our row's MWS auth token, revealed by its 表示 control (in place or after a reload)."""
-    row = perms.find_row(account.developer_id, "current")
-    if row is None:
-        raise PageChanged("The developer's row went away.", url=perms.page.url)
+def _reveal(
+    sc: SellerCentral, perms: PermissionsPage, reading: ScreenReading, account: SellerAccount
+) -> str:
+    """Our row's MWS auth token, revealed by its 表示 control (in place, or after a reload of
+    the page with the token in the row)."""
+    perms, row = locate(sc, perms, reading, account.developer_id, "current")
     token = perms.reveal_token(row)
     register_secret(token)
     return token

@@ -13,7 +13,7 @@ from automation.audit import AuditEvent
 from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed
 from automation.runner import RunContext
-from flows.mws.access import act_on_row, find_access, open_permissions, read_back
+from flows.mws.access import act_on_row, open_permissions, read_back, read_screen
 from flows.mws.pages.permissions import PermissionsPage
 from flows.mws.results import DeveloperAccess, RenewResult
 from flows.seller_central import SellerCentral
@@ -81,7 +81,8 @@ def renew(
         else:
             confirmation = _disable_confirmation(sc, perms)
     changed = "confirmation_disabled" in sc.journal  # by this run, earlier attempts included
-    perms, access = find_access(sc, account.developer_id, perms)
+    perms, reading = read_screen(sc, perms)
+    access = reading.access(account.developer_id, sc.page.url)
     if access is None:
         raise NotAuthorized(
             f"Developer {account.developer_id} has no access to this seller account: run "
@@ -106,6 +107,7 @@ def renew(
     act_on_row(
         sc,
         perms,
+        reading,
         account.developer_id,
         account.developer_name,
         "renew" if action == "renewed" else "restore",

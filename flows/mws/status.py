@@ -10,7 +10,7 @@ from rich.table import Table
 
 from automation.commands import CommandSpec, NoOptions
 from automation.runner import RunContext
-from flows.mws.access import open_permissions
+from flows.mws.access import read_screen
 from flows.mws.results import StatusResult
 from flows.seller_central import SellerCentral
 from flows.site import DEVELOPER_ID, SiteOverrides, digits, seller_account
@@ -23,19 +23,17 @@ if TYPE_CHECKING:
 
 
 def status(sc: SellerCentral, account: AccountProfile) -> StatusResult:
-    """Every developer row of both tables, on every page, the seller's own row left out."""
-    perms = open_permissions(sc)
-    seller_id = perms.seller_id()
-    confirmation = perms.access_confirmation()
-    current = perms.read_all("current")
-    if perms.paged:
-        perms = open_permissions(sc)
-    history = perms.read_all("history")
+    """Every developer row of both tables, on every page, the seller's own row left out.
+
+    Raises `PageChanged` when a table could not be read completely (docs/pages.md §4)."""
+    _perms, reading = read_screen(sc)
+    # A partial list is never reported as the whole: an incomplete reading is page_changed.
+    reading.certain(sc.page.url)
     return StatusResult(
         account=account.name,
-        seller_id=seller_id,
-        access_confirmation=confirmation,
-        developers=[r.access for r in current + history],
+        seller_id=reading.seller_id,
+        access_confirmation=reading.confirmation,
+        developers=[r.access for r in reading.current + reading.history],
     )
 
 

@@ -70,7 +70,7 @@ class TestMasking:
         def reveal_and_shoot(page: Page, ctx: RunContext) -> Path:
             sc = SellerCentral.for_run(page, ctx)
             perms = permissions.open_permissions(sc)
-            row = perms.find_row(ctx.account.developer_id, "current")
+            row = perms.locate_row(ctx.account.developer_id, "current")
             assert row is not None
             perms.reveal_token(row)
             # A password field as the sign-in page has one, to check its mask too.

@@ -128,16 +128,19 @@ class TestGridPageWithEmptyHistory:
             perms.wait_loaded()
             assert perms.seller_id() == "ABZNX2M5P881UTC"
             assert perms.access_confirmation() == "enabled"
-            current = [r.access for r in perms.read_table("current")]
+            read = perms.read_table("current")
+            assert read.problems == [] and read.pages == 1
+            current = [r.access for r in perms.developers(read, "current")]
             assert [(a.developer_id, a.nickname) for a in current] == [
                 ("6013-6422-2835", "AFreeTool-MWS-auto-switch-fulfillment")
             ]
             assert current[0].granted_at is not None
             assert current[0].granted_at.date() == date(2025, 10, 26)
             assert current[0].expires_at == date(2027, 3, 30)
-            assert perms.read_table("history") == []
-            assert perms.find_row("6013-6422-2835", "current") is not None
-            assert perms.find_row("9291-9582-2537", "current") is None  # the seller's own row
+            history = perms.read_table("history")
+            assert history.rows == [] and history.problems == []
+            assert perms.locate_row("6013-6422-2835", "current") is not None
+            assert perms.locate_row("9291-9582-2537", "current") is None  # the seller's own row
         finally:
             context.close()
 

@@ -2,51 +2,45 @@
 a row.
 
 The screen is read as a person reads it, whatever its markup (docs/pages.md "The markup is not
-known"): a table is recognised by its column headers (any of the shapes `read_page`
-finds), the current one by `権限の付与日`, the history by `アクション日`; a table that is absent or
-replaced by a note is an empty list; the pager counts every row, the seller's own included; the
-seller's own row `(出品者本人)` is never a developer; values are checked against their formats.
+known"). A table is told by the heading above it (`現在の権限`, `権限付与履歴`), else by its
+column headers (`権限の付与日` or `アクション日`), else by what its rows offer (`アクセス権を承認`,
+`アクセス権を復元`); its columns by their headers or, without a header row, by what the cells
+hold (`flows/browse/tables.py`). A table that is absent or replaced by a note is an empty list;
+each table's own pager is followed to its end and its count checked; the seller's own row
+`(出品者本人)` is never a developer; values are checked against their formats. Whatever cannot be
+read so makes the reading uncertain, and an uncertain reading is never acted on.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from automation.errors import PageChanged
 from flows import texts
 from flows.browse import pw
-from flows.browse.look import (
-    Control,
-    RawRow,
-    RawTable,
-    Snapshot,
-    forget,
-    look,
-    marked,
-    read_page,
-)
-from flows.browse.settle import click_and_settle
+from flows.browse.gate import Reading
+from flows.browse.look import Control, RawRow, RawTable, Snapshot, forget, read_page
+from flows.browse.page import PageObject, TableRead
+from flows.browse.tables import Column, Holds, Placed, Row, next_control, place
 from flows.dates import parse_date, parse_datetime
 from flows.mws.results import DeveloperAccess
 from flows.site import digits
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Locator
+
+    from flows.browse.look import Cell
 
 PATH = "/gp/account-manager/home.html"
 SELLER_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
 TOKEN = re.compile(r"^amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TOKEN_IN_TEXT = re.compile(r"amzn\.mws\.[^\s<>\"']+")
-_MAX_PAGES = 200
+_DEVELOPER_ID = re.compile(r"\s*\d{4}-?\d{4}-?\d{4}\s*")
+_BLANKS = ("", "-", "—", "–")
+_DATE_WORDS = re.compile(r"[\d年月日時分秒:/.,\- ]|JST|UTC|GMT|AM|PM|[A-Z][a-z]{2,8}\.?")
 Which = Literal["current", "history"]
-
-
-def developer_cell_pattern(developer_id: str) -> re.Pattern[str]:
-    """Matches a cell holding exactly the developer ID, with or without hyphens."""
-    d = digits(developer_id)
-    return re.compile(rf"^\s*{d[0:4]}-?{d[4:8]}-?{d[8:12]}\s*$")
 
 
 def developer_pattern(developer_id: str) -> re.Pattern[str]:
@@ -55,40 +49,99 @@ def developer_pattern(developer_id: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\d){d[0:4]}-?{d[4:8]}-?{d[8:12]}(?!\d)")
 
 
+# ---- what a cell holds (for tables without a header row) -------------------------------------
+
+
+def _is_date(cell: Cell) -> bool:
+    text = cell.full.strip()
+    return parse_datetime(text) is not None and not _DATE_WORDS.sub("", text)
+
+
+def _when(cell: Cell) -> object:
+    found = parse_datetime(cell.full)
+    return found.date() if found else None
+
+
+def _is_id(cell: Cell) -> bool:
+    return _DEVELOPER_ID.fullmatch(cell.full) is not None
+
+
+def _is_name(cell: Cell) -> bool:
+    text = cell.text.strip()
+    return bool(text) and not cell.controls and not _is_id(cell) and not _is_date(cell)
+
+
+def _offers(*keys: str) -> re.Pattern[str]:
+    return re.compile("|".join(texts.exact(k).pattern for k in keys))
+
+
+_ACTIONS = _offers("renew", "restore", "revoke", "edit")
+
+
+def _is_action(cell: Cell) -> bool:
+    names = [c.name for c in cell.controls]
+    if names:
+        return all(_ACTIONS.match(n) for n in names)
+    return bool(cell.text) and _ACTIONS.match(cell.text) is not None
+
+
+def _is_token(cell: Cell) -> bool:
+    if _TOKEN_IN_TEXT.search(cell.full):
+        return True
+    names = [c.name for c in cell.controls]
+    return bool(names) and all(texts.exact("view_token").match(n) for n in names)
+
+
+def _is_expiry(cell: Cell) -> bool:
+    return cell.full.strip() in _BLANKS or _is_date(cell)
+
+
+def _column(key: str, text_key: str, holds: Holds, **more: Any) -> Column:
+    return Column(key=key, header=texts.exact(text_key), holds=holds, **more)
+
+
+COLUMNS: dict[Which, tuple[Column, ...]] = {
+    "current": (
+        _column("developer_id", "col_developer_id", _is_id),
+        _column("nickname", "col_nickname", _is_name),
+        _column("granted", "col_granted_at", _is_date, order=_when, earlier_than="expires"),
+        _column("expires", "col_expires_at", _is_expiry, required=False, order=_when),
+        _column("token", "col_token", _is_token, required=False),
+        _column("action", "col_action", _is_action, required=False),
+    ),
+    "history": (
+        _column("developer_id", "col_developer_id", _is_id),
+        _column("nickname", "col_nickname", _is_name),
+        _column("action_date", "col_action_date", _is_date),
+        _column("action", "col_action", _is_action, required=False),
+    ),
+}
+
+
 @dataclass
-class Row:
+class DeveloperRow:
     """One developer row as read: what it says, its visible controls, and its mark."""
 
     access: DeveloperAccess
-    actions: list[str] = field(default_factory=list)
-    seller_self: bool = False
-    raw: RawRow | None = None
+    raw: RawRow
     controls: list[Control] = field(default_factory=list)
 
-
-@dataclass
-class Table:
-    """One of the two tables as shown now: its developer rows, pager and next-page control."""
-
-    rows: list[Row]
-    pager: str | None
-    next: Control | None
+    @property
+    def actions(self) -> list[str]:
+        """The names of the row's controls."""
+        return [c.name for c in self.controls if c.name]
 
 
-class PermissionsPage:
+class PermissionsPage(PageObject):
     """The permissions screen: account information, confirmation line, two paged tables.
 
-    Each load is read once (`refresh`), in one round trip; the methods answer from that read.
-    """
+    Each load is read once, in one round trip; the methods answer from that read."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.heading = page.get_by_text(texts.exact("developer_permissions")).first
-        # True once a table was paged: the other table's first page then needs a fresh load.
-        self.paged = False
-        self._snap: Snapshot | None = None
+    path: ClassVar[str | None] = PATH
+    shows: ClassVar[str] = "the permissions screen (Amazon MWS 開発者権限)"
 
-    # -- the page as a whole -------------------------------------------------------------
+    def recognises(self, snapshot: Snapshot) -> bool:
+        return snapshot.shows(texts.exact("developer_permissions"))
 
     def _heading(self) -> Locator:
         return self.page.get_by_text(texts.exact("developer_permissions")).filter(visible=True)
@@ -96,14 +149,11 @@ class PermissionsPage:
     def is_shown(self) -> bool:
         """Whether the loaded page is the permissions screen (no waiting); answered from this
         load's look when it shows the heading on a line of its own."""
-        if look(self.page).snapshot.shows(texts.exact("developer_permissions")):
-            return True
-        return self._heading().count() > 0
+        return super().is_shown() or self._heading().count() > 0
 
     def wait_loaded(self) -> None:
         """Wait for the screen and its tables to fill in; an unknown page is `page_changed`."""
-        if read_page(self.page).shows(texts.exact("developer_permissions")):
-            self.refresh()  # this load's read, kept
+        if self.recognises(read_page(self.page)):
             return
         try:
             pw.expect(self._heading()).not_to_have_count(0)
@@ -114,28 +164,18 @@ class PermissionsPage:
                 url=self.page.url,
             ) from None
         forget(self.page)
-        self.refresh()
-
-    def refresh(self) -> Snapshot:
-        """Read the page (once it has filled in) and keep what it shows."""
-        self._snap = read_page(self.page)
-        return self._snap
 
     @property
     def snap(self) -> Snapshot:
-        """The last read of this load (read now when there is none)."""
-        return self._snap if self._snap is not None else self.refresh()
+        """What this load shows, once filled in."""
+        return self.snapshot()
 
-    @property
-    def grant_button(self) -> Locator:
-        """`開発者にアクセス権を付与`, whatever control it is."""
-        return self._control_locator(texts.exact("authorize_developer"), "開発者にアクセス権を付与")
-
-    def _control_locator(self, name: re.Pattern[str], what: str) -> Locator:
+    def control_named(self, name: re.Pattern[str], what: str) -> Control:
+        """A control outside the tables; `PageChanged` when the screen shows none."""
         control = self.snap.control(name)
         if control is None:
             raise PageChanged(f"The permissions screen shows no {what} control.", url=self.page.url)
-        return marked(self.page, control.mark)
+        return control
 
     def seller_id(self) -> str:
         """The seller ID under `アカウント情報`, found by its label, checked against its format."""
@@ -160,89 +200,115 @@ class PermissionsPage:
             return "enabled"
         return "mandatory"
 
-    @property
-    def disable_link(self) -> Locator:
-        """`無効にする` on the confirmation line, whatever control it is."""
-        return self._control_locator(texts.exact("disable"), "無効にする")
-
     def disable_confirmation(self) -> None:
-        """Click `無効にする` once and wait for its effect; the caller reads the line back."""
-        control = self.snap.control(texts.exact("disable"))
-        if control is None:
-            raise PageChanged("The permissions screen shows no 無効にする link.", url=self.page.url)
-        click_and_settle(self.page, control, what="無効にする", gone=control.mark)
-        self._snap = None
+        """Click `無効にする` once (it must be the screen's only one) and wait for its effect;
+        the caller reads the line back."""
+        name = texts.exact("disable")
+        found = [c for c in self.snap.controls if name.match(c.name)]
+        reading = Reading("the confirmation line", "無効にする", matches=len(found))
+        control = found[0] if found else Control(name="", mark="")
+        self.act(control, what="無効にする", reading=reading, gone=control.mark)
 
     # -- tables ----------------------------------------------------------------------------
 
-    def table(self, which: Which) -> Table:
-        """One table on the page shown now; absent (or a note in its place) is empty."""
+    def kind(self, raw: RawTable) -> Which | None | Literal["unknown"]:
+        """Which table `raw` is: by its title, its header, or what its rows offer; None for a
+        table that holds no developer; "unknown" for one that does but cannot be told."""
+        title = raw.title or ""
+        if texts.exact("current_authorizations").match(title):
+            return "current"
+        if texts.exact("authorization_history").match(title):
+            return "history"
+        headers = " | ".join(c.text for r in raw.rows[:3] for c in r.cells)
+        if texts.containing("col_granted_at").search(headers):
+            return "current"
+        if texts.containing("col_action_date").search(headers):
+            return "history"
+        offered = [c.name for r in raw.rows for cell in r.cells for c in cell.controls]
+        if any(_offers("renew", "revoke", "view_token").match(n) for n in offered):
+            return "current"
+        if any(texts.exact("restore").match(n) for n in offered):
+            return "history"
+        if any(_is_id(cell) for r in raw.rows for cell in r.cells):
+            return "unknown"
+        return None
+
+    def tables_of(self, which: Which) -> tuple[list[RawTable], list[str]]:
+        """The tables of kind `which` on the page shown now, and what could not be told."""
+        found, problems = [], []
         for raw in self.snap.tables:
-            parsed = _parse_table(raw, self.page.url)
-            if parsed is not None and parsed[0] == which:
-                return parsed[1]
-        return Table(rows=[], pager=None, next=None)
+            kind = self.kind(raw)
+            if kind == which:
+                found.append(raw)
+            elif kind == "unknown":
+                problems.append("a table of developer IDs is neither 現在の権限 nor 権限付与履歴")
+        if len(found) > 1:
+            problems.append(f"the screen shows {len(found)} tables that look like {which}")
+        return found, problems
 
-    def read_table(self, which: Which) -> list[Row]:
-        """Every developer row of one table on the page shown now."""
-        return self.table(which).rows
+    def read_table(self, which: Which) -> TableRead:
+        """Every row of one table, every page followed (leaves the browser on its last page);
+        `problems` says what kept the reading from being complete or certain."""
+        extra: list[str] = []
 
-    def read_all(self, which: Which) -> list[Row]:
-        """Every row of one table across all of its pages (leaves the page on the last one)."""
-        rows: list[Row] = []
-        for _ in range(_MAX_PAGES):
-            rows.extend(self.read_table(which))
-            if not self.next_page(which):
-                return rows
-        raise PageChanged("The table's paging does not end.", url=self.page.url)
+        def locate(snapshot: Snapshot) -> RawTable | None:
+            found, problems = self.tables_of(which)
+            extra.extend(p for p in problems if p not in extra)
+            return found[0] if found else None
 
-    def next_page(self, which: Which) -> bool:
-        """Go to the table's next page; False on its last page."""
-        table = self.table(which)
-        if table.next is None:
-            return False
-        self.paged = True
-        click_and_settle(self.page, table.next, what="次へ", pager=table.pager)
-        self.refresh()
-        return True
+        title = "current_authorizations" if which == "current" else "authorization_history"
+        result = self.read_pages(locate, lambda raw: _place(raw, which), what=texts.texts(title)[0])
+        result.problems.extend(extra)
+        return result
 
-    def find_row(self, developer_id: str, which: Which) -> Row | None:
-        """Page through a table to the configured developer's row; None when it has none."""
-        for _ in range(_MAX_PAGES):
-            rows = [r for r in self.read_table(which) if _is(r, developer_id)]
-            if len(rows) > 1:
-                raise PageChanged(
-                    f"The developer {developer_id} has {len(rows)} rows in one table; nothing "
-                    "was clicked. Check the permissions screen in Seller Central.",
-                    url=self.page.url,
-                )
-            if rows:
-                return rows[0]
-            if not self.next_page(which):
+    def developers(self, read: TableRead, which: Which) -> list[DeveloperRow]:
+        """The developer rows of a table reading, values checked against their formats."""
+        return [_developer(row, which, self.page.url) for row in read.rows]
+
+    def locate_row(self, developer_id: str, which: Which) -> DeveloperRow | None:
+        """Page through a table from the page shown now to the configured developer's row (to
+        click it, after a complete reading found it there); None when it is not there."""
+        visited = {1}
+        for _ in range(200):
+            found, _problems = self.tables_of(which)
+            if not found:
                 return None
-        raise PageChanged("The table's paging does not end.", url=self.page.url)
+            placed = _place(found[0], which)
+            ours = [
+                r
+                for r in (_developer(p, which, self.page.url) for p in placed.rows)
+                if digits(r.access.developer_id) == digits(developer_id)
+            ]
+            if ours:
+                return ours[0]
+            step = next_control(found[0], visited)
+            if step is None:
+                return None
+            control, number = step
+            visited.add(number if number is not None else max(visited) + 1)
+            last = found[0].rows[-1] if found[0].rows else None
+            self.turn(control, what="次へ", pager=found[0].pager, row=last)
+        return None
 
     # -- one row -----------------------------------------------------------------------------
 
-    def reveal_token(self, row: Row) -> str:
+    def reveal_token(self, row: DeveloperRow) -> str:
         """Click `表示` in the row and read the token it reveals, in place or after a reload,
         checked against its format."""
         developer_id = row.access.developer_id
-        if row.raw is None or not _TOKEN_IN_TEXT.search(row.raw.text):
+        if not _TOKEN_IN_TEXT.search(row.raw.text):
             view = next((c for c in row.controls if texts.exact("view_token").match(c.name)), None)
             if view is None:
                 raise PageChanged(
                     "The developer's row offers no 表示 control for its token.", url=self.page.url
                 )
-            click_and_settle(self.page, view, what="表示", row=row.raw)
-            self.refresh()
-            shown = self.find_row(developer_id, "current")
-            if shown is None or shown.raw is None:
+            self.turn(view, what="表示", row=row.raw)
+            shown = self.locate_row(developer_id, "current")
+            if shown is None:
                 raise PageChanged(
                     "After 表示 the developer's row is gone from 現在の権限.", url=self.page.url
                 )
             row = shown
-        assert row.raw is not None
         match = _TOKEN_IN_TEXT.search(row.raw.text)
         if match is None:
             raise PageChanged("Clicking 表示 did not reveal an MWS auth token.", url=self.page.url)
@@ -253,91 +319,41 @@ class PermissionsPage:
             )
         return match.group(0)
 
-    def row_action(self, row: Row, action: Literal["renew", "restore"]) -> Control | None:
+    def row_action(self, row: DeveloperRow, action: Literal["renew", "restore"]) -> Control | None:
         """The row's `アクセス権を承認` or `アクセス権を復元` control (never `取り消し`)."""
         return next((c for c in row.controls if texts.exact(action).match(c.name)), None)
 
 
-def _is(row: Row, developer_id: str) -> bool:
-    """The ID cell alone decides: a nickname mentioning our ID is another developer's row."""
-    return digits(row.access.developer_id) == digits(developer_id)
+def _place(raw: RawTable, which: Which) -> Placed:
+    return place(raw, COLUMNS[which], skip=_own, note=texts.containing("empty_table"))
 
 
-def _columns(raw: RawTable) -> tuple[int, list[str]] | None:
-    """The header row's index and its column texts: a row of `th`/`columnheader` cells, or the
-    first row whose cells name at least two known columns (a `td` header row)."""
-    known = [
-        texts.exact(k)
-        for k in ("col_developer_id", "col_nickname", "col_granted_at", "col_action_date")
-    ]
-    for i, row in enumerate(raw.rows):
-        names = [c.text for c in row.cells]
-        hits = sum(1 for n in names if any(p.match(n) for p in known))
-        if hits >= 2 or (row.header and hits >= 1):
-            return i, names
-    return None
+def _own(row: RawRow) -> bool:
+    """The seller's own row `(出品者本人)`: shown in the table, never a developer."""
+    return any(mark in row.text for mark in texts.texts("seller_self"))
 
 
-def _parse_table(raw: RawTable, url: str) -> tuple[Which, Table] | None:
-    """A permissions table (current or history) read from any shape; None for other tables."""
-    header = _columns(raw)
-    if header is None:
-        return None
-    start, columns = header
-
-    def index(key: str) -> int | None:
-        pattern = texts.exact(key)
-        return next((i for i, c in enumerate(columns) if pattern.match(c)), None)
-
-    id_col, nick_col = index("col_developer_id"), index("col_nickname")
-    granted_col, action_date_col = index("col_granted_at"), index("col_action_date")
-    if id_col is None or nick_col is None:
-        return None
-    if granted_col is not None:
-        which: Which = "current"
-    elif action_date_col is not None:
-        which = "history"
-    else:
-        return None
-    expiry_col = index("col_expires_at") if which == "current" else None
-    self_marks = texts.texts("seller_self")
-    rows: list[Row] = []
-    for r in raw.rows[start + 1 :]:
-        cells = r.cells
-        if len(cells) < len(columns):
-            continue  # a note row such as 該当するデータはありません
-        if any(mark in r.text for mark in self_marks):
-            continue  # the seller's own row is not a developer
-        raw_id = digits(cells[id_col].full)
-        if not raw_id and not cells[id_col].full.strip():
-            continue
-        if len(raw_id) != 12:
-            raise PageChanged(f"A developer ID in the table is malformed: {raw_id!r}.", url=url)
-        granted = parse_datetime(cells[granted_col].full) if granted_col is not None else None
-        expires = None
-        if expiry_col is not None:
-            shown = cells[expiry_col].full.strip()
-            expires = parse_date(shown)
-            if expires is None and shown not in ("", "-", "—", "–"):
-                # Never guess: an unread expiry would mean a renewal click on every run.
-                raise PageChanged(
-                    f"An expiry date on the permissions screen is in an unknown format: {shown!r}.",
-                    url=url,
-                )
-        access = DeveloperAccess(
-            developer_id=f"{raw_id[0:4]}-{raw_id[4:8]}-{raw_id[8:12]}",
-            nickname=cells[nick_col].text,
-            state="active" if which == "current" else "inactive",
-            granted_at=granted,
-            expires_at=expires,
-        )
-        controls = [c for cell in cells for c in cell.controls]
-        rows.append(
-            Row(
-                access=access,
-                actions=[c.name for c in controls if c.name],
-                raw=r,
-                controls=controls,
+def _developer(row: Row, which: Which, url: str) -> DeveloperRow:
+    """A placed row as a developer's access; `PageChanged` for a value not in its format."""
+    raw_id = digits(row.full("developer_id"))
+    if len(raw_id) != 12:
+        raise PageChanged(f"A developer ID in the table is malformed: {raw_id!r}.", url=url)
+    expires = None
+    if which == "current":
+        shown = row.full("expires").strip()
+        expires = parse_date(shown)
+        if expires is None and shown not in _BLANKS:
+            # Never guess: an unread expiry would mean a renewal click on every run.
+            raise PageChanged(
+                f"An expiry date on the permissions screen is in an unknown format: {shown!r}.",
+                url=url,
             )
-        )
-    return which, Table(rows=rows, pager=raw.pager, next=raw.next)
+    granted = parse_datetime(row.full("granted")) if which == "current" else None
+    access = DeveloperAccess(
+        developer_id=f"{raw_id[0:4]}-{raw_id[4:8]}-{raw_id[8:12]}",
+        nickname=row.text("nickname"),
+        state="active" if which == "current" else "inactive",
+        granted_at=granted,
+        expires_at=expires,
+    )
+    return DeveloperRow(access=access, raw=row.raw, controls=row.controls)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from automation.errors import PageChanged, WrongDeveloper
 from flows import texts
 from flows.browse import pw
 from flows.browse.look import Control, forget, look, marked, read_page
 from flows.browse.navigation import click_to_navigate
+from flows.browse.page import PageObject
 from flows.mws.pages.permissions import SELLER_ID, TOKEN, developer_pattern
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class ConsentBox:
     mark: str
 
 
-class ConsentPage:
+class ConsentPage(PageObject):
     """Consent ④: the statement naming the developer and the boxes the form requires.
 
     What the page asks is decided by what it contains, not by one sentence (docs/pages.md §5): the
@@ -152,8 +153,10 @@ class ConsentPage:
     meaning is known.
     """
 
+    shows: ClassVar[str] = "the consent page (④)"
+
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.text = ""
         self.boxes: list[ConsentBox] = []
 
@@ -194,19 +197,17 @@ class ConsentPage:
         ours = developer_pattern(developer_id)
 
         def names_ours(text: str) -> bool:
-            return bool(ours.search(text) or (developer_name and developer_name in text))
+            return bool(ours.search(text)) or bool(
+                developer_name and texts.names_whole(text, developer_name)
+            )
 
         others = [
             m["developer"].strip("「」\"' ") for p in NAMED_DEVELOPER for m in p.finditer(self.text)
         ]
-        other = next(
-            (
-                d
-                for d in others
-                if d and d != developer_name and d not in developer_name and not ours.search(d)
-            ),
-            None,
-        )
+        other = next((d for d in others if d and not _is_ours(d, developer_name, ours)), None)
+        # Our name inside a longer one (`shippinno株式会社`) is another developer's.
+        longer = texts.longer_name(self.text, developer_name) if developer_name else None
+        other = other or longer
         if other is not None or not names_ours(self.text):
             raise WrongDeveloper(
                 f"The consent page names the developer '{other or 'unknown'}', not the "
@@ -241,6 +242,19 @@ class ConsentPage:
         if control is None:
             raise PageChanged("The consent page shows no 次へ button.", url=self.page.url)
         return control
+
+
+def _is_ours(named: str, developer_name: str, ours: re.Pattern[str]) -> bool:
+    """Whether a name a wording captured is the configured developer: our ID, our name exactly,
+    or our name followed by the sentence's own words (`shippinno in connection with`: the
+    wording's end was not where the capture stopped), never a longer name."""
+    if ours.search(named) or named == developer_name or named in developer_name:
+        return True
+    return (
+        bool(developer_name)
+        and named.startswith(developer_name)
+        and texts.names_whole(named, developer_name)
+    )
 
 
 def _shows_checkbox(facts: dict[str, Any]) -> bool:
