@@ -367,8 +367,10 @@ def starting(key: str) -> re.Pattern[str]:
 # A name goes on when followed by a capitalised word or a digit (`Shippinno Connector Pro`), or
 # by a CJK character that is no particle (`shippinno株式会社`): then it is a longer name.
 _PARTICLES = "にのがはをとでへもやからまでより、。「」（）()"
-_LONGER_AFTER = re.compile(r"^(?:[A-Za-z0-9_]|\s+[A-Z0-9]|[^\x00-\x7f" + _PARTICLES + r"\s])")
-_WORD_BEFORE = re.compile(r"[A-Za-z0-9_]$")
+_LONGER_AFTER = re.compile(
+    r"^(?:[A-Za-z0-9_]|[-.&'’+/][A-Za-z0-9]|\s+[A-Z0-9]|[^\x00-\x7f" + _PARTICLES + r"\s])"
+)
+_WORD_BEFORE = re.compile(r"(?:[A-Za-z0-9_]|[A-Za-z0-9][-.&'’+/])$")
 
 
 def _occurrences(text: str, name: str) -> list[tuple[str, str]]:
@@ -390,9 +392,9 @@ def _occurrences(text: str, name: str) -> list[tuple[str, str]]:
 def names_whole(text: str, name: str) -> bool:
     """Whether `text` names `name` as a whole at least once and never as part of a longer name
     (docs/pages.md "How to read a page": the name is what the configured name matches as a
-    whole, nothing more, nothing less). `Shippinno Connector Pro`, `MyShippinno` and
-    `shippinno株式会社` are longer names; `shippinno in connection with`, `shippinnoに` and
-    `Shippinno Connector access` name it whole."""
+    whole, nothing more, nothing less). `Shippinno Connector Pro`, `MyShippinno`,
+    `shippinno-partners` and `shippinno株式会社` are longer names; `shippinno in connection
+    with`, `shippinnoに` and `Shippinno Connector access` name it whole."""
     places = _occurrences(text, name)
     return bool(places) and not any(
         _WORD_BEFORE.search(before) or _LONGER_AFTER.match(after) for before, after in places
@@ -404,7 +406,7 @@ def longer_name(text: str, name: str) -> str | None:
     for before, after in _occurrences(text, name):
         if _WORD_BEFORE.search(before) or _LONGER_AFTER.match(after):
             head = re.search(r"\S*$", before)
-            tail = re.match(r"\s*\S+", after)
+            tail = re.match(r"\s*\S+", after) if _LONGER_AFTER.match(after) else None
             words = (head.group(0) if head else "") + name + (tail.group(0) if tail else "")
             return words.strip()
     return None

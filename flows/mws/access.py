@@ -156,12 +156,18 @@ def act_on_row(
     or when the click shows no effect.
     """
     which: Which = "current" if action == "renew" else "history"
-    gate = reading.gate(developer_id, which, action)
+    label = texts.texts(action)[0]
     perms, row = locate(sc, perms, reading, developer_id, which)
     control = perms.row_action(row, action)
-    label = texts.texts(action)[0]
+    if control is None and perms.wait_for_action(row, action):
+        # The row's controls were drawn after the page was read: read it all again, as a
+        # person who waited would, and act on that reading.
+        perms, reading = read_screen(sc, perms)
+        perms, row = locate(sc, perms, reading, developer_id, which)
+        control = perms.row_action(row, action)
     if control is None:
         raise PageChanged(f"The developer's row offers no {label} control.", url=sc.page.url)
+    gate = reading.gate(developer_id, which, action)
     log.info("row_action", account=sc.signin.account.name, developer_id=developer_id, action=action)
     names_us = developer_pattern(developer_id)
 

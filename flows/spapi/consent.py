@@ -23,6 +23,7 @@ from automation.errors import NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
+from flows import texts
 from flows.browse import pw
 from flows.seller_central import Action, SellerCentral
 from flows.spapi.errors import CodeExpired
@@ -116,7 +117,7 @@ def consent_and_exchange(
         named = (
             app.app_name
             if ours
-            else next((n for n in names if app.app_name not in n), names[0] if names else None)
+            else next((n for n in names if not names_only([app.app_name, n], app.app_name)), None)
         )
         if not ours:
             raise WrongDeveloper(
@@ -175,9 +176,13 @@ def consent_and_exchange(
 
 
 def names_only(names: list[str], app_name: str) -> bool:
-    """Whether the names a consent page gives are ours and nothing else (a longer name that
-    holds ours is a wording around it, e.g. a statement worded slightly differently)."""
-    return app_name in names and all(app_name in n for n in names)
+    """Whether the names a consent page gives are ours and nothing else: each is our app's
+    whole name, or our name followed by the sentence's own words (`Shippinno Connector with`, a
+    wording worded slightly differently); a longer name (`Shippinno Connector Pro`) is
+    another app's (docs/pages.md "How to read a page")."""
+    return app_name in names and all(
+        n == app_name or (n.startswith(app_name) and texts.names_whole(n, app_name)) for n in names
+    )
 
 
 def _play_the_app(

@@ -170,6 +170,9 @@ class TestNamesOnly:
             (["Evil Scraper"], False),
             (["Evil Scraper", "Shippinno Connector"], False),
             (["Shippinno"], False),
+            (["Shippinno Connector Pro", "Shippinno Connector"], False),
+            (["Shippinno Connector", "Shippinno Connector-Pro"], False),
+            (["Shippinno Connectorに今すぐログイン", "Shippinno Connector"], True),
             ([], False),
         ],
     )

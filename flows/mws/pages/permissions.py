@@ -21,7 +21,7 @@ from automation.errors import PageChanged
 from flows import texts
 from flows.browse import pw
 from flows.browse.gate import Reading
-from flows.browse.look import Control, RawRow, RawTable, Snapshot, forget, read_page
+from flows.browse.look import Control, RawRow, RawTable, Snapshot, forget, marked, read_page
 from flows.browse.page import PageObject, TableRead
 from flows.browse.tables import Column, Holds, Placed, Row, next_control, place
 from flows.dates import parse_date, parse_datetime
@@ -318,6 +318,19 @@ class PermissionsPage(PageObject):
                 url=self.page.url,
             )
         return match.group(0)
+
+    def wait_for_action(self, row: DeveloperRow, action: Literal["renew", "restore"]) -> bool:
+        """Wait (up to the run's timeout) for the row to show its `action` control, as a
+        person waits for buttons a page draws after it loaded; True once it shows."""
+        name = texts.exact(action)
+        scope = marked(self.page, row.raw.mark)
+        control = scope.get_by_role("button", name=name).or_(scope.get_by_role("link", name=name))
+        try:
+            pw.expect(control.first).to_be_visible()
+        except AssertionError:
+            return False
+        forget(self.page)
+        return True
 
     def row_action(self, row: DeveloperRow, action: Literal["renew", "restore"]) -> Control | None:
         """The row's `アクセス権を承認` or `アクセス権を復元` control (never `取り消し`)."""

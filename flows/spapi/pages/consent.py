@@ -122,9 +122,17 @@ class AppConsentPage:
         return names or self._named_in_body(body)
 
     def _named_in_body(self, body: str) -> list[str]:
-        """Wordings none of the text table knows: the configured names found in the page's
-        text (`expected` is set by the caller) stand in, so consent still needs our name."""
-        return [n for n in self.expected if n and n in body]
+        """Wordings none of the text table knows: the configured names the page's text names
+        as a whole (`expected` is set by the caller) stand in, so consent still needs our name;
+        a longer name holding ours (`Shippinno Connector Pro`) is given as that name."""
+        found: list[str] = []
+        for name in self.expected:
+            longer = texts.longer_name(body, name) if name else None
+            if longer:
+                found.append(longer)
+            elif name and texts.names_whole(body, name):
+                found.append(name)
+        return found
 
     def tick(self) -> None:
         """Tick the box (the one labelled with the statement, else the page's only check box);
