@@ -139,12 +139,14 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "apps_col_status": ("ステータス", "状態"),
         "apps_col_authorized": ("承認日", "認可日"),
         "apps_col_expires": ("有効期限", "有効期限日"),
-        "apps_status_active": ("有効", "承認済み"),
-        "apps_status_expired": ("期限切れ", "失効"),
+        "apps_col_actions": ("アクション", "操作"),
+        "apps_status_active": ("有効", "承認済み", "認可済み"),
+        "apps_status_expired": ("期限切れ", "失効", "有効期限切れ"),
         "apps_status_disabled": ("無効", "無効化済み"),
-        "apps_reauthorize": ("更新", "再承認"),
+        # docs/pages.md §7: none of these is certain, so all are kept.
+        "apps_reauthorize": ("再認可", "有効期限の延長", "認証の更新", "更新", "再承認"),
         "apps_enable": ("有効化",),
-        "apps_disable": ("承認を無効にする", "無効化"),
+        "apps_disable": ("認可を無効にする", "承認を無効にする", "無効にする", "無効化"),
         "apps_none": ("表示する項目はありません。",),
         "apps_next": ("次へ", "次のページ"),
     },
@@ -302,6 +304,7 @@ TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Expiry date",
             "Expiration",
         ),
+        "apps_col_actions": ("Action", "Actions"),
         "apps_status_active": ("Active", "Authorized", "Enabled", "Valid"),
         "apps_status_expired": ("Expired",),
         "apps_status_disabled": ("Disabled", "Inactive", "Revoked"),
@@ -398,6 +401,27 @@ def names_whole(text: str, name: str) -> bool:
     places = _occurrences(text, name)
     return bool(places) and not any(
         _WORD_BEFORE.search(before) or _LONGER_AFTER.match(after) for before, after in places
+    )
+
+
+# Before a name inside a captured wording: a capitalised word (`Super Shippinno Connector`) or a
+# CJK character that is no particle may be the start of a longer name.
+_LONGER_BEFORE = re.compile(
+    r"(?:[A-Za-z0-9_]|[A-Za-z0-9][-.&'’+/]|\b[A-Z][\w'’-]*\s+|[^\x00-\x7f" + _PARTICLES + r"\s])$"
+)
+
+
+def is_the_name(captured: str, name: str) -> bool:
+    """Whether a wording's capture (the words a known sentence puts where a name stands) is
+    `name`: the name itself, or the name with the sentence's own words around it (`私は、
+    Amazonに対し、Shippinno Connector`, `Shippinno Connector with`), never a longer name
+    (`Super Shippinno Connector`, `Shippinno Connector Pro`)."""
+    captured = " ".join(captured.split())
+    if captured == " ".join(name.split()):
+        return True
+    places = _occurrences(captured, name)
+    return bool(places) and not any(
+        _LONGER_BEFORE.search(before) or _LONGER_AFTER.match(after) for before, after in places
     )
 
 

@@ -37,6 +37,9 @@ class Column:
     required: bool = True
     order: Callable[[Cell], Any] | None = None
     earlier_than: str | None = None
+    anchor: Holds | None = None
+    """A cell only this column can hold (our app's whole name): where two text columns fit
+    the same places, the one holding it is this column."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def _by_content(
                 break
         if not changed:
             changed = _by_order(rows, fits, found, by_key)
+        if not changed:
+            changed = _by_anchor(rows, fits, found, ordered)
     problems = [
         f"cannot tell which column holds the {c.key}"
         for c in columns
@@ -137,6 +142,26 @@ def _by_content(
         if i not in found.values() and any(r.cells[i].full for r in rows):
             problems.append(f"column {i + 1} holds values the bot does not understand")
     return found, problems
+
+
+def _by_anchor(
+    rows: list[RawRow], fits: dict[int, set[str]], found: dict[str, int], columns: list[Column]
+) -> bool:
+    """A column with an anchor goes where a row holds it, when that is one place only."""
+    for col in columns:
+        if col.key in found or col.anchor is None:
+            continue
+        spots = [
+            i
+            for i, keys in fits.items()
+            if col.key in keys
+            and i not in found.values()
+            and any(col.anchor(r.cells[i]) for r in rows)
+        ]
+        if len(spots) == 1:
+            found[col.key] = spots[0]
+            return True
+    return False
 
 
 def _by_order(

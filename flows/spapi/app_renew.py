@@ -4,6 +4,7 @@ back (docs/pages.md §6, §7)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,20 +15,24 @@ from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.runner import RunContext
+from flows import texts
 from flows.browse.dialogs import answering_dialogs
-from flows.browse.navigation import click_to_navigate
+from flows.browse.gate import Reading
+from flows.browse.look import Control
 from flows.seller_central import SellerCentral
 from flows.site import RENEW_WITHIN_DAYS, SiteOverrides, seller_account
 from flows.spapi import reporting
 from flows.spapi.consent import (
     consent_and_exchange,
     lwa_for,
-    open_apps,
+    new_consent,
     prove_token,
     refuse_second_consent,
     today_of,
 )
+from flows.spapi.manage import open_apps, read_apps
 from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, prepare_app_job
+from flows.spapi.pages.apps import Action, ManageYourAppsPage, words
 from flows.spapi.pages.consent import query_of
 from flows.spapi.results import AppRenewResult, AppRow, RenewAction
 from flows.spapi.settings import AppSettings
@@ -71,12 +76,18 @@ def app_renew(
     dry_run: bool = False,
     verify: bool = True,
 ) -> AppRenewResult:
-    """Re-authorize or enable our app when due; read the new expiry back (a year ahead)."""
+    """Re-authorize or enable our app when due; read the new expiry back (a year ahead).
+
+    Decided only on a complete reading of Manage Your Apps, with our app's row found exactly
+    once by its whole name (docs/pages.md §7). A lapsed authorization whose row offers no
+    renewal control is authorized again through the consent page, as for a new seller, and
+    the result says so (`authorized`)."""
     account = seller_account(ctx.account)
     today = today_of(ctx)
     refuse_second_consent(sc)
-    apps = open_apps(sc, app)
-    ours = [r.row for r in apps.read_all(app.app_name) if r.row.ours]
+    apps, reading = read_apps(sc, app)
+    reading.certain(sc.page.url)
+    ours = reading.ours()
     if not ours:
         raise NotAuthorized(
             f"The app '{app.app_name}' is not in this seller's Manage Your Apps: run "
@@ -89,7 +100,10 @@ def app_renew(
             "clicked.",
             url=sc.page.url,
         )
-    action = decide_renewal(ours[0], today, renew_within, force)
+    action: RenewAction = decide_renewal(ours[0].row, today, renew_within, force)
+    offered = any(words(k).match(n) for n in ours[0].actions for k in _RENEWING)
+    if action != "none" and ours[0].row.status == "expired" and not offered:
+        action = "authorized"  # no control to renew with: a new authorization (docs §7)
     log.info("app_renew_decision", account=account.name, action=action)
     base = {"account": account.name, "app_id": app.app_id, "dry_run": dry_run}
     if action == "none" or dry_run:
@@ -98,38 +112,37 @@ def app_renew(
                 **base,
                 "action": "none",
                 "would_do": action if dry_run else None,
-                "expires_at": ours[0].expires_at,
+                "expires_at": ours[0].row.expires_at,
             }
         )
-    apps = open_apps(sc, app)  # back to the first page: the row may be on any
-    row = apps.find_row(app.app_name)
-    if row is None:
-        raise PageChanged("Our app's row went away before it could be clicked.", url=sc.page.url)
-    control = apps.row_control(row, "reauthorize" if action == "reauthorized" else "enable")
     sc.note("before_" + action, screenshot=True)
-
-    def open_consent() -> str | None:
-        # A browser confirm() after the click is accepted only when it names our app.
-        with answering_dialogs(sc.page, lambda message: app.app_name in message):
-            click_to_navigate(sc.page, control, acts=True)
-        sc.ensure_signed_in()
-        shown_app = query_of(sc.page.url).get("application_id")
-        if shown_app is not None and shown_app != app.app_id:
-            raise WrongDeveloper(
-                f"{action} led to the consent for another app ({shown_app}); nothing was "
-                "consented.",
+    if action == "authorized":
+        log.warning("app_renew_authorizes_again", account=account.name, app=app.app_name)
+        open_consent: Callable[[], str | None] = new_consent(sc, app, account)
+    else:
+        if reading.paged:
+            apps = open_apps(sc, app)  # back to the first page: the row may be on any
+        row = apps.locate_row()
+        wanted: Action = "reauthorize" if action == "reauthorized" else "enable"
+        control = None
+        if row is not None:
+            # A lapsed row may offer re-authorization (`再認可`) rather than `Enable`.
+            control = apps.row_control(row, wanted) or apps.row_control(
+                row, "enable" if wanted == "reauthorize" else "reauthorize"
+            )
+        if control is None:
+            raise PageChanged(
+                f"Our app's row offers no control to {wanted}; nothing was clicked.",
                 url=sc.page.url,
             )
-        # Amazon's own state on the consent URL it led to must come back unchanged.
-        expected_state = query_of(sc.page.url).get("state")
-        register_secret(expected_state)
-        return expected_state
+        open_consent = _renewing(sc, apps, app, control, reading.gate(control.name), action)
 
     lwa = lwa_for(app)
     done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
     endpoint = app.endpoint_for(account.marketplace)
     marketplace_ids = prove_token(ctx, app, lwa, endpoint, done) if verify else []
-    after = [r.row for r in open_apps(sc, app).read_all(app.app_name) if r.row.ours]
+    _apps, again = read_apps(sc, app)
+    after = [r.row for r in again.ours()] if not again.problems else []
     expires_at = after[0].expires_at if len(after) == 1 else None
     sc.note("after_" + action, screenshot=True, expires_at=str(expires_at))
     if len(after) != 1 or after[0].status != "active" or expires_at is None:
@@ -154,6 +167,40 @@ def app_renew(
             "verified": verify,
         }
     )
+
+
+_RENEWING = ("apps_reauthorize", "apps_enable")
+
+
+def _renewing(
+    sc: SellerCentral,
+    apps: ManageYourAppsPage,
+    app: AppSettings,
+    control: Control,
+    gate: Reading,
+    action: str,
+) -> Callable[[], str | None]:
+    """How a renewal reaches the consent page: our row's control clicked once through the gate
+    (a browser `confirm()` accepted only when it names our app whole), then the consent page
+    Amazon leads to, which must be for our app; returns Amazon's `state` to expect back."""
+
+    def open_consent() -> str | None:
+        with answering_dialogs(sc.page, lambda message: texts.names_whole(message, app.app_name)):
+            apps.act(control, what=control.name, reading=gate)
+        sc.ensure_signed_in()
+        shown_app = query_of(sc.page.url).get("application_id")
+        if shown_app is not None and shown_app != app.app_id:
+            raise WrongDeveloper(
+                f"{action} led to the consent for another app ({shown_app}); nothing was "
+                "consented.",
+                url=sc.page.url,
+            )
+        # Amazon's own state on the consent URL it led to must come back unchanged.
+        expected_state = query_of(sc.page.url).get("state")
+        register_secret(expected_state)
+        return expected_state
+
+    return open_consent
 
 
 # ---- the command ---------------------------------------------------------------------------

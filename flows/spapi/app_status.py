@@ -10,7 +10,7 @@ from automation.runner import RunContext
 from flows.seller_central import SellerCentral
 from flows.site import SiteOverrides
 from flows.spapi import reporting
-from flows.spapi.consent import open_apps
+from flows.spapi.manage import read_apps
 from flows.spapi.options import AppJobOptions, prepare_app_settings
 from flows.spapi.results import AppStatusResult
 from flows.spapi.settings import AppSettings
@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 def app_status(sc: SellerCentral, ctx: RunContext, app: AppSettings) -> AppStatusResult:
     """Every row of Manage Your Apps, on every page, ours marked."""
-    apps = open_apps(sc, app)
-    rows = [r.row for r in apps.read_all(app.app_name)]
-    return AppStatusResult(account=ctx.account.name, app_id=app.app_id, apps=rows)
+    _apps, reading = read_apps(sc, app)
+    reading.certain(sc.page.url)  # a partial list is never reported as the whole
+    return AppStatusResult(
+        account=ctx.account.name, app_id=app.app_id, apps=[r.row for r in reading.rows]
+    )
 
 
 def run_job(page: Page, ctx: RunContext, options: AppJobOptions) -> AppStatusResult:

@@ -3,10 +3,8 @@ partner ID and the LWA refresh token (the consent page, docs/pages.md §6; LWA, 
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import structlog
 from pydantic import SecretStr
@@ -14,23 +12,20 @@ from pydantic import SecretStr
 from automation.commands import CommandSpec
 from automation.log import register_secret
 from automation.runner import RunContext
-from flows.browse.navigation import goto
 from flows.seller_central import SellerCentral
-from flows.site import RENEW_WITHIN_DAYS, SellerAccount, SiteOverrides, seller_account
+from flows.site import RENEW_WITHIN_DAYS, SiteOverrides, seller_account
 from flows.spapi import reporting
 from flows.spapi.consent import (
-    CONSENT_PATH,
-    PICKER_PATH,
     consent_and_exchange,
     lwa_for,
-    open_apps,
+    new_consent,
     participations,
     prove_token,
-    read_expiry,
     refuse_second_consent,
     today_of,
 )
 from flows.spapi.errors import LwaInvalidGrant
+from flows.spapi.manage import read_apps, read_expiry
 from flows.spapi.options import (
     NO_VERIFY,
     RENEW_WITHIN,
@@ -38,7 +33,6 @@ from flows.spapi.options import (
     KnownAuthorization,
     prepare_app_job,
 )
-from flows.spapi.pages.consent import raise_if_refused
 from flows.spapi.results import AuthorizeResult
 from flows.spapi.settings import AppSettings
 
@@ -73,20 +67,7 @@ def authorize(
         found = _still_authorized(sc, ctx, app, lwa, endpoint, known, renew_within)
         if found is not None:
             return found
-    state = secrets.token_urlsafe(24)
-    register_secret(state)
-    query = {"application_id": app.app_id, "state": state}
-    if app.app_draft:
-        query["version"] = "beta"
-    if app.redirect_uri:
-        query["redirect_uri"] = app.redirect_uri
-    consent_url = sc.url(CONSENT_PATH, query)
-
-    def open_consent() -> str:
-        _open_consent(sc, consent_url, account)
-        return state
-
-    done = consent_and_exchange(sc, ctx, app, lwa, open_consent=open_consent)
+    done = consent_and_exchange(sc, ctx, app, lwa, open_consent=new_consent(sc, app, account))
     marketplace_ids = prove_token(ctx, app, lwa, endpoint, done) if verify else []
     expires_at = read_expiry(sc, app)
     return AuthorizeResult(
@@ -111,8 +92,10 @@ def _still_authorized(
     renew_within: int,
 ) -> AuthorizeResult | None:
     """`already_authorized` when our row is valid beyond the window and the token works."""
-    rows = open_apps(sc, app).read_all(app.app_name)
-    ours = [r.row for r in rows if r.row.ours]
+    _apps, reading = read_apps(sc, app)
+    # Whether to consent again is decided only on a complete reading.
+    reading.certain(sc.page.url)
+    ours = [r.row for r in reading.ours()]
     if len(ours) != 1 or ours[0].status != "active" or ours[0].expires_at is None:
         return None
     if ours[0].expires_at <= today_of(ctx) + timedelta(days=renew_within):
@@ -132,24 +115,6 @@ def _still_authorized(
         expires_at=ours[0].expires_at,
         refresh_token=known.refresh_token,
     )
-
-
-def _open_consent(sc: SellerCentral, consent_url: str, account: SellerAccount) -> None:
-    """Open the consent URL signed in, with the configured account chosen first when one is
-    configured: consent applies to the account and marketplace selected (docs/pages.md §2, §6)."""
-    page = sc.page
-    if account.account_name:
-        goto(page, sc.url(PICKER_PATH, {"returnTo": consent_url}))
-        # Signs in if needed; the sign-in loop's picker step (flows.signin.chooser) chooses the
-        # configured account and marketplace, then the picker returns to the consent URL.
-        sc.signin.ensure(page)
-    if urlsplit(page.url).path != CONSENT_PATH:
-        goto(page, consent_url)
-        sc.signin.ensure(page)
-    if urlsplit(page.url).path != CONSENT_PATH:
-        raise_if_refused(page, "")
-        goto(page, consent_url)  # sign-in does not always come back to where it started
-        sc.signin.ensure(page)
 
 
 # ---- the command ---------------------------------------------------------------------------

@@ -25,10 +25,10 @@ from automation.retry import retrying
 from automation.runner import RunContext
 from flows import texts
 from flows.browse import pw
+from flows.browse.navigation import goto
 from flows.seller_central import Action, SellerCentral
+from flows.site import SellerAccount
 from flows.spapi.errors import CodeExpired
-from flows.spapi.pages import apps as apps_page
-from flows.spapi.pages.apps import ManageYourAppsPage
 from flows.spapi.pages.consent import AppConsentPage, NavigationCatcher, query_of, raise_if_refused
 from flows.spapi.settings import AppSettings
 
@@ -87,6 +87,44 @@ def refuse_second_consent(sc: SellerCentral) -> None:
             "replaces the lost one.",
             url=sc.page.url,
         )
+
+
+def new_consent(sc: SellerCentral, app: AppSettings, account: SellerAccount) -> Callable[[], str]:
+    """How a new authorization reaches the consent page (docs/pages.md §6): the consent URL
+    for the app with a fresh `state` of ours, opened signed in with the configured account
+    chosen first; returns what `consent_and_exchange` calls to get there (it returns `state`)."""
+    state = secrets.token_urlsafe(24)
+    register_secret(state)
+    query = {"application_id": app.app_id, "state": state}
+    if app.app_draft:
+        query["version"] = "beta"
+    if app.redirect_uri:
+        query["redirect_uri"] = app.redirect_uri
+    consent_url = sc.url(CONSENT_PATH, query)
+
+    def open_consent() -> str:
+        _open_consent(sc, consent_url, account)
+        return state
+
+    return open_consent
+
+
+def _open_consent(sc: SellerCentral, consent_url: str, account: SellerAccount) -> None:
+    """Open the consent URL signed in, with the configured account chosen first when one is
+    configured: consent applies to the account and marketplace selected (docs/pages.md §2, §6)."""
+    page = sc.page
+    if account.account_name:
+        goto(page, sc.url(PICKER_PATH, {"returnTo": consent_url}))
+        # Signs in if needed; the sign-in loop's picker step (flows.signin.chooser) chooses the
+        # configured account and marketplace, then the picker returns to the consent URL.
+        sc.signin.ensure(page)
+    if urlsplit(page.url).path != CONSENT_PATH:
+        goto(page, consent_url)
+        sc.signin.ensure(page)
+    if urlsplit(page.url).path != CONSENT_PATH:
+        raise_if_refused(page, "")
+        goto(page, consent_url)  # sign-in does not always come back to where it started
+        sc.signin.ensure(page)
 
 
 def consent_and_exchange(
@@ -180,9 +218,7 @@ def names_only(names: list[str], app_name: str) -> bool:
     whole name, or our name followed by the sentence's own words (`Shippinno Connector with`, a
     wording worded slightly differently); a longer name (`Shippinno Connector Pro`) is
     another app's (docs/pages.md "How to read a page")."""
-    return app_name in names and all(
-        n == app_name or (n.startswith(app_name) and texts.names_whole(n, app_name)) for n in names
-    )
+    return app_name in names and all(texts.is_the_name(n, app_name) for n in names)
 
 
 def _play_the_app(
@@ -300,21 +336,3 @@ def prove_token(
             access = lwa.access_token(done.refresh_token)
             ids = participations(app, endpoint, access)
     return ids
-
-
-def read_expiry(sc: SellerCentral, app: AppSettings) -> date | None:
-    """Our row's expiry as Manage Your Apps shows it after the consent."""
-    rows = open_apps(sc, app).read_all(app.app_name)
-    ours = [r.row for r in rows if r.row.ours]
-    if len(ours) != 1:
-        log.warning("app_row_not_found", app=app.app_name, rows=len(ours))
-        return None
-    return ours[0].expires_at
-
-
-def open_apps(sc: SellerCentral, app: AppSettings) -> ManageYourAppsPage:
-    """Open Manage Your Apps (signing in if needed) and wait for its table."""
-    sc.open(apps_page.PATH)
-    apps = ManageYourAppsPage(sc.page, app.app_id)
-    apps.wait_loaded()
-    return apps

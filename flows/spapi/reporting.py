@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 
     from automation.accounts import AccountProfile
 
-RENEW_AUDIT_ACTIONS = {"reauthorized": "reauthorize", "enabled": "enable"}
+RENEW_AUDIT_ACTIONS = {
+    "reauthorized": "reauthorize",
+    "enabled": "enable",
+    "authorized": "authorize",
+}
 
 
 class _Replacing(Protocol):

@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, SecretStr, field_serializer
 
 AppStatus = Literal["active", "expired", "disabled"]
-RenewAction = Literal["reauthorized", "enabled", "none"]
+RenewAction = Literal["reauthorized", "enabled", "authorized", "none"]
+"""`authorized`: a lapsed authorization whose row offered no renewal control, authorized
+again through the consent page (docs/pages.md §7)."""
 
 
 class _RevealsRefreshToken(BaseModel):

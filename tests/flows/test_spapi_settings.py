@@ -173,6 +173,8 @@ class TestNamesOnly:
             (["Shippinno Connector Pro", "Shippinno Connector"], False),
             (["Shippinno Connector", "Shippinno Connector-Pro"], False),
             (["Shippinno Connectorに今すぐログイン", "Shippinno Connector"], True),
+            (["私は、Amazonに対し、Shippinno Connector", "Shippinno Connector"], True),
+            (["Super Shippinno Connector", "Shippinno Connector"], False),
             ([], False),
         ],
     )

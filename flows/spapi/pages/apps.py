@@ -5,51 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from automation.errors import PageChanged
 from flows import texts
-from flows.browse import pw
-from flows.browse.navigation import click_to_navigate
+from flows.browse.look import Cell, Control, RawTable, Snapshot
+from flows.browse.page import MAX_PAGES, PageObject, TableRead
+from flows.browse.tables import Column, Row, next_control, place
 from flows.dates import parse_date
 from flows.spapi.pages.consent import raise_if_refused
 from flows.spapi.results import AppRow
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Page
 
 PATH = "/apps/manage"
-# Reads a table or grid in one round trip: per row, each cell's text (controls left out) and
-# the names of its visible controls.
-_READ_TABLE_JS = """(table) => {
-  const norm = s => (s || '').replace(/\\s+/g, ' ').trim();
-  const visible = el => el.checkVisibility ? el.checkVisibility() : true;
-  const controls = 'a, button, [role=button], [role=link], input[type=submit]';
-  const rows = [];
-  for (const row of table.querySelectorAll('tr, [role=row]')) {
-    const cells = Array.from(row.querySelectorAll(
-      'th, td, [role=cell], [role=gridcell], [role=columnheader]'))
-      .filter(c => c.closest('tr, [role=row]') === row);
-    rows.push({
-      header: cells.length > 0 && cells.every(c => c.tagName === 'TH'
-        || c.getAttribute('role') === 'columnheader'),
-      cells: cells.map(cell => {
-        const copy = cell.cloneNode(true);
-        copy.querySelectorAll(controls).forEach(el => el.remove());
-        copy.querySelectorAll('[hidden], [style*="display:none"], [style*="display: none"]')
-          .forEach(el => el.remove());
-        return {
-          text: norm(copy.textContent),
-          full: norm(cell.innerText),
-          controls: Array.from(cell.querySelectorAll(controls)).filter(visible)
-            .map(el => norm(el.innerText || el.value || el.getAttribute('aria-label'))),
-        };
-      }),
-    });
-  }
-  return rows;
-}"""
-_MAX_PAGES = 100
 _BLANKS = ("", "-", "—", "–")
 Status = Literal["active", "expired", "disabled"]
 Action = Literal["reauthorize", "enable"]
@@ -60,11 +30,12 @@ class ParsedRow:
     """One row of the table as read, with the names of the controls it offers."""
 
     row: AppRow
-    controls: list[str] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
 
-
-def _control(scope: Page | Locator, name: re.Pattern[str]) -> Locator:
-    return scope.get_by_role("button", name=name).or_(scope.get_by_role("link", name=name))
+    @property
+    def actions(self) -> list[str]:
+        """The names of the row's controls."""
+        return [c.name for c in self.controls if c.name]
 
 
 def words(key: str) -> re.Pattern[str]:
@@ -96,92 +67,152 @@ def read_date(text: str) -> date | None:
     return None
 
 
-class ManageYourAppsPage:
-    """The apps table (a `<table>` or an ARIA grid), its pager and the row controls."""
+def _is_date(cell: Cell) -> bool:
+    return read_date(cell.full) is not None
 
-    def __init__(self, page: Page, app_id: str) -> None:
-        self.page = page
+
+def _is_expiry(cell: Cell) -> bool:
+    return cell.full.strip() in _BLANKS or _is_date(cell)
+
+
+def _is_status(cell: Cell) -> bool:
+    return not cell.controls and _status_word(cell.text) is not None
+
+
+def _is_name(cell: Cell) -> bool:
+    text = cell.text.strip()
+    return bool(text) and not cell.controls and not _is_date(cell) and not _is_status(cell)
+
+
+_ACTIONS = ("apps_reauthorize", "apps_enable", "apps_disable")
+
+
+def _is_actions(cell: Cell) -> bool:
+    names = [c.name for c in cell.controls]
+    return not cell.text.strip() and all(any(words(k).match(n) for k in _ACTIONS) for n in names)
+
+
+def _when(cell: Cell) -> object:
+    return read_date(cell.full)
+
+
+def _columns(app_name: str) -> tuple[Column, ...]:
+    return (
+        Column("app", words("apps_col_app"), _is_name, anchor=lambda c: c.text == app_name),
+        Column("developer", words("apps_col_developer"), _is_name, required=False),
+        Column("status", words("apps_col_status"), _is_status),
+        Column(
+            "authorized",
+            words("apps_col_authorized"),
+            _is_date,
+            required=False,
+            order=_when,
+            earlier_than="expires",
+        ),
+        Column("expires", words("apps_col_expires"), _is_expiry, required=False, order=_when),
+        Column("actions", words("apps_col_actions"), _is_actions, required=False),
+    )
+
+
+class ManageYourAppsPage(PageObject):
+    """The apps table (a `<table>` or an ARIA grid, with or without a header row), its own
+    pager, and the row controls; read with the one table reader (`flows/browse/tables.py`)."""
+
+    path: ClassVar[str | None] = PATH
+    shows: ClassVar[str] = "Manage Your Apps (its table of apps)"
+
+    def __init__(self, page: Page, app_id: str, app_name: str = "") -> None:
+        super().__init__(page)
         self.app_id = app_id
-        self.heading = page.get_by_text(words("apps_heading")).first
-        # The table holding an `App name` header: in `th`, `td` or ARIA column headers.
-        header = page.get_by_text(words("apps_col_app"))
-        self.table = (
-            page.get_by_role("table").or_(page.get_by_role("grid")).filter(has=header).first
-        )
-        self.none_note = page.get_by_text(words("apps_none")).first
+        self.app_name = app_name
+
+    def recognises(self, snapshot: Snapshot) -> bool:
+        return bool(self._tables(snapshot)) or snapshot.shows(words("apps_none"))
 
     def wait_loaded(self) -> None:
         """Wait for the table or its `no items` note; Amazon's refusals raise."""
-        error = self.page.get_by_text(texts.containing("app_invalid_access")).or_(
-            self.page.get_by_role("heading", name=texts.containing("app_error_heading"))
-        )
-        try:
-            pw.expect(self.table.or_(self.none_note).or_(error).first).to_be_visible()
-        except AssertionError:
+        raise_if_refused(self.page, self.app_id)
+        if not self.recognises(self.snapshot()):
             raise_if_refused(self.page, self.app_id)
             raise PageChanged(
                 "Expected Manage Your Apps (its table of apps) but the page does not show it.",
                 url=self.page.url,
-            ) from None
-        raise_if_refused(self.page, self.app_id)
+            )
 
-    def read(self, app_name: str) -> list[ParsedRow]:
-        """Every row on the page shown now; `ours` where the app name is `app_name`."""
-        if not self.table.count():
-            return []
-        raw = self.table.evaluate(_READ_TABLE_JS)
-        return _parse(raw, app_name, self.page.url)
+    def _tables(self, snapshot: Snapshot) -> list[RawTable]:
+        """The tables that are the apps table: named by a header, or holding app rows."""
+        found = []
+        for raw in snapshot.tables:
+            placed = place(raw, _columns(self.app_name), note=words("apps_none"))
+            if placed.headed or (placed.rows and not placed.problems):
+                found.append(raw)
+        return found
 
-    def read_all(self, app_name: str) -> list[ParsedRow]:
-        """Every row on every page (leaves the browser on the last page)."""
-        rows: list[ParsedRow] = []
-        for _ in range(_MAX_PAGES):
-            rows.extend(self.read(app_name))
-            if not self.next_page():
-                return rows
-        raise PageChanged("Manage Your Apps' paging does not end.", url=self.page.url)
+    def read_table(self) -> TableRead:
+        """Every row of the apps table, every page followed (leaves the browser on its last
+        page); `problems` says what kept the reading from being complete or certain."""
+        extra: list[str] = []
 
-    def next_page(self) -> bool:
-        """Go to the next page of apps; False on the last one."""
-        link = _control(self.page, words("apps_next")).first
-        if not link.count() or not link.is_visible():
-            return False
-        click_to_navigate(self.page, link)
-        self.wait_loaded()
-        return True
+        def locate(snapshot: Snapshot) -> RawTable | None:
+            found = self._tables(snapshot)
+            if len(found) > 1 and "two apps tables" not in extra:
+                extra.append("two apps tables")
+            return found[0] if found else None
 
-    def find_row(self, app_name: str) -> Locator | None:
-        """Page through to the row of the app named `app_name`; None when there is none."""
-        name = re.compile(rf"^\s*{re.escape(app_name)}\s*$")
-        for _ in range(_MAX_PAGES):
-            if self.table.count():
-                rows = self.table.get_by_role("row").filter(has=self.page.get_by_text(name))
-                found = rows.count()
-                if found > 1:
-                    raise PageChanged(
-                        f"The app '{app_name}' has {found} rows in Manage Your Apps; nothing "
-                        "was clicked.",
-                        url=self.page.url,
-                    )
-                if found:
-                    return rows.first
-            if not self.next_page():
+        result = self.read_pages(
+            locate,
+            lambda raw: place(raw, _columns(self.app_name), note=words("apps_none")),
+            what="the apps table",
+        )
+        result.problems.extend(extra)
+        return result
+
+    def rows(self, read: TableRead) -> list[ParsedRow]:
+        """The apps of a table reading, values checked; `ours` where the name is ours whole."""
+        return [_parsed(row, self.app_name, self.page.url) for row in read.rows]
+
+    def locate_row(self) -> ParsedRow | None:
+        """Page through the table from the page shown now to our app's row (to click it,
+        after a complete reading found it there); None when it is not there."""
+        visited = {1}
+        for _ in range(MAX_PAGES):
+            found = self._tables(self.snapshot())
+            if not found:
                 return None
-        raise PageChanged("Manage Your Apps' paging does not end.", url=self.page.url)
+            placed = place(found[0], _columns(self.app_name), note=words("apps_none"))
+            ours = [
+                p
+                for p in (_parsed(r, self.app_name, self.page.url) for r in placed.rows)
+                if p.row.ours
+            ]
+            if ours:
+                return ours[0]
+            step = next_control(found[0], visited)
+            if step is None:
+                return None
+            control, number = step
+            visited.add(number if number is not None else max(visited) + 1)
+            last = found[0].rows[-1] if found[0].rows else None
+            self.turn(control, what="次へ", pager=found[0].pager, row=last)
+        return None
 
-    def row_control(self, row: Locator, action: Action) -> Locator:
-        """The row's `Re-authorize` or `Enable Authorization` (never `Disable authorization`)."""
+    def row_control(self, row: ParsedRow, action: Action) -> Control | None:
+        """The row's re-authorize or enable control (never `Disable authorization`)."""
         key = "apps_reauthorize" if action == "reauthorize" else "apps_enable"
-        return _control(row, words(key)).first
+        return next((c for c in row.controls if words(key).match(c.name)), None)
+
+
+def _status_word(text: str) -> Status | None:
+    statuses: tuple[Status, ...] = ("active", "expired", "disabled")
+    return next((s for s in statuses if words(f"apps_status_{s}").match(text)), None)
 
 
 def _status(text: str, controls: list[str], url: str) -> Status:
     """The status the row shows; an unknown word is read from the control the row offers
     (`Re-authorize` only while valid, `Enable Authorization` once expired)."""
-    statuses: tuple[Status, ...] = ("active", "expired", "disabled")
-    for status in statuses:
-        if words(f"apps_status_{status}").match(text):
-            return status
+    found = _status_word(text)
+    if found is not None:
+        return found
     if any(words("apps_enable").match(c) for c in controls):
         return "expired"
     if any(words("apps_reauthorize").match(c) for c in controls):
@@ -199,51 +230,18 @@ def _date(text: str, url: str) -> date | None:
     return value
 
 
-def _parse(raw: list[dict[str, Any]], app_name: str, url: str) -> list[ParsedRow]:
-    # The header row: `th` or column-header cells, else the first row naming the columns.
-    header = next((r for r in raw if r["header"]), None) or next(
-        (r for r in raw if any(words("apps_col_app").match(c["text"]) for c in r["cells"])),
-        None,
+def _parsed(row: Row, app_name: str, url: str) -> ParsedRow:
+    name = " ".join(row.text("app").split())
+    controls = row.controls
+    names = [c.name for c in controls if c.name]
+    parsed = AppRow.model_validate(
+        {
+            "app_name": name,
+            "developer": " ".join(row.text("developer").split()),
+            "status": _status(row.text("status"), names, url),
+            "authorized_at": _date(row.full("authorized"), url),
+            "expires_at": _date(row.full("expires"), url),
+            "ours": name == app_name,
+        }
     )
-    if header is None:
-        raise PageChanged("The apps table has no header row.", url=url)
-    columns = [c["text"] for c in header["cells"]]
-
-    def index(key: str) -> int | None:
-        pattern = words(key)
-        return next((i for i, c in enumerate(columns) if pattern.match(c)), None)
-
-    cols = {
-        key: index(f"apps_col_{key}")
-        for key in ("app", "developer", "status", "authorized", "expires")
-    }
-    if cols["app"] is None or cols["status"] is None:
-        raise PageChanged("The apps table lacks its app name or status column.", url=url)
-    parsed: list[ParsedRow] = []
-    for r in raw:
-        cells = r["cells"]
-        if (
-            r is header
-            or r["header"]
-            or len(cells) <= max(i for i in cols.values() if i is not None)
-        ):
-            continue
-
-        def cell(key: str, cells: list[dict[str, Any]] = cells) -> str:
-            i = cols[key]
-            return cells[i]["text"] if i is not None else ""
-
-        name = " ".join(cell("app").split())
-        controls = [n for c in cells for n in c["controls"] if n]
-        row = AppRow.model_validate(
-            {
-                "app_name": name,
-                "developer": " ".join(cell("developer").split()),
-                "status": _status(cell("status"), controls, url),
-                "authorized_at": _date(cell("authorized"), url),
-                "expires_at": _date(cell("expires"), url),
-                "ours": name == app_name,
-            }
-        )
-        parsed.append(ParsedRow(row=row, controls=controls))
-    return parsed
+    return ParsedRow(row=parsed, controls=controls)
