@@ -15,10 +15,11 @@ _PLACEHOLDER = re.compile(r"/\* (\w+\.js) \*/")
 
 
 @cache
-def script(name: str) -> str:
-    """The text of `js/<name>`, its placeholders filled in; FileNotFoundError for no such file."""
-    text = files("flows.browse").joinpath("js", name).read_text(encoding="utf-8")
+def script(name: str, package: str = "flows.browse") -> str:
+    """The text of `js/<name>` in `package`, its placeholders filled in (from the same
+    package); FileNotFoundError for no such file."""
+    text = files(package).joinpath("js", name).read_text(encoding="utf-8")
     lines = text.splitlines()
     while lines and lines[0].lstrip().startswith("//"):
         lines.pop(0)
-    return _PLACEHOLDER.sub(lambda m: script(m.group(1)).strip(), "\n".join(lines))
+    return _PLACEHOLDER.sub(lambda m: script(m.group(1), package).strip(), "\n".join(lines))

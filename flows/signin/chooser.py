@@ -10,6 +10,7 @@ and read back the choice Seller Central shows.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import structlog
@@ -18,6 +19,7 @@ from automation.errors import InvalidInput, NotConfirmed
 from flows import texts
 from flows.browse import pw
 from flows.browse.navigation import click_to_navigate
+from flows.browse.scripts import script
 from flows.marketplaces import MARKETPLACES
 
 if TYPE_CHECKING:
@@ -25,92 +27,87 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("flows.picker")
 
-# Every visible button-like control: (its text, whether it is an enabled control).
-_CONTROLS_JS = """() => Array.from(document.querySelectorAll(
-    'button, [role=button], input[type=submit], input[type=button], a[href]'))
-  .filter(el => el.checkVisibility ? el.checkVisibility() : !!el.offsetParent)
-  .map(el => (el.innerText || el.value || el.getAttribute('aria-label') || '')
-    .replace(/\\s+/g, ' ').trim())
-  .filter(Boolean)"""
 
-# Which of the marketplace controls `els` belong to `account`: each belongs to the account
-# control it shares the deepest ancestor with (its own row or list), ties going to the nearest
-# account before it — whatever the markup's classes.
-_OWNED_JS = """(els, {account, accounts}) => {
-  const chain = el => { const c = []; for (let n = el; n; n = n.parentNode) c.push(n); return c; };
-  const shared = (a, b) => {
-    const up = new Set(chain(a)), c = chain(b).find(n => up.has(n));
-    return c ? chain(c).length : 0;
-  };
-  const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
-  const owner = el => {
-    let best = null, bestDepth = -1;
-    for (const a of accounts) {
-      const d = shared(a, el);
-      const nearer = best && before(a, el) && (!before(best, el) || before(best, a));
-      if (d > bestDepth || (d === bestDepth && nearer)) {
-        best = a; bestDepth = d;
-      }
-    }
-    return best;
-  };
-  return els.map(el => owner(el) === account);
-}"""
+@dataclass(frozen=True)
+class Choice:
+    """A choice the chooser shows: its text, its mark, and (once an account is chosen) whether
+    it belongs to that account."""
+
+    text: str
+    mark: str
+    owned: bool | None = None
+    selected: bool = False
+    disabled: bool = False
 
 
 class Chooser:
-    """A chooser of account and marketplace, whatever its shape (docs/pages.md §2)."""
+    """A chooser of account and marketplace, whatever its shape (docs/pages.md §2): choices
+    as buttons, links, radio buttons or list items, the marketplaces listed per account or as
+    a group of their own, possibly drawn only once an account is chosen."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.confirm = self._controls(texts.exact("select_account"))
 
-    def offered(self) -> list[str]:
-        """The visible choices: account names and country names, in the order shown."""
-        shown: list[str] = self.page.evaluate(_CONTROLS_JS)
+    def scan(
+        self, account: Choice | None = None, accounts: list[str] | None = None
+    ) -> list[Choice]:
+        """Every visible choice (the confirm button and noise left out), in the order shown;
+        with `account`, each says whether it belongs to that account."""
+        raw = self.page.evaluate(
+            script("choices.js", "flows.signin"),
+            {
+                "account": account.mark if account else None,
+                "accountName": account.text if account else None,
+                "accounts": accounts or [],
+            },
+        )
         skip = texts.exact("select_account")
-        return [t for t in dict.fromkeys(shown) if not skip.match(t)]
+        return [
+            Choice(c["text"], c["mark"], c["owned"], c["selected"], c["disabled"])
+            for c in raw
+            if c["text"] and not skip.match(c["text"]) and not _noise(c["text"])
+        ]
 
-    def accounts(self) -> list[str]:
-        """The account names offered (a choice that is not a country)."""
-        return [t for t in self.offered() if t not in _ALL_COUNTRIES and not _noise(t)]
-
-    def countries(self) -> list[str]:
-        """The country names currently shown."""
-        return [t for t in self.offered() if t in _ALL_COUNTRIES]
+    def _click(self, choice: Choice) -> None:
+        self.page.locator(f'[data-sellerauth-choice="{choice.mark}"]').click()
 
     def choose(self, account_name: str | None, countries: tuple[str, ...]) -> None:
         """Choose the account (when several) and the marketplace, confirm, and read back.
 
-        Raises InvalidInput naming what was asked and what was offered when the account or
-        the marketplace is not there; NotConfirmed when the page after confirming shows
-        another choice.
+        The account is the choice whose text is the configured name, whole (`サンプル商店`,
+        never `サンプル商店 アウトレット`). Raises InvalidInput naming what was asked and what
+        was offered when the account or the marketplace is not there; NotConfirmed when the
+        confirm button stays disabled or the page after confirming shows another choice.
         """
-        accounts = self.accounts()
-        account: Locator | None = None
-        if accounts:
+        choices = self.scan()
+        names = list(dict.fromkeys(c.text for c in choices if c.text not in _ALL_COUNTRIES))
+        account: Choice | None = None
+        if names:
             if account_name is None:
-                if len(accounts) > 1:
+                if len(names) > 1:
                     raise InvalidInput(
                         "This login reaches several seller accounts ("
-                        + ", ".join(accounts)
+                        + ", ".join(names)
                         + "): set account_name (SELLERAUTH_ACCOUNT_NAME or the accounts file) "
                         "to the one to use.",
                         field="account_name",
                         url=self.page.url,
                     )
-                account_name = accounts[0]
-            account = self._controls(_whole(account_name)).first
-            if not account.count():
+                account_name = names[0]
+            same = [c for c in choices if c.text == " ".join(account_name.split())]
+            if not same:
                 raise InvalidInput(
                     f"The account chooser does not offer the account '{account_name}'; it "
-                    f"offers: {', '.join(accounts)}. Correct account_name.",
+                    f"offers: {', '.join(names)}. Correct account_name.",
                     field="account_name",
                     url=self.page.url,
                 )
-            account.click()
-        marketplace = self._marketplace(account, account_name, countries)
-        marketplace.click()
+            account = same[0]
+            if not account.selected:
+                self._click(account)
+        marketplace = self._marketplace(account, account_name, names, countries)
+        self._click(marketplace)
         try:
             pw.expect(self.confirm.first).to_be_enabled()
         except AssertionError:
@@ -124,13 +121,17 @@ class Chooser:
         self._read_back(account_name, countries)
 
     def _marketplace(
-        self, account: Locator | None, account_name: str | None, countries: tuple[str, ...]
-    ) -> Locator:
-        """The wanted marketplace's control within the chosen account (its list may open late).
+        self,
+        account: Choice | None,
+        account_name: str | None,
+        accounts: list[str],
+        countries: tuple[str, ...],
+    ) -> Choice:
+        """The wanted marketplace's choice within the chosen account (its list may be drawn
+        only once the account is chosen: waited for, as a person waits).
 
-        Raises InvalidInput, naming the account's marketplaces, when it has not that one.
-        """
-        shown = self._controls(_whole(*_ALL_COUNTRIES))
+        Raises InvalidInput, naming the account's marketplaces, when it has not that one."""
+        shown = self.page.get_by_text(_whole(*_ALL_COUNTRIES)).filter(visible=True)
         try:
             pw.expect(shown.first).to_be_visible()
         except AssertionError:
@@ -141,33 +142,19 @@ class Chooser:
                 field="marketplace",
                 url=self.page.url,
             ) from None
-        owned = self._owned(shown, account)
-        offered = [" ".join(t.split()) for t in shown.all_inner_texts()]
-        pairs = list(zip(offered, owned, strict=False))
-        wanted = [n for n, (text, mine) in enumerate(pairs) if mine and text in countries]
+        choices = self.scan(account, accounts)
+        mine = [c for c in choices if c.text in _ALL_COUNTRIES and c.owned is not False]
+        wanted = [c for c in mine if c.text in countries]
         if not wanted:
-            theirs = [text for text, mine in pairs if mine]
             raise InvalidInput(
                 f"The account chooser offers no marketplace {' / '.join(countries)}"
                 + (f" for '{account_name}'" if account_name else "")
-                + f"; it offers: {', '.join(dict.fromkeys(theirs)) or 'none'}. Check the "
-                "marketplace setting.",
+                + f"; it offers: {', '.join(dict.fromkeys(c.text for c in mine)) or 'none'}. "
+                "Check the marketplace setting.",
                 field="marketplace",
                 url=self.page.url,
             )
-        return shown.nth(wanted[0])
-
-    def _owned(self, shown: Locator, account: Locator | None) -> list[bool]:
-        """For each shown marketplace control, whether it belongs to the chosen account."""
-        count = shown.count()
-        names = self.accounts()
-        if account is None or not names:
-            return [True] * count
-        accounts = self._controls(_whole(*names)).element_handles()
-        owned: list[bool] = shown.evaluate_all(
-            _OWNED_JS, {"account": account.element_handle(), "accounts": accounts}
-        )
-        return owned
+        return wanted[0]
 
     def _read_back(self, account_name: str | None, countries: tuple[str, ...]) -> None:
         """Seller Central names the account and marketplace now chosen; another is an error."""

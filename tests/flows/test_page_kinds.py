@@ -300,6 +300,23 @@ class TestChoosers:
                 ]
                 assert picks == [(seller.seller_id, marketplace)]
 
+    def test_two_groups_of_plain_buttons(self, site_factory, account_for, run) -> None:
+        """Accounts and marketplaces as plain buttons in two groups, the marketplaces drawn
+        for the account chosen, confirm disabled until both are chosen (docs/pages.md §2):
+        every account and marketplace is chosen as asked (it was `invalid_input`, "offers:
+        none", before)."""
+        site = site_factory("picker", configure=three_sellers, faults=Faults(shape=2))
+        for seller in site.login.sellers:
+            for marketplace in seller.marketplaces:
+                site.sim.expire_sessions()
+                site.sim.clear_events()
+                account = account_for(site, account_name=seller.name, marketplace=marketplace)
+                assert run(seller_id_flow, account) == seller.seller_id
+                picks = [
+                    (e["seller_id"], e["marketplace"]) for e in site.sim.events_of("picker_select")
+                ]
+                assert picks == [(seller.seller_id, marketplace)]
+
     @pytest.mark.parametrize("chooser", ["picker", "switcher"])
     def test_an_option_not_offered_is_invalid_input(
         self, site_factory, account_for, run, chooser
