@@ -25,6 +25,7 @@ from automation.retry import retrying
 from automation.runner import RunContext
 from flows import texts
 from flows.browse import pw
+from flows.browse.gate import Reading, require_certain
 from flows.browse.navigation import goto
 from flows.seller_central import Action, SellerCentral
 from flows.site import SellerAccount
@@ -164,16 +165,18 @@ def consent_and_exchange(
                 "SELLERAUTH_APP_NAME.",
                 url=page.url,
             )
+        # The gate of both consent clicks: the page names our app, whole, and no other.
+        gate = Reading("the consent page", f"the app '{app.app_name}'", matches=1)
         sc.note("app_consent_shown", screenshot=True, app=named, variant=variant)
         log.info("app_consent", account=ctx.account.name, app=named, variant=variant)
         if variant == "checkbox":
             consent.tick()
             consented_at = ctx.clock.time()
             sc.journal.append(JOURNAL_CONSENT)
-            _click_leaving(page, consent.confirm.first, app)
+            _click_leaving(page, consent.confirm.first, app, gate)
         else:
             consented_at = ctx.clock.time()  # no code can be older than this click
-            expected_state = _play_the_app(sc, ctx, app, consent, catcher)
+            expected_state = _play_the_app(sc, ctx, app, consent, catcher, gate)
         redirect = _wait_for_redirect(sc, app, catcher)
     register_secret(redirect)
     query = query_of(redirect)
@@ -227,12 +230,15 @@ def _play_the_app(
     app: AppSettings,
     consent: AppConsentPage,
     catcher: NavigationCatcher,
+    gate: Reading,
 ) -> str:
-    """Variant B: follow `Log in to <app> now`, catch the login URI, and continue to
+    """Variant B: follow `Log in to <app> now` (ticking the consent box first where the page
+    shows one and keeps the button disabled until then), catch the login URI, and continue to
     `amazon_callback_uri` with `amazon_state` and our own `state`, as the app would."""
     page = sc.page
+    consent.tick_for_login()
     sc.journal.append(JOURNAL_CONSENT)
-    _click_leaving(page, consent.login_control.first, app)
+    _click_leaving(page, consent.login_control.first, app, gate)
     login_url = catcher.wait("login", app.interstitial_wait_ms)
     if login_url is None:
         raise_if_refused(page, app.app_id)
@@ -264,8 +270,10 @@ def _play_the_app(
     return state
 
 
-def _click_leaving(page: Page, control: object, app: AppSettings) -> None:
-    """Click a control whose page may go on to a URI that is caught and aborted."""
+def _click_leaving(page: Page, control: object, app: AppSettings, gate: Reading) -> None:
+    """Click a consent control, through the gate, whose page may go on to a URI that is
+    caught and aborted."""
+    require_certain(gate, page.url)
     assert isinstance(control, pw.Locator)
     try:
         pw.expect(control).to_be_enabled()

@@ -111,6 +111,9 @@ class TestAuthorize:
         [
             ("en", {}),
             ("ja", {"redirect_by": "302", "controls": "link"}),
+            # docs/pages.md §6: a box to tick before `<app>に今すぐログイン` is enabled.
+            ("ja", {"login_box": True}),
+            ("en", {"login_box": True, "redirect_by": "302"}),
         ],
     )
     def test_login_variant_plays_the_app(

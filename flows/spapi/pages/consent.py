@@ -104,7 +104,7 @@ class AppConsentPage:
             keys: tuple[str, ...] = ("app_consent_box", "app_consent_title", "app_consent_intro")
         else:
             first = " ".join(self.login_control.first.inner_text().split())
-            keys = ("app_login_now", "app_login_title")
+            keys = ("app_login_now", "app_login_title", "app_consent_box")
         lines = [first] + [
             " ".join(line.split()) for line in self.page.locator("body").inner_text().splitlines()
         ]
@@ -134,6 +134,21 @@ class AppConsentPage:
                 found.append(name)
         return found
 
+    def tick_for_login(self) -> None:
+        """Variant B with the consent box: when `Log in to <app> now` is disabled, tick the
+        page's one box (its statement was read with the page's names), then it must enable."""
+        control = self.login_control.first
+        if not _visible(self.login_control) or control.is_enabled():
+            return
+        _tick_only_box(self.page)
+        try:
+            pw.expect(control).to_be_enabled()
+        except AssertionError:
+            raise PageChanged(
+                "'Log in to … now' stayed disabled after ticking the consent box.",
+                url=self.page.url,
+            ) from None
+
     def tick(self) -> None:
         """Tick the box (the one labelled with the statement, else the page's only check box);
         Confirm must then be enabled."""
@@ -153,6 +168,18 @@ class AppConsentPage:
             raise PageChanged(
                 "Confirm stayed disabled after ticking the consent box.", url=self.page.url
             ) from None
+
+
+def _tick_only_box(page: Page) -> None:
+    """Tick the page's one visible check box; more than one is a page the bot cannot read."""
+    boxes = page.get_by_role("checkbox").filter(visible=True)
+    if boxes.count() > 1:
+        raise PageChanged(
+            "The consent page shows several check boxes; nothing was ticked or consented.",
+            url=page.url,
+        )
+    if boxes.count() == 1:
+        boxes.first.check()
 
 
 def _prefix_before_app(key: str) -> str:
