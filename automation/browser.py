@@ -52,6 +52,39 @@ def session_path(state_dir: Path, account_name: str) -> Path:
     return state_dir / "sessions" / f"{validate_account_name(account_name)}.json"
 
 
+def identity_path(session: Path) -> Path:
+    """Where the identity a saved session belongs to is kept, beside it."""
+    return session.with_name(session.stem + ".identity.json")
+
+
+def save_identity(session: Path, identity: dict[str, str]) -> None:
+    """Record who `session` belongs to (`AccountProfile.session_identity`), 0600."""
+    write_private(identity_path(session), json.dumps(identity, sort_keys=True))
+
+
+def session_for(path: Path, identity: dict[str, str]) -> Path | None:
+    """`path` when the session saved there belongs to `identity`; else the session is set
+    aside (renamed `<name>.broken-<UTC time>`, a warning naming what differs, never the values)
+    and None: the run signs in afresh. A session saved without its identity (an older
+    release) is not trusted either."""
+    if not path.is_file():
+        return None
+    try:
+        saved = json.loads(identity_path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, ValueError):
+        saved = None
+    if isinstance(saved, dict) and saved == identity:
+        return path
+    differs = (
+        sorted(k for k in identity.keys() | saved.keys() if saved.get(k) != identity.get(k))
+        if isinstance(saved, dict)
+        else ["unknown"]
+    )
+    set_aside(path, "session_for_another_identity", differs=differs)
+    identity_path(path).unlink(missing_ok=True)
+    return None
+
+
 def usable_storage_state(path: Path | None) -> Path | None:
     """`path` when it holds a well-shaped saved session (Playwright storage state), else None.
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import structlog
 
 from automation.accounts import AccountProfile
+from automation.browser import save_identity, session_for, session_path
 from automation.errors import PageChanged, SellerAuthError, SiteUnavailable, Timeout
 from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
 from automation.files import private_dir
@@ -211,8 +212,6 @@ class _Run:
     """The attempts of one flow for one account."""
 
     def __init__(self, ctx: RunContext, recording: Recording) -> None:
-        from automation.browser import session_path
-
         self.ctx = ctx
         self.recording = recording
         self.state_file = session_path(ctx.settings.state_dir, ctx.account.name)
@@ -235,8 +234,10 @@ class _Run:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         har_draft = self._draft(self.recording.har)
+        identity = self.ctx.account.session_identity()
+        saved = None if self.recording.fresh_session else session_for(self.state_file, identity)
         context = browser.new_context(
-            None if self.recording.fresh_session else self.state_file,
+            saved,
             record_har_path=har_draft,
         )
         if self.recording.replay:
@@ -295,6 +296,7 @@ class _Run:
                 register_secret(cookie.get("value"))
             if not self.recording.fresh_session:
                 browser.save_storage_state(context, self.state_file, state)
+                save_identity(self.state_file, self.ctx.account.session_identity())
         except Exception as problem:  # a crashed browser has no state to keep
             log.warning("session_not_saved", account=name, problem=type(problem).__name__)
         if self.recording.trace:

@@ -221,6 +221,15 @@ class SellerAccount(SpApiAccountFields, SellerCentralFields, AccountProfile):
         """The configured developer ID: the row every acting click of the MWS jobs is on."""
         return self.developer_id
 
+    def session_identity(self) -> dict[str, str]:
+        """The e-mail, the Seller Central host, and the account and marketplace chosen: a
+        session signed in for one of them is never used for another (docs/pages.md §1–§2)."""
+        return super().session_identity() | {
+            "host": urlsplit(self.base_url).netloc.lower(),
+            "account_name": self.account_name or "",
+            "marketplace": self.marketplace,
+        }
+
     def setting_problems(self, settings: Settings) -> list[str]:
         """The SP-API settings of this account, checked as `authorize` checks them, when the
         SP-API app is configured at all (`spapi_problems`): an account of a fleet that uses

@@ -81,6 +81,11 @@ class AccountProfile(BaseModel):
         write-ahead intent, so a resumed run matches only its own); None: the account itself."""
         return None
 
+    def session_identity(self) -> dict[str, str]:
+        """Who a saved browser session belongs to: it is used again only for the same identity
+        (e-mail, and whatever the site adds: the host, the account and marketplace chosen)."""
+        return {"email": self.email.strip().lower()}
+
     def setting_problems(self, settings: Settings) -> list[str]:
         """What `accounts check` reports about the site's own settings of this account (those
         a job checks before a browser starts), each a message naming the variable or the file

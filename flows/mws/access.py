@@ -16,7 +16,7 @@ from typing import Literal
 import structlog
 
 from automation.errors import PageChanged
-from flows import texts
+from flows import names, texts
 from flows.browse.dialogs import answering_dialogs
 from flows.browse.gate import Reading
 from flows.browse.look import RawRow
@@ -173,7 +173,7 @@ def act_on_row(
 
     def names_ours(text: str) -> bool:
         return bool(names_us.search(text)) or bool(
-            developer_name and texts.names_whole(text, developer_name)
+            developer_name and names.names_whole(text, developer_name)
         )
 
     # A browser confirm() is accepted only when it names our developer.

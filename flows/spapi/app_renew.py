@@ -15,7 +15,7 @@ from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.runner import RunContext
-from flows import texts
+from flows import names
 from flows.browse.dialogs import answering_dialogs
 from flows.browse.gate import Reading
 from flows.browse.look import Control
@@ -185,7 +185,7 @@ def _renewing(
     Amazon leads to, which must be for our app; returns Amazon's `state` to expect back."""
 
     def open_consent() -> str | None:
-        with answering_dialogs(sc.page, lambda message: texts.names_whole(message, app.app_name)):
+        with answering_dialogs(sc.page, lambda message: names.names_whole(message, app.app_name)):
             apps.act(control, what=control.name, reading=gate)
         sc.ensure_signed_in()
         shown_app = query_of(sc.page.url).get("application_id")

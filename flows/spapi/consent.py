@@ -23,7 +23,7 @@ from automation.errors import NotConfirmed, PageChanged, WrongDeveloper
 from automation.log import register_secret
 from automation.retry import retrying
 from automation.runner import RunContext
-from flows import texts
+from flows import names
 from flows.browse import pw
 from flows.browse.gate import Reading, require_certain
 from flows.browse.navigation import goto
@@ -151,12 +151,12 @@ def consent_and_exchange(
         expected_state = open_consent()
         consent = AppConsentPage(page, expected=(app.app_name,))
         variant = consent.wait_shown(app.app_id)
-        names = consent.named_apps(variant)
-        ours = names_only(names, app.app_name)
+        shown = consent.named_apps(variant)
+        ours = names_only(shown, app.app_name)
         named = (
             app.app_name
             if ours
-            else next((n for n in names if not names_only([app.app_name, n], app.app_name)), None)
+            else next((n for n in shown if not names_only([app.app_name, n], app.app_name)), None)
         )
         if not ours:
             raise WrongDeveloper(
@@ -216,12 +216,12 @@ def consent_and_exchange(
     )
 
 
-def names_only(names: list[str], app_name: str) -> bool:
+def names_only(named: list[str], app_name: str) -> bool:
     """Whether the names a consent page gives are ours and nothing else: each is our app's
     whole name, or our name followed by the sentence's own words (`Shippinno Connector with`, a
     wording worded slightly differently); a longer name (`Shippinno Connector Pro`) is
     another app's (docs/pages.md "How to read a page")."""
-    return app_name in names and all(texts.is_the_name(n, app_name) for n in names)
+    return app_name in named and all(names.is_the_name(n, app_name) for n in named)
 
 
 def _play_the_app(

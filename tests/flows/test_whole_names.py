@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.texts import longer_name, names_whole
+from flows.names import longer_name, names_whole
 
 
 @pytest.mark.parametrize(

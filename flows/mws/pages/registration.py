@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from automation.errors import PageChanged, WrongDeveloper
-from flows import texts
+from flows import names, texts
 from flows.browse import pw
 from flows.browse.look import Control, forget, look, marked, read_page
 from flows.browse.navigation import click_to_navigate
@@ -198,7 +198,7 @@ class ConsentPage(PageObject):
 
         def names_ours(text: str) -> bool:
             return bool(ours.search(text)) or bool(
-                developer_name and texts.names_whole(text, developer_name)
+                developer_name and names.names_whole(text, developer_name)
             )
 
         others = [
@@ -206,7 +206,7 @@ class ConsentPage(PageObject):
         ]
         other = next((d for d in others if d and not _is_ours(d, developer_name, ours)), None)
         # Our name inside a longer one (`shippinno株式会社`) is another developer's.
-        longer = texts.longer_name(self.text, developer_name) if developer_name else None
+        longer = names.longer_name(self.text, developer_name) if developer_name else None
         other = other or longer
         if other is not None or not names_ours(self.text):
             raise WrongDeveloper(
@@ -253,7 +253,7 @@ def _is_ours(named: str, developer_name: str, ours: re.Pattern[str]) -> bool:
     return (
         bool(developer_name)
         and named.startswith(developer_name)
-        and texts.names_whole(named, developer_name)
+        and names.names_whole(named, developer_name)
     )
 
 

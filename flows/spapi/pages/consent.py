@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from automation.errors import NotPermitted, PageChanged
-from flows import texts
+from flows import names, texts
 from flows.browse import pw
 from flows.errors import MD_ADVICE
 from flows.spapi.errors import Refused
@@ -127,10 +127,10 @@ class AppConsentPage:
         a longer name holding ours (`Shippinno Connector Pro`) is given as that name."""
         found: list[str] = []
         for name in self.expected:
-            longer = texts.longer_name(body, name) if name else None
+            longer = names.longer_name(body, name) if name else None
             if longer:
                 found.append(longer)
-            elif name and texts.names_whole(body, name):
+            elif name and names.names_whole(body, name):
                 found.append(name)
         return found
 
