@@ -88,6 +88,14 @@ class WrongDeveloper(SellerAuthError):
     exit_status = 5
 
 
+class WrongAccount(SellerAuthError):
+    """The site shows another account than the one configured (another e-mail signed in,
+    another seller ID than the one an earlier run read): nothing was clicked."""
+
+    code = "wrong_account"
+    exit_status = 5
+
+
 class PageChanged(SellerAuthError):
     """A page did not look as expected: unknown page, missing element or malformed value."""
 

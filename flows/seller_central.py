@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
+from automation.errors import WrongAccount
 from automation.evidence import Evidence, NoEvidence
 from flows.browse.masking import secret_fields
 from flows.browse.navigation import goto
@@ -36,6 +37,8 @@ class SellerCentral:
         # Actions clicked in this run, earlier attempts included (RunContext.journal).
         self.journal = journal if journal is not None else []
         self.evidence: Evidence | NoEvidence = NoEvidence()
+        self.known_seller_id: str | None = None
+        """The seller ID an earlier run read for this account: another one is `wrong_account`."""
         signin.watch(page)  # every load of this page is looked at by the sign-in loop
 
     @classmethod
@@ -78,6 +81,17 @@ class SellerCentral:
         found = page_object(self.page)
         found.wait_loaded()
         return found
+
+    def confirm_seller(self, shown: str) -> None:
+        """The page shows seller ID `shown`: raise `WrongAccount` (nothing clicked) when an
+        earlier run of this account read another."""
+        if self.known_seller_id and shown != self.known_seller_id:
+            raise WrongAccount(
+                f"Seller Central shows seller {shown}, but this account's earlier runs read "
+                f"seller {self.known_seller_id}: it is signed in to another seller's account. "
+                "Nothing was clicked. Check the account's e-mail, account_name and marketplace.",
+                url=self.page.url,
+            )
 
     def note(self, action: str, *, screenshot: bool = False, **details: object) -> None:
         """Add a step to the run's evidence (when asked for), with a masked screenshot."""

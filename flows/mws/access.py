@@ -106,6 +106,7 @@ def read_screen(
     screen is loaded again). Uses the screen `perms` shows when given."""
     perms = perms or open_permissions(sc)
     reading = ScreenReading(seller_id=perms.seller_id(), confirmation=perms.access_confirmation())
+    sc.confirm_seller(reading.seller_id)
     current = perms.read_table("current")
     if current.pages > 1:
         reading.paged = True

@@ -8,7 +8,7 @@ import structlog
 from rich.table import Table
 
 from automation.audit import AuditEvent
-from automation.commands import CommandSpec, NoOptions
+from automation.commands import CommandSpec
 from automation.errors import NotConfirmed, PageChanged
 from automation.log import register_secret
 from automation.runner import RunContext
@@ -18,6 +18,7 @@ from flows.browse.look import marked
 from flows.browse.navigation import click_to_navigate
 from flows.marketplaces import get_marketplace
 from flows.mws.access import ScreenReading, act_on_row, locate, read_screen
+from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.pages import registration
 from flows.mws.pages.permissions import PermissionsPage
 from flows.mws.pages.registration import CompletionPage, ConsentPage, DeveloperFormPage
@@ -193,9 +194,11 @@ def render_register(data: dict[str, Any], account: AccountProfile, console: Cons
     )
 
 
-def run_job(page: Page, ctx: RunContext, options: NoOptions) -> RegisterResult:
-    """`register` as the engine runs it (it has no options)."""
-    return register(SellerCentral.for_run(page, ctx), seller_account(ctx.account))
+def run_job(page: Page, ctx: RunContext, options: SellerOptions) -> RegisterResult:
+    """`register` as the engine runs it (no options of its own)."""
+    sc = SellerCentral.for_run(page, ctx)
+    sc.known_seller_id = options.known_seller_id
+    return register(sc, seller_account(ctx.account))
 
 
 SPEC = CommandSpec(
@@ -206,7 +209,8 @@ SPEC = CommandSpec(
     when the access expired, it is restored.
     """,
     batch_help="Grant the developer access on every account (idempotent); tokens go to the store.",
-    options=NoOptions,
+    options=SellerOptions,
+    prepare=prepare_known_seller,
     flow=run_job,
     result=RegisterResult,
     account_overrides=DeveloperOverrides,

@@ -7,13 +7,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from automation.audit import AuditEvent
 from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed
 from automation.runner import RunContext
 from flows.mws.access import act_on_row, open_permissions, read_back, read_screen
+from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.pages.permissions import PermissionsPage
 from flows.mws.results import DeveloperAccess, RenewResult
 from flows.seller_central import SellerCentral
@@ -161,7 +162,7 @@ def _fresh(access: DeveloperAccess, confirmation: str, today: date) -> bool:
 # ---- the command ---------------------------------------------------------------------------
 
 
-class RenewOptions(BaseModel):
+class RenewOptions(SellerOptions):
     """`renew`'s options and their defaults (the only place they are written down)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -185,8 +186,10 @@ class RenewOptions(BaseModel):
 def run_job(page: Page, ctx: RunContext, options: RenewOptions) -> RenewResult:
     """`renew` as the engine runs it."""
     today = datetime.fromtimestamp(ctx.clock.time()).date()
+    sc = SellerCentral.for_run(page, ctx)
+    sc.known_seller_id = options.known_seller_id
     return renew(
-        SellerCentral.for_run(page, ctx),
+        sc,
         seller_account(ctx.account),
         today=today,
         **options.model_dump(),
@@ -263,6 +266,7 @@ SPEC = CommandSpec(
     summary=summarise_renew,
     render=render_renew,
     retry_safe=unforced,
+    prepare=prepare_known_seller,
     export_columns=("action", "expires_at", "access_confirmation"),
     grant_field="developer_id",
 )

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from automation.commands import CommandSpec, NoOptions
+from automation.commands import CommandSpec
 from automation.runner import RunContext
 from flows.mws.access import read_screen
+from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.results import StatusResult
 from flows.seller_central import SellerCentral
 from flows.site import DEVELOPER_ID, SiteOverrides, digits, seller_account
@@ -73,16 +74,19 @@ def render_status(data: dict[str, Any], account: AccountProfile, console: Consol
     console.print(table)
 
 
-def run_job(page: Page, ctx: RunContext, options: NoOptions) -> StatusResult:
-    """`status` as the engine runs it (it has no options)."""
-    return status(SellerCentral.for_run(page, ctx), ctx.account)
+def run_job(page: Page, ctx: RunContext, options: SellerOptions) -> StatusResult:
+    """`status` as the engine runs it (no options of its own)."""
+    sc = SellerCentral.for_run(page, ctx)
+    sc.known_seller_id = options.known_seller_id
+    return status(sc, ctx.account)
 
 
 SPEC = CommandSpec(
     name="status",
     help="List every developer with access to the seller's account, and when it expires.",
     batch_help="Read every account's permissions screen.",
-    options=NoOptions,
+    options=SellerOptions,
+    prepare=prepare_known_seller,
     flow=run_job,
     result=StatusResult,
     account_overrides=SiteOverrides,

@@ -17,6 +17,7 @@ from automation.errors import (
     PageChanged,
     SiteUnavailable,
     Timeout,
+    WrongAccount,
 )
 from automation.log import register_secret
 from flows.browse import pw
@@ -73,6 +74,19 @@ def refuse(found: Recognition) -> None:
             + ".",
             amazon_code=found.amazon_code,
             url=found.url,
+        )
+
+
+def _confirm_claim(claim: str | None, email: str, url: str) -> None:
+    """The password step must be for the configured e-mail (docs/pages.md §1: the e-mail is
+    shown in `span#auth-email-claim`); another is `wrong_account`, the password never typed.
+    A claim Amazon masks (`s***@example.com`) or leaves out is not compared."""
+    if claim and "@" in claim and "*" not in claim and claim.lower() != email.strip().lower():
+        raise WrongAccount(
+            f"The sign-in page asks the password of {claim}, not of the configured {email}: "
+            "Amazon remembers another account's sign-in. Nothing was typed. Run again with "
+            "the right e-mail, or in a browser without that sign-in.",
+            url=url,
         )
 
 
@@ -253,7 +267,10 @@ class SignIn:
             return "email"
         if kind in (PageKind.PASSWORD, PageKind.ONE_PAGE):
             email = account.email if kind is PageKind.ONE_PAGE else None
-            SignInPage(page).submit_password(account.password.get_secret_value(), email)
+            signin = SignInPage(page)
+            if kind is PageKind.PASSWORD:
+                _confirm_claim(signin.email_claim(), account.email, page.url)
+            signin.submit_password(account.password.get_secret_value(), email)
             return "password"
         if kind is PageKind.CHOOSE_DEVICE:
             mfa = MfaPage(page)

@@ -39,6 +39,11 @@ class SignInPage:
         box = self.page.locator("#auth-error-message-box")
         return [t.strip() for t in box.locator("li").all_inner_texts() if t.strip()]
 
+    def email_claim(self) -> str | None:
+        """The e-mail the password step says it signs in (`span#auth-email-claim`), if shown."""
+        claim = self.page.locator("span#auth-email-claim").filter(visible=True)
+        return " ".join(claim.first.inner_text().split()) if claim.count() else None
+
     def submit_email(self, email: str) -> None:
         self.page.locator("input#ap_email").fill(email)
         self._submit(self.page.locator("input#continue"))

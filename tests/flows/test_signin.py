@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from automation.browser import session_path
-from automation.errors import LoginFailed, NeedsPerson
+from automation.errors import LoginFailed, NeedsPerson, WrongAccount
 from automation.runner import RunContext
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Faults, Scenario
@@ -87,6 +87,17 @@ class TestSignInFailures:
         assert [e["ok"] for e in site.sim.events_of("signin_password")] == [False]
         assert "not the password" not in str(caught.value)
         assert caught.value.screenshot
+
+    def test_a_password_step_for_another_email_is_wrong_account(
+        self, site_factory, account_for, run
+    ) -> None:
+        """The password step claims another account's e-mail (Amazon remembered it): the run
+        stops with wrong_account and never types the password."""
+        site = site_factory("demo", faults=Faults(claim_email="someone-else@example.com"))
+        with pytest.raises(WrongAccount, match="someone-else@example.com"):
+            run(signed_in_seller_id, account_for(site))
+        assert site.sim.events_of("signin_password") == []
+        assert site.sim.events_of("signin_success") == []
 
     def test_unknown_email_fails_at_once(self, site_factory, account_for, run) -> None:
         """An e-mail Amazon does not know is login_failed, with no password typed."""
