@@ -215,7 +215,7 @@ class TestAppCommands:
                 "app-renew", "--json", "--dry-run", "--base-url", server.url,
                 state_dir=tmp_path, env=env,
             )  # fmt: skip
-            assert json.loads(dry.stdout)["would_do"] == "reauthorized", dry.stderr
+            assert json.loads(dry.stdout)["would_do"] == ["reauthorize"], dry.stderr
             done = sellerauth(
                 "app-renew", "--json", "--base-url", server.url, state_dir=tmp_path, env=env
             )

@@ -111,7 +111,7 @@ def app_renew(
             {
                 **base,
                 "action": "none",
-                "would_do": action if dry_run else None,
+                "would_do": [WOULD_DO[action]] if dry_run and action != "none" else [],
                 "expires_at": ours[0].row.expires_at,
             }
         )
@@ -170,6 +170,7 @@ def app_renew(
 
 
 _RENEWING = ("apps_reauthorize", "apps_enable")
+WOULD_DO = {"reauthorized": "reauthorize", "enabled": "enable", "authorized": "authorize"}
 
 
 def _renewing(

@@ -125,6 +125,15 @@ def render_app_status(data: dict[str, Any], account: AccountProfile, console: Co
 # ---- app-renew ---------------------------------------------------------------------------
 
 
+def _would(data: dict[str, Any]) -> list[str]:
+    """A dry run's `would_do` as a list (older results stored one past-tense word)."""
+    would = data.get("would_do")
+    older = {"reauthorized": "reauthorize", "enabled": "enable", "authorized": "authorize"}
+    if isinstance(would, str):
+        return [] if would == "none" else [older.get(would, would)]
+    return list(would or [])
+
+
 def audit_app_renew(data: dict[str, Any], options: object) -> list[AuditEvent]:
     """`Re-authorize` and `Enable Authorization` are actions; a dry run or nothing to do is not."""
     action = RENEW_AUDIT_ACTIONS.get(str(data.get("action")))
@@ -136,8 +145,9 @@ def audit_app_renew(data: dict[str, Any], options: object) -> list[AuditEvent]:
 def summarise_app_renew(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
     """What was done (or would be, in a dry run) for which seller; the expiry read back."""
     action = str(data.get("action", "-"))
-    if data.get("dry_run") and data.get("would_do") not in (None, "none"):
-        action = f"would be {data['would_do']}"
+    if data.get("dry_run"):
+        would = _would(data)
+        action = f"dry run: would {' + '.join(would)}" if would else "dry run: nothing due"
     if data.get("selling_partner_id"):
         action += f" {data['selling_partner_id']}"
     return action, str(data.get("expires_at") or "-")
@@ -149,11 +159,12 @@ def render_app_renew(data: dict[str, Any], account: AccountProfile, console: Con
     verb = {
         "reauthorized": "re-authorized",
         "enabled": "authorization enabled again",
+        "authorized": "authorized again through the consent page (no renewal control)",
         "none": "nothing to do",
     }[data["action"]]
     if data.get("dry_run"):
-        would = data.get("would_do")
-        verb = f"would be {would} (dry run)" if would not in (None, "none") else "nothing to do"
+        would = " and ".join(_would(data))
+        verb = f"dry run, nothing done: would {would}" if would else "dry run: nothing to do"
     line = f"{account.name}: app {data['app_id']}: {verb}; expires {data.get('expires_at') or '-'}"
     if data.get("refresh_token"):
         line += (

@@ -57,15 +57,16 @@ class AppStatusResult(BaseModel):
 
 
 class AppRenewResult(_RevealsRefreshToken):
-    """What `app-renew` did for the configured app (with `dry_run`, `would_do` says what it
-    would have done and `action` is `none`)."""
+    """What `app-renew` did for the configured app (with `dry_run`, `action` is `none` and
+    `would_do` lists what a real run would do, as `renew`'s does: `reauthorize`, `enable` or
+    `authorize`; empty when nothing is due)."""
 
     model_config = ConfigDict(frozen=True)
 
     account: str
     app_id: str
     action: RenewAction
-    would_do: RenewAction | None = None
+    would_do: list[Literal["reauthorize", "enable", "authorize"]] = []
     dry_run: bool = False
     expires_at: date | None = None
     selling_partner_id: str | None = None

@@ -437,7 +437,7 @@ class TestAppRenew:
         actions = [(e["app_id"], e["action"]) for e in site.sim.events_of("spapi_app_action")]
         assert actions == [(DEMO_APP_ID, "reauthorize")]
         assert_one_clean_consent(site)
-        assert result.action == "reauthorized" and result.would_do is None
+        assert result.action == "reauthorized" and result.would_do == []
         assert result.refresh_token.get_secret_value() == exchanges(site)[0]["refresh_token"]
         assert result.expires_at >= date.today() + timedelta(days=364)
         assert result.selling_partner_id == DEMO_SELLER_ID
@@ -473,7 +473,7 @@ class TestAppRenew:
     def test_dry_run_says_what_it_would_do(self, site_factory, account_for, run, app_for):
         site = site_factory("spapi-expired")
         result = self.renew(site, account_for, run, app_for, dry_run=True)
-        assert result.dry_run and result.action == "none" and result.would_do == "enabled"
+        assert result.dry_run and result.action == "none" and result.would_do == ["enable"]
         assert site.sim.events_of("spapi_app_action") == [] and consents(site) == []
 
     def test_not_authorized_at_all(self, site_factory, account_for, run, app_for) -> None:

@@ -75,6 +75,16 @@ class TestGrant:
         assert site.sim.developer_row(seller_id, OUR_ID).active
         assert site.sim.events_of("grant") == []
 
+    def test_a_consent_naming_us_mid_sentence_is_ours(self, site_factory, account_for, run) -> None:
+        """`...the acts or omissions of shippinno in connection with my seller account...`
+        names our developer whole: granted once (it was wrong_developer, the name read as
+        `shippinno in connection`)."""
+        site = site_factory("demo", language="en", faults=Faults(consent_mid_sentence=True))
+        result = run(job(register.SPEC), account_for(site))
+        assert result.outcome == "granted"
+        assert [e["boxes"] for e in site.sim.events_of("grant_attempt")] == [[1, 2]]
+        assert len(site.sim.events_of("grant")) == 1
+
     def test_passes_the_legacy_option_screen(self, site_factory, account_for, run) -> None:
         """Older accounts' option screen is passed by choosing to give a developer access."""
 

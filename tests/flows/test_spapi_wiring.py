@@ -197,8 +197,13 @@ class TestAuditAndSummaries:
         assert [e.action for e in events] == audited
 
     def test_a_dry_run_summary_says_what_would_be_done(self) -> None:
-        data = {"action": "none", "would_do": "reauthorized", "dry_run": True, "expires_at": None}
-        assert summarise_app_renew(data, None) == ("would be reauthorized", "-")
+        """`would_do` is a list, as `renew`'s; an older result's past-tense word still reads."""
+        data = {"action": "none", "would_do": ["reauthorize"], "dry_run": True, "expires_at": None}
+        assert summarise_app_renew(data, None) == ("dry run: would reauthorize", "-")
+        older = data | {"would_do": "reauthorized"}
+        assert summarise_app_renew(older, None) == ("dry run: would reauthorize", "-")
+        nothing = data | {"would_do": []}
+        assert summarise_app_renew(nothing, None) == ("dry run: nothing due", "-")
 
     def test_the_token_is_masked_to_its_kind_and_last_four(self) -> None:
         assert mask_token(TOKEN_A) == "Atzr|…0000"
