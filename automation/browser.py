@@ -66,8 +66,9 @@ def session_for(path: Path, identity: dict[str, str]) -> Path | None:
     """`path` when the session saved there belongs to `identity`; else the session is set
     aside (renamed `<name>.broken-<UTC time>`, a warning naming what differs, never the values)
     and None: the run signs in afresh. A session saved without its identity (an older
-    release) is not trusted either."""
-    if not path.is_file():
+    release) is not trusted either. A mis-shaped session is set aside first, as
+    `usable_storage_state` does."""
+    if usable_storage_state(path) is None:
         return None
     try:
         saved = json.loads(identity_path(path).read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from automation.browser import LAUNCH_ARGS, BrowserSession
 from automation.chromium import find_chromium
+from automation.errors import SellerAuthError
 from automation.log import clear_secrets
 from automation.otp import FakeClock
 from automation.runner import run_one
@@ -244,3 +246,24 @@ def run(
         return run_one(flow, settings, account, clock=clock, **kwargs)
 
     return go
+
+
+# No Python repr in a person's message (issue "the right seller, every time", item 3): every
+# error the suite makes in this process is checked as it is made.
+_REPRS = re.compile(r"<Locator|<Frame|<Page|Traceback|object at 0x")
+
+
+@pytest.fixture(autouse=True)
+def _messages_hold_no_python_repr(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fails a test during which an error was made whose message holds a Python repr."""
+    made: list[str] = []
+    original = SellerAuthError.__init__
+
+    def checked(self: SellerAuthError, message: str, **details: Any) -> None:
+        if _REPRS.search(message):
+            made.append(message)
+        original(self, message, **details)
+
+    monkeypatch.setattr(SellerAuthError, "__init__", checked)
+    yield
+    assert not made, f"an error message holds a Python repr: {made[0][:300]}"

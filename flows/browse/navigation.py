@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+import structlog
+
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import current_policy, retrying
 from flows.browse import pw
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
     from automation.settings import Settings
 
+
+log = structlog.get_logger("flows.browse.navigation")
 
 AfterLoad = Callable[["Page"], bool]
 """A hook run after each load; True when it knows the page (a captcha served with 503, say),
@@ -86,8 +90,12 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
                 # round trip, not two.
                 control.click()
             except pw.TimeoutError:
+                # The selector is for the debug log only: a person reads words, not a repr.
+                log.debug("control_missing", selector=str(control))
                 raise PageChanged(
-                    f"The page does not show the control the bot needs ({control}).",
+                    "The page does not show the button or link the bot needs to go on, or it "
+                    "stays disabled: the site may have changed. Open the page with --headed "
+                    "to see it.",
                     url=page.url,
                 ) from None
         response = navigation.value
