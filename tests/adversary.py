@@ -1,5 +1,7 @@
-"""`python -m tests.adversary [--only NAME] [--jobs N]`: the bot, as a black box through its
-command line, against every adversary layout of round 1 (fixtures/simulator/adversary.py).
+"""`python -m tests.adversary [--round N] [--only NAME] [--jobs N]`: the bot, as a black box
+through its command line, against every adversary layout of rounds 1 and 2
+(fixtures/simulator/adversary.py). `cases()` are round 1's runs, `round_2_cases()` round 2's,
+`all_cases()` both.
 
 For each layout and each job it applies to, a simulator of a suitable scenario is served on
 127.0.0.1 with the layout, `.venv/bin/sellerauth <job> --json --base-url URL` runs in a fresh
@@ -174,6 +176,21 @@ def app_action(action: str) -> Callable[[dict[str, Any], Simulator], bool]:
     return check
 
 
+def app_action_any(*actions: str) -> Callable[[dict[str, Any], Simulator], bool]:
+    def check(result: dict[str, Any], sim: Simulator) -> bool:
+        return result.get("action") in actions and result.get("app_id") == DEMO_APP_ID
+
+    return check
+
+
+def restored_and_confirmation_off(result: dict[str, Any], sim: Simulator) -> bool:
+    return (
+        renew_action("restored")(result, sim)
+        and bool(result.get("confirmation_changed"))
+        and _seller(sim).confirmation == "disabled"
+    )
+
+
 # -- the cases -----------------------------------------------------------------------------
 
 GRANT: Action = ("grant", DEMO_SELLER_ID, OURS, "shippinno")
@@ -326,8 +343,137 @@ def cases() -> list[Case]:
     ]
 
 
+DISABLE_CONFIRMATION: Action = ("confirmation_change", "disabled")
+PAGE_CHANGED = ("page_changed",)
+
+
+def round_2_cases() -> list[Case]:
+    """Round 2 (docs/simulator.md "Adversary layouts, round 2")."""
+    c = Case
+    login_uri = {"SELLERAUTH_LOGIN_URI": DEMO_LOGIN_URI}
+    return [
+        # §4: pagers of other forms; the count and the rows must agree.
+        c("pager-arrows", "status", "many-developers", "every developer", check=every_developer),
+        c("pager-arrows", "register", "many-developers", "already_granted", check=already_granted),
+        c(
+            "pager-words-and-numbers",
+            "status",
+            "many-developers",
+            "every developer",
+            check=every_developer,
+        ),
+        c(
+            "pager-words-and-numbers",
+            "renew",
+            "many-developers",
+            "renewed (forced)",
+            [RENEW],
+            args=("--force",),
+            check=renew_action("renewed"),
+        ),
+        # docs/pages.md "every row of every table read: as many rows as the page's own count".
+        c("count-disagrees", "renew", "expiring", "refusal:page_changed", refusal=PAGE_CHANGED),
+        c("count-disagrees", "status", "expiring", "refusal:page_changed", refusal=PAGE_CHANGED),
+        c("offscreen-copy", "renew", "expiring", "renewed", [RENEW], check=renew_action("renewed")),
+        c("offscreen-copy", "status", "expiring", "every developer", check=every_developer),
+        # "a row whose cells cannot be placed in columns makes the reading uncertain".
+        c("row-misfit", "renew", "expiring", "refusal:page_changed", refusal=PAGE_CHANGED),
+        c("row-misfit", "status", "expiring", "refusal:page_changed", refusal=PAGE_CHANGED),
+        c(
+            "confirm-names-other",
+            "renew",
+            "expiring",
+            "refusal (no confirm)",
+            refusal=("page_changed", "wrong_developer"),
+        ),
+        c(
+            "disable-lookalike",
+            "renew",
+            "expired",
+            "restored, confirmation off",
+            [DISABLE_CONFIRMATION, RESTORE],
+            args=("--disable-confirmation",),
+            check=restored_and_confirmation_off,
+        ),
+        c(
+            "id-off-by-one",
+            "renew",
+            "expired",
+            "restored",
+            [RESTORE],
+            check=renew_action("restored"),
+        ),
+        c("id-off-by-one", "status", "expired", "every developer", check=every_developer),
+        c("en-renew-label", "renew", "expiring", "renewed", [RENEW], check=renew_action("renewed")),
+        c("en-renew-label", "status", "expiring", "every developer", check=every_developer),
+        # §3
+        c("option-self-preselected", "register", "demo", "granted", [GRANT], check=granted),
+        c(
+            "consent-other-id",
+            "register",
+            "demo",
+            "refusal:wrong_developer",
+            refusal=("wrong_developer", "page_changed"),
+        ),
+        c("consent-en-midsentence", "register", "demo", "granted", [GRANT], check=granted),
+        c("completion-example-token", "register", "demo", "granted", [GRANT], check=granted),
+        # §2
+        c("switcher-listbox", "register", "picker", "granted", [GRANT], env=PICK, check=granted),
+        # §6
+        c(
+            "spapi-interstitial-stuck",
+            "authorize",
+            "spapi",
+            "authorized",
+            [CONSENT],
+            check=authorized,
+        ),
+        c("spapi-aria-checkbox", "authorize", "spapi", "authorized", [CONSENT], check=authorized),
+        c(
+            "spapi-login-button-other",
+            "authorize",
+            "spapi",
+            "refusal:wrong_developer",
+            env=login_uri,
+            refusal=WRONG_APP + PAGE_CHANGED,
+        ),
+        # §7
+        c(
+            "apps-disable-only",
+            "app-renew",
+            "spapi-expiring",
+            "(re)authorized via consent",
+            [CONSENT],
+            check=app_action_any("authorized", "reauthorized"),
+        ),
+        c(
+            "apps-ja-extend-pager",
+            "app-renew",
+            "spapi-many-apps",
+            "reauthorized",
+            [REAUTHORIZE, CONSENT],
+            check=app_action("reauthorized"),
+        ),
+        c("apps-ja-extend-pager", "app-status", "spapi-many-apps", "every app", check=every_app),
+        # Two rows under our app's whole name: the one to act on is not identified exactly.
+        c(
+            "apps-same-name-twice",
+            "app-renew",
+            "spapi-authorized",
+            "refusal:page_changed",
+            refusal=PAGE_CHANGED,
+        ),
+    ]
+
+
+def all_cases() -> list[Case]:
+    """Every round's runs."""
+    return cases() + round_2_cases()
+
+
 ENGLISH = {"apps-numbers-pager", "apps-no-renew-control", "apps-lookalike-row"}
-"""Layouts run on English pages (the others in the scenario's language, Japanese)."""
+"""Round 1 layouts run on English pages (the others in the scenario's language, Japanese;
+round 2's English layouts set the language themselves)."""
 
 
 # -- running -------------------------------------------------------------------------------
@@ -438,6 +584,7 @@ def run_case(case: Case, timeout_ms: int) -> Outcome:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.adversary", description=__doc__)
     parser.add_argument("--only", choices=sorted(ADVERSARIES), action="append", help="a layout")
+    parser.add_argument("--round", type=int, choices=(1, 2), help="only this round's layouts")
     parser.add_argument("--job", action="append", help="only this job (repeatable)")
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
     parser.add_argument("--timeout-ms", type=int, default=8000, help="SELLERAUTH_TIMEOUT_MS")
@@ -448,8 +595,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     chosen = [
         case
-        for case in cases()
-        if (not args.only or case.adversary in args.only) and (not args.job or case.job in args.job)
+        for case in all_cases()
+        if (not args.only or case.adversary in args.only)
+        and (not args.job or case.job in args.job)
+        and (not args.round or ADVERSARIES[case.adversary].round == args.round)
     ]
     started = time.monotonic()
     width = max((len(c.adversary) for c in chosen), default=10)

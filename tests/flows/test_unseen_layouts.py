@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.adversary import Case, cases, run_case
+from tests.adversary import Case, all_cases, run_case
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
     "case",
-    cases(),
+    all_cases(),
     ids=lambda c: f"{c.adversary}-{c.job}{''.join(c.args)}",
 )
 def test_every_job_ends_right_on_a_layout_it_never_saw(case: Case) -> None:
