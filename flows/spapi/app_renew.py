@@ -79,9 +79,9 @@ def app_renew(
     """Re-authorize or enable our app when due; read the new expiry back (a year ahead).
 
     Decided only on a complete reading of Manage Your Apps, with our app's row found exactly
-    once by its whole name (docs/pages.md §7). A lapsed authorization whose row offers no
-    renewal control is authorized again through the consent page, as for a new seller, and
-    the result says so (`authorized`)."""
+    once by its whole name (docs/pages.md §7). A due authorization whose row offers no renewal
+    control (lapsed, or only `Disable`) is authorized again through the consent page, as for
+    a new seller, and the result says so (`authorized`); `Disable` is never clicked."""
     account = seller_account(ctx.account)
     today = today_of(ctx)
     refuse_second_consent(sc)
@@ -102,8 +102,10 @@ def app_renew(
         )
     action: RenewAction = decide_renewal(ours[0].row, today, renew_within, force)
     offered = any(words(k).match(n) for n in ours[0].actions for k in _RENEWING)
-    if action != "none" and ours[0].row.status == "expired" and not offered:
-        action = "authorized"  # no control to renew with: a new authorization (docs §7)
+    if action != "none" and not offered:
+        # No control to renew with (a lapsed row, or one offering only `Disable`): a new
+        # authorization through the consent page, as for a new seller (docs/pages.md §7).
+        action = "authorized"
     log.info("app_renew_decision", account=account.name, action=action)
     base = {"account": account.name, "app_id": app.app_id, "dry_run": dry_run}
     if action == "none" or dry_run:

@@ -37,7 +37,8 @@
     if (!vis(e)) continue;
     const t = owner(e);
     if (!t) continue;
-    const label = bare(name(e));
+    // An arrow alone (`‹` `›`) is named by its aria-label or title, as a screen reader says it.
+    const label = bare(name(e)) || norm(e.getAttribute('aria-label') || e.getAttribute('title'));
     if (a.next.includes(label) && !paging.get(t).next) paging.get(t).next = control(e);
     else if (/^\d{1,3}$/.test(label)) paging.get(t).pages.push(control(e));
   }

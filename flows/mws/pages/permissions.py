@@ -23,6 +23,7 @@ from flows.browse import pw
 from flows.browse.gate import Reading
 from flows.browse.look import Control, RawRow, RawTable, Snapshot, forget, marked, read_page
 from flows.browse.page import PageObject, TableRead
+from flows.browse.scripts import script
 from flows.browse.tables import Column, Holds, Placed, Row, next_control, place
 from flows.dates import parse_date, parse_datetime
 from flows.mws.results import DeveloperAccess
@@ -193,19 +194,31 @@ class PermissionsPage(PageObject):
         return value
 
     def access_confirmation(self) -> Literal["enabled", "disabled", "mandatory"]:
-        """`enabled` (with a 無効にする link), `disabled`, or `mandatory` (on, no link)."""
+        """`enabled` (the line with its 無効にする link), `disabled`, or `mandatory` (on, no
+        link of its own)."""
         if texts.containing("confirmation_disabled").search(self.snap.text):
             return "disabled"
-        if self.snap.control(texts.exact("disable")) is not None:
-            return "enabled"
-        return "mandatory"
+        return "enabled" if len(self._line_controls()) == 1 else "mandatory"
 
-    def disable_confirmation(self) -> None:
-        """Click `無効にする` once (it must be the screen's only one) and wait for its effect;
-        the caller reads the line back."""
+    def _line_controls(self) -> list[Control]:
+        """The 無効にする controls nearest the confirmation line (docs/pages.md §4): another
+        block's 無効にする (notification e-mails, say) is not the line's."""
         name = texts.exact("disable")
         found = [c for c in self.snap.controls if name.match(c.name)]
-        reading = Reading("the confirmation line", "無効にする", matches=len(found))
+        if not found or not texts.containing("confirmation_enabled").search(self.snap.text):
+            return []
+        depths: list[int] = self.page.evaluate(
+            script("nearest.js"),
+            {"marks": [c.mark for c in found], "words": list(texts.texts("confirmation_enabled"))},
+        )
+        best = max(depths)
+        return [c for c, d in zip(found, depths, strict=True) if d == best and d > 0]
+
+    def disable_confirmation(self) -> None:
+        """Click the confirmation line's `無効にする` once (exactly one must be the line's) and
+        wait for its effect; the caller reads the line back."""
+        found = self._line_controls()
+        reading = Reading("the confirmation line", "its 無効にする", matches=len(found))
         control = found[0] if found else Control(name="", mark="")
         self.act(control, what="無効にする", reading=reading, gone=control.mark)
 

@@ -14,6 +14,7 @@ from flows.browse.look import Control, forget, look, marked, read_page
 from flows.browse.navigation import click_to_navigate
 from flows.browse.page import PageObject
 from flows.mws.pages.permissions import SELLER_ID, TOKEN, developer_pattern
+from flows.site import digits
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -29,6 +30,7 @@ CONSENT_DEVELOPER = (
     re.compile(r"\band\s+(?P<developer>.+?)\s+will be given access to your Amazon seller", re.I),
 )
 _MARKETPLACE_ID = re.compile(r"^A[0-9A-Z]{9,20}$")
+_ANY_DEVELOPER_ID = re.compile(r"(?<![\d-])\d{4}-\d{4}-\d{4}(?![\d-])|(?<!\d)\d{12}(?!\d)")
 
 
 def _submit(page: Page, key: str = "next") -> None:
@@ -205,6 +207,12 @@ class ConsentPage(PageObject):
             m["developer"].strip("「」\"' ") for p in NAMED_DEVELOPER for m in p.finditer(self.text)
         ]
         other = next((d for d in others if d and not _is_ours(d, developer_name, ours)), None)
+        # A developer ID the page gives that is not ours names another developer, whatever
+        # name stands beside it (docs/pages.md §3 ④: act only on our ID).
+        ids = {digits(m.group(0)) for m in _ANY_DEVELOPER_ID.finditer(self.text)}
+        other = other or next(
+            (f"developer ID {i}" for i in sorted(ids) if i != digits(developer_id)), None
+        )
         # Our name inside a longer one (`shippinno株式会社`) is another developer's.
         longer = names.longer_name(self.text, developer_name) if developer_name else None
         other = other or longer
