@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +60,15 @@ def read_until(process: subprocess.Popen[str], needle: str) -> list[str]:
 def last_json_line(text: str) -> dict[str, object]:
     """The JSON object on the last line of `text` (a command's --json output)."""
     return json.loads(text.strip().splitlines()[-1])
+
+
+def login_env(simulator: Any, **changes: str) -> dict[str, str]:
+    """The first login of `simulator` as `SELLERAUTH_*` variables, with `changes`."""
+    login = simulator.scenario.logins[0]
+    env = {
+        "SELLERAUTH_EMAIL": login.email,
+        "SELLERAUTH_PASSWORD": login.password,
+        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
+    }
+    env.update(changes)
+    return env

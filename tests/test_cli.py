@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.simulator import Faults, Simulator, SimulatorServer, build_scenario
+from tests.cli import login_env
 
 OUR_ID = "5259-6479-4073"
 
@@ -45,17 +46,6 @@ def sellerauth(
         env=full_env,
         timeout=120,
     )
-
-
-def login_env(simulator: Simulator, **changes: str) -> dict[str, str]:
-    login = simulator.scenario.logins[0]
-    env = {
-        "SELLERAUTH_EMAIL": login.email,
-        "SELLERAUTH_PASSWORD": login.password,
-        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
-    }
-    env.update(changes)
-    return env
 
 
 @pytest.mark.browser

@@ -11,20 +11,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.simulator import Simulator, SimulatorServer, build_scenario
-from tests.cli import sellerauth
+from tests.cli import login_env, sellerauth
 
 pytestmark = pytest.mark.browser
-
-
-def login_env(simulator: Simulator, **changes: str) -> dict[str, str]:
-    login = simulator.scenario.logins[0]
-    env = {
-        "SELLERAUTH_EMAIL": login.email,
-        "SELLERAUTH_PASSWORD": login.password,
-        "SELLERAUTH_TOTP_SECRET": login.totp_secret or "",
-    }
-    env.update(changes)
-    return env
 
 
 def serve(scenario_name: str, stack: list[SimulatorServer], **seller: str) -> tuple[Simulator, str]:

@@ -45,6 +45,17 @@ class Reading:
         return f"{self.what} shows {self.target} {self.matches} times"
 
 
+def require_complete(problems: list[str], what: str, url: str) -> None:
+    """Raise `PageChanged` (nothing decided, nothing clicked) when reading `what` left
+    `problems`; a partial reading is never taken for the whole."""
+    if problems:
+        raise PageChanged(
+            f"{what[:1].upper()}{what[1:]} could not be read completely, so nothing was decided "
+            "or clicked: " + "; ".join(problems) + ".",
+            url=url,
+        )
+
+
 def require_certain(reading: Reading, url: str) -> None:
     """Return when `reading` is certain; else raise `PageChanged` saying what could not be
     read, and that nothing was clicked."""

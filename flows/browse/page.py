@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from automation.errors import PageChanged
 from flows.browse import pw
@@ -25,6 +25,8 @@ from flows.browse.tables import Placed, Row, next_control
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
+
+T = TypeVar("T")
 
 MAX_PAGES = 200
 """How many pages of one table are followed before its paging counts as endless."""
@@ -123,6 +125,34 @@ class PageObject:
         """A click that acts on nothing (a pager's next page, `表示` revealing a token): once,
         waiting for its effect as `act` does, without the gate."""
         return click_and_settle(self.page, control, what=what, **watch)
+
+    def page_to(
+        self,
+        locate: Callable[[Snapshot], RawTable | None],
+        find: Callable[[RawTable], T | None],
+        *,
+        what: str,
+    ) -> T | None:
+        """Page one table forward from the page shown now until `find` finds what it looks
+        for on a page (a row to click, after a complete reading found it there); None when
+        the table ends (or vanishes) first."""
+        visited = {1}
+        for _ in range(MAX_PAGES):
+            raw = locate(self.snapshot())
+            if raw is None:
+                return None
+            found = find(raw)
+            if found is not None:
+                return found
+            step = next_control(raw, visited)
+            if step is None:
+                return None
+            control, number = step
+            visited.add(number if number is not None else max(visited) + 1)
+            last = raw.rows[-1] if raw.rows else None
+            self.turn(control, what=f"{what}: next page", pager=raw.pager, row=last)
+            forget(self.page)
+        return None
 
     def read_pages(
         self,

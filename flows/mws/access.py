@@ -18,7 +18,7 @@ import structlog
 from automation.errors import PageChanged
 from flows import names, texts
 from flows.browse.dialogs import answering_dialogs
-from flows.browse.gate import Reading
+from flows.browse.gate import Reading, require_complete
 from flows.browse.look import RawRow
 from flows.mws.pages.permissions import PATH, DeveloperRow, PermissionsPage, Which
 from flows.mws.pages.permissions import developer_pattern as developer_pattern
@@ -73,12 +73,7 @@ class ScreenReading:
 
     def certain(self, url: str) -> None:
         """Raise `PageChanged` (nothing clicked) when the screen was not read completely."""
-        if self.problems:
-            raise PageChanged(
-                "The permissions screen could not be read completely, so nothing was decided "
-                "or clicked: " + "; ".join(self.problems) + ".",
-                url=url,
-            )
+        require_complete(self.problems, "the permissions screen", url)
 
     def access(self, developer_id: str, url: str) -> DeveloperAccess | None:
         """Our access: the current table's row, else the history's; None when neither table

@@ -8,8 +8,7 @@ from datetime import date
 
 import structlog
 
-from automation.errors import PageChanged
-from flows.browse.gate import Reading
+from flows.browse.gate import Reading, require_complete
 from flows.seller_central import SellerCentral
 from flows.spapi.pages import apps as apps_page
 from flows.spapi.pages.apps import ManageYourAppsPage, ParsedRow
@@ -53,12 +52,7 @@ class AppsReading:
 
     def certain(self, url: str) -> None:
         """Raise `PageChanged` (nothing clicked) when the table was not read completely."""
-        if self.problems:
-            raise PageChanged(
-                "Manage Your Apps could not be read completely, so nothing was decided or "
-                "clicked: " + "; ".join(self.problems) + ".",
-                url=url,
-            )
+        require_complete(self.problems, "Manage Your Apps", url)
 
     def gate(self, label: str) -> Reading:
         """What a click on our row's `label` control must rest on: the whole table read, and

@@ -278,6 +278,21 @@ def three_sellers(scenario: Scenario) -> None:
     ]
 
 
+def choose_every_account_and_marketplace(site: Any, account_for: Any, run: Any) -> None:
+    """Each account and each of its marketplaces, chosen in turn: the choice made is the one
+    asked for, and it is made once."""
+    for seller in site.login.sellers:
+        for marketplace in seller.marketplaces:
+            site.sim.expire_sessions()
+            site.sim.clear_events()
+            account = account_for(site, account_name=seller.name, marketplace=marketplace)
+            assert run(seller_id_flow, account) == seller.seller_id
+            picks = [
+                (e["seller_id"], e["marketplace"]) for e in site.sim.events_of("picker_select")
+            ]
+            assert picks == [(seller.seller_id, marketplace)]
+
+
 class TestChoosers:
     @pytest.mark.parametrize("shape", SHAPES)
     @pytest.mark.parametrize("chooser", ["picker", "switcher"])
@@ -289,16 +304,7 @@ class TestChoosers:
         site = site_factory(
             "picker", configure=three_sellers, chooser=chooser, faults=Faults(shape=shape)
         )
-        for seller in site.login.sellers:
-            for marketplace in seller.marketplaces:
-                site.sim.expire_sessions()
-                site.sim.clear_events()
-                account = account_for(site, account_name=seller.name, marketplace=marketplace)
-                assert run(seller_id_flow, account) == seller.seller_id
-                picks = [
-                    (e["seller_id"], e["marketplace"]) for e in site.sim.events_of("picker_select")
-                ]
-                assert picks == [(seller.seller_id, marketplace)]
+        choose_every_account_and_marketplace(site, account_for, run)
 
     def test_two_groups_of_plain_buttons(self, site_factory, account_for, run) -> None:
         """Accounts and marketplaces as plain buttons in two groups, the marketplaces drawn
@@ -306,16 +312,7 @@ class TestChoosers:
         every account and marketplace is chosen as asked (it was `invalid_input`, "offers:
         none", before)."""
         site = site_factory("picker", configure=three_sellers, faults=Faults(shape=2))
-        for seller in site.login.sellers:
-            for marketplace in seller.marketplaces:
-                site.sim.expire_sessions()
-                site.sim.clear_events()
-                account = account_for(site, account_name=seller.name, marketplace=marketplace)
-                assert run(seller_id_flow, account) == seller.seller_id
-                picks = [
-                    (e["seller_id"], e["marketplace"]) for e in site.sim.events_of("picker_select")
-                ]
-                assert picks == [(seller.seller_id, marketplace)]
+        choose_every_account_and_marketplace(site, account_for, run)
 
     @pytest.mark.parametrize("chooser", ["picker", "switcher"])
     def test_an_option_not_offered_is_invalid_input(

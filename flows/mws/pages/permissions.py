@@ -24,7 +24,7 @@ from flows.browse.gate import Reading
 from flows.browse.look import Control, RawRow, RawTable, Snapshot, forget, marked, read_page
 from flows.browse.page import PageObject, TableRead
 from flows.browse.scripts import script
-from flows.browse.tables import Column, Holds, Placed, Row, next_control, place
+from flows.browse.tables import Column, Holds, Placed, Row, place
 from flows.dates import parse_date, parse_datetime
 from flows.mws.results import DeveloperAccess
 from flows.site import digits
@@ -281,27 +281,17 @@ class PermissionsPage(PageObject):
     def locate_row(self, developer_id: str, which: Which) -> DeveloperRow | None:
         """Page through a table from the page shown now to the configured developer's row (to
         click it, after a complete reading found it there); None when it is not there."""
-        visited = {1}
-        for _ in range(200):
+
+        def locate(snapshot: Snapshot) -> RawTable | None:
             found, _problems = self.tables_of(which)
-            if not found:
-                return None
-            placed = _place(found[0], which)
-            ours = [
-                r
-                for r in (_developer(p, which, self.page.url) for p in placed.rows)
-                if digits(r.access.developer_id) == digits(developer_id)
-            ]
-            if ours:
-                return ours[0]
-            step = next_control(found[0], visited)
-            if step is None:
-                return None
-            control, number = step
-            visited.add(number if number is not None else max(visited) + 1)
-            last = found[0].rows[-1] if found[0].rows else None
-            self.turn(control, what="次へ", pager=found[0].pager, row=last)
-        return None
+            return found[0] if found else None
+
+        def ours(raw: RawTable) -> DeveloperRow | None:
+            rows = (_developer(p, which, self.page.url) for p in _place(raw, which).rows)
+            mine = [r for r in rows if digits(r.access.developer_id) == digits(developer_id)]
+            return mine[0] if mine else None
+
+        return self.page_to(locate, ours, what=which)
 
     # -- one row -----------------------------------------------------------------------------
 

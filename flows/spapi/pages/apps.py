@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from automation.errors import PageChanged
 from flows import texts
 from flows.browse.look import Cell, Control, RawTable, Snapshot
-from flows.browse.page import MAX_PAGES, PageObject, TableRead
-from flows.browse.tables import Column, Row, next_control, place
+from flows.browse.page import PageObject, TableRead
+from flows.browse.tables import Column, Row, place
 from flows.dates import parse_date
 from flows.spapi.pages.consent import raise_if_refused
 from flows.spapi.results import AppRow
@@ -174,27 +174,17 @@ class ManageYourAppsPage(PageObject):
     def locate_row(self) -> ParsedRow | None:
         """Page through the table from the page shown now to our app's row (to click it,
         after a complete reading found it there); None when it is not there."""
-        visited = {1}
-        for _ in range(MAX_PAGES):
-            found = self._tables(self.snapshot())
-            if not found:
-                return None
-            placed = place(found[0], _columns(self.app_name), note=words("apps_none"))
-            ours = [
-                p
-                for p in (_parsed(r, self.app_name, self.page.url) for r in placed.rows)
-                if p.row.ours
-            ]
-            if ours:
-                return ours[0]
-            step = next_control(found[0], visited)
-            if step is None:
-                return None
-            control, number = step
-            visited.add(number if number is not None else max(visited) + 1)
-            last = found[0].rows[-1] if found[0].rows else None
-            self.turn(control, what="次へ", pager=found[0].pager, row=last)
-        return None
+
+        def locate(snapshot: Snapshot) -> RawTable | None:
+            found = self._tables(snapshot)
+            return found[0] if found else None
+
+        def ours(raw: RawTable) -> ParsedRow | None:
+            placed = place(raw, _columns(self.app_name), note=words("apps_none"))
+            rows = (_parsed(r, self.app_name, self.page.url) for r in placed.rows)
+            return next((r for r in rows if r.row.ours), None)
+
+        return self.page_to(locate, ours, what="the apps table")
 
     def row_control(self, row: ParsedRow, action: Action) -> Control | None:
         """The row's re-authorize or enable control (never `Disable authorization`)."""
