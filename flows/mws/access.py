@@ -20,8 +20,13 @@ from flows import names, texts
 from flows.browse.dialogs import answering_dialogs
 from flows.browse.gate import Reading, require_complete
 from flows.browse.look import RawRow
-from flows.mws.pages.permissions import PATH, DeveloperRow, PermissionsPage, Which
-from flows.mws.pages.permissions import developer_pattern as developer_pattern
+from flows.mws.pages.permissions import (
+    PATH,
+    DeveloperRow,
+    PermissionsPage,
+    Which,
+    developer_pattern,
+)
 from flows.mws.results import DeveloperAccess
 from flows.seller_central import SellerCentral
 from flows.site import digits
