@@ -16,6 +16,7 @@ import structlog
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from automation.retry import current_policy, retrying
 from flows.browse import pw
+from flows.browse.requests import requests_of
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Response
@@ -83,6 +84,8 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
     raised, since only the flow can tell by re-reading whether the action took effect.
     A control that is not there is `page_changed`, not a slow page.
     """
+    requests = requests_of(page)
+    at_click = requests.started
     try:
         with page.expect_navigation(wait_until="domcontentloaded") as navigation:
             try:
@@ -90,6 +93,10 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
                 # round trip, not two.
                 control.click()
             except pw.TimeoutError:
+                if requests.since(at_click):
+                    raise Timeout(
+                        "The next page did not load in time after the click.", url=page.url
+                    ) from None
                 # The selector is for the debug log only: a person reads words, not a repr.
                 log.debug("control_missing", selector=str(control))
                 raise PageChanged(

@@ -7,7 +7,6 @@ an in-page dialog, a watched row changing in place, or a pager moving on (`js/se
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
-from weakref import WeakKeyDictionary
 
 from automation.errors import PageChanged, SiteUnavailable, Timeout
 from flows.browse import pw
@@ -23,35 +22,13 @@ from flows.browse.look import (
     marked,
     seen_of,
 )
+from flows.browse.requests import requests_of
 from flows.browse.scripts import script
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request
+    from playwright.sync_api import Page
 
 Outcome = Literal["navigated", "dialog", "changed"]
-
-
-_PENDING: WeakKeyDictionary[Page, set[Request]] = WeakKeyDictionary()
-
-
-def _pending(page: Page) -> set[Request]:
-    """The requests of `page` still open; watched from the first click on (subscribed once
-    per page, not once per click)."""
-    pending = _PENDING.get(page)
-    if pending is None:
-        pending = _PENDING[page] = set()
-        open_now = pending
-
-        def started(request: Request) -> None:
-            open_now.add(request)
-
-        def done(request: Request) -> None:
-            open_now.discard(request)
-
-        page.on("request", started)
-        page.on("requestfinished", done)
-        page.on("requestfailed", done)
-    return pending
 
 
 def click_and_settle(
@@ -73,7 +50,8 @@ def click_and_settle(
     a request left hanging is `Timeout`; a new page answered with HTTP 5xx is
     `SiteUnavailable`. A new page is looked at once (`look`), and that look is reused.
     """
-    pending = _pending(page)
+    requests = requests_of(page)
+    at_click = requests.started  # what the click starts is told from what was open before
     seen = seen_of(page)
     before = seen.navigations
     forget(page)
@@ -82,6 +60,12 @@ def click_and_settle(
         # document as read, so that a new document tells itself apart below).
         marked(page, control.mark).click()
     except pw.TimeoutError:
+        if seen.navigations != before or requests.since(at_click):
+            # Clicked: the navigation it started outlasted the timeout. Retried; the retry
+            # reads the effect back before it would click again.
+            raise Timeout(
+                f"After clicking {what}, Seller Central did not answer in time.", url=page.url
+            ) from None
         raise PageChanged(f"The page no longer shows {what}.", url=page.url) from None
     if seen.navigations != before:
         # The click came back after a navigation committed (Playwright waits for one the
@@ -103,7 +87,7 @@ def click_and_settle(
             polling=POLL_MS,
         )
     except pw.TimeoutError:
-        if pending:
+        if requests.since(at_click):
             raise Timeout(
                 f"After clicking {what}, Seller Central did not answer in time.", url=page.url
             ) from None

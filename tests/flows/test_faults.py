@@ -104,6 +104,27 @@ class TestServerErrors:
         assert result.action == {"renew": "renewed", "restore": "restored"}[action]
         assert actions(site) == [(OUR_ID, action)]
 
+    def test_a_click_answered_after_the_timeout_is_read_back_not_changed(
+        self, site_factory, account_for, settings_with, clock, browser_for
+    ) -> None:
+        """The renew post is carried out but its answer comes after the run's timeout: a
+        `timeout` (a request the click started is open), retried, and the retry reads the
+        renewal back instead of clicking again (it was `page_changed`, never retried)."""
+        from automation.runner import run_one
+
+        site = site_factory(
+            "expiring",
+            faults=Faults(slow_after_once=["POST /gp/account-manager/developer-access.html"]),
+        )
+        site.sim.scenario.faults.slow_seconds = 4.0
+        settings = settings_with(timeout_ms=2000, retry_backoff_ms=0)
+        result = run_one(
+            job(renew.SPEC), settings, account_for(site), clock=clock, browser=browser_for(settings)
+        )
+        assert "slow" in served_faults(site)
+        assert result.action == "renewed"
+        assert actions(site) == [(OUR_ID, "renew")]
+
     @pytest.mark.parametrize("seed", [1, 2, 3])
     def test_register_at_a_30_percent_failure_rate(
         self, site_factory, account_for, settings_with, clock, browser_for, seed

@@ -3,6 +3,7 @@ evaluate, kept until the main frame navigates or the bot acts; an action is read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 
 from automation.browser import BrowserSession
+from automation.errors import PageChanged
 from flows import texts
 from flows.browse.look import forget, look, read_page
 from flows.browse.settle import click_and_settle
@@ -44,6 +46,11 @@ PAGES = {
     ),
     "/spa?renewed": doc("<h1>Not served: the history API keeps the document</h1>"),
     "/status": doc("<h1>Unavailable</h1><a href='/broken'>go</a>"),
+    "/long-poll": doc(
+        "<h1>Polling</h1><p id=state>idle</p>"
+        "<button onclick=\"fetch('/poll'); document.getElementById('state').textContent="
+        "'polling'\">start polling</button><button>does nothing</button>"
+    ),
     "/broken": doc("<h1>Server error</h1>"),
 }
 
@@ -56,6 +63,8 @@ def context() -> Iterator[BrowserContext]:
 
         def serve(route: Route) -> None:
             path = "/" + route.request.url.split("/", 3)[3]
+            if path == "/poll":
+                return  # left pending: a long-poll the page keeps open
             status = 503 if path == "/broken" else 200
             route.fulfill(status=status, body=PAGES[path], content_type="text/html")
 
@@ -178,3 +187,19 @@ def test_a_history_api_navigation_still_waits_for_the_row(page: Page) -> None:
     assert click_and_settle(page, snap.controls[0], what="renew", row=ours) == "navigated"
     assert page.url.endswith("/spa?renewed")
     assert "new" in read_page(page).text.split()
+
+
+def test_a_long_poll_opened_before_a_click_does_not_make_nothing_a_timeout(page: Page) -> None:
+    """A request the page opened before the click (a long-poll) is not the click's: a click
+    after which nothing happens is still `page_changed`, not a retried `timeout`."""
+    page.goto(f"{HOST}/long-poll")
+    page.wait_for_load_state("domcontentloaded")
+    page.set_default_timeout(500)
+    start = read_page(page).control(re.compile("start polling"))
+    assert start is not None
+    # A first click: the page's requests are watched from here on; it opens the long-poll.
+    assert click_and_settle(page, start, what="start", gone=None, pager="idle") == "changed"
+    button = read_page(page).control(re.compile("does nothing"))
+    assert button is not None
+    with pytest.raises(PageChanged, match="nothing happened"):
+        click_and_settle(page, button, what="the button")
