@@ -31,6 +31,40 @@ def write_private(path: Path, data: str | bytes) -> Path:
     return path
 
 
+def create_private(path: Path, data: bytes) -> bool:
+    """Create `path` (0600) holding `data` unless it exists; whether this call made it. The
+    data is written whole and synced to a temporary file first, then linked into place, so a
+    reader never sees the file half written and two makers at once agree on one file."""
+    private_dir(path.parent)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False  # another run made it first: theirs is used
+        except OSError:  # a filesystem without hard links (SMB, exFAT): create it in place
+            return _create_in_place(path, data)
+        return True
+    finally:
+        os.unlink(temporary)
+
+
+def _create_in_place(path: Path, data: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
+
+
 def ensure_state_dir(state_dir: Path) -> Path:
     """Create the state directory if needed and prove it writable; InvalidInput if not."""
     try:

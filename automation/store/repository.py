@@ -327,9 +327,14 @@ class Store:
         return [self._result(row, reveal=reveal) for row in rows]
 
     def _result(self, row: sqlite3.Row, *, reveal: bool) -> ResultRecord:
-        """A result row as its record; its secrets decrypted only when `reveal`."""
-        secrets = self._encryption.decrypt(row["secrets"]) if reveal and row["secrets"] else {}
-        return from_row(ResultRecord, row, secrets=secrets)
+        """A result row as its record; its secrets decrypted only when `reveal` (a row whose
+        secrets another key encrypted is marked `undecryptable`, the others still read)."""
+        if not (reveal and row["secrets"]):
+            return from_row(ResultRecord, row, secrets={})
+        secrets = self._encryption.try_decrypt(row["secrets"])
+        return from_row(
+            ResultRecord, row, secrets=secrets or {}, undecryptable=secrets is None
+        )
 
     def secret_history(self, account: str, name: str, **where: Any) -> list[SecretRecord]:
         """Every value the secret `name` had in `account`'s done results whose public data
