@@ -332,9 +332,7 @@ class Store:
         if not (reveal and row["secrets"]):
             return from_row(ResultRecord, row, secrets={})
         secrets = self._encryption.try_decrypt(row["secrets"])
-        return from_row(
-            ResultRecord, row, secrets=secrets or {}, undecryptable=secrets is None
-        )
+        return from_row(ResultRecord, row, secrets=secrets or {}, undecryptable=secrets is None)
 
     def secret_history(self, account: str, name: str, **where: Any) -> list[SecretRecord]:
         """Every value the secret `name` had in `account`'s done results whose public data
