@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from automation.chromium import (
 from automation.errors import BrowserNotFound, NoDisplay
 from automation.files import write_private
 from automation.log import get_logger
-from automation.settings import Settings
+from automation.settings import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -147,6 +148,33 @@ def set_aside(path: Path, event: str, **details: Any) -> Path | None:
     return target
 
 
+# ---- the children's environment ---------------------------------------------------------
+
+
+def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """`environ` (this process's environment) without any `SELLERAUTH_` variable: what
+    Playwright's driver and the browser are given, so that no password, TOTP secret or client
+    secret is in their `/proc/<pid>/environ` (the renderer runs untrusted pages)."""
+    given = os.environ if environ is None else environ
+    return {name: value for name, value in given.items() if not name.startswith(ENV_PREFIX)}
+
+
+def _driver_without_settings() -> None:
+    """Have Playwright start its driver with `child_environment`: it copies `os.environ`
+    (`get_driver_env`) when it starts one, and there is no option for it. Done once."""
+    from playwright._impl import transport
+
+    if getattr(transport.get_driver_env, "without_settings", False):
+        return
+    original = transport.get_driver_env
+
+    def get_driver_env() -> dict[str, str]:
+        return child_environment(original())
+
+    get_driver_env.without_settings = True  # type: ignore[attr-defined]
+    transport.get_driver_env = get_driver_env
+
+
 class BrowserSession:
     """One Playwright and one launched Chromium, giving one context per account.
 
@@ -203,12 +231,14 @@ class BrowserSession:
         if self.headed:
             require_display()
         self.choice = find_chromium(self.headed, self.browser_path)
+        _driver_without_settings()
         self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
                 headless=not self.headed,
                 executable_path=self.choice.executable_path,
                 args=LAUNCH_ARGS,
+                env=child_environment(),  # no SELLERAUTH_ secret in any browser process
                 # Ctrl-C is ours to handle: the browser stays up while a run stops cleanly.
                 handle_sigint=False,
             )
