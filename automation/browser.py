@@ -17,7 +17,7 @@ from automation.chromium import (
     find_chromium,
     require_display,
 )
-from automation.errors import BrowserNotFound, NoDisplay
+from automation.errors import BrowserNotFound, InvalidInput, NoDisplay
 from automation.files import write_private
 from automation.log import get_logger
 from automation.settings import ENV_PREFIX, Settings
@@ -93,8 +93,17 @@ def usable_storage_state(path: Path | None) -> Path | None:
     A file that cannot be read or is mis-shaped (`{"cookies": {...}}`, say) is never trusted:
     it is renamed `<name>.broken-<UTC time>` with a warning, and the run signs in afresh.
     """
-    if path is None or not path.is_file():
+    if path is None:
         return None
+    try:
+        if not path.is_file():
+            return None
+    except OSError as exc:  # the sessions' directory cannot be read
+        raise InvalidInput(
+            f"the saved sessions' directory {path.parent} cannot be read ({exc.strerror}): "
+            "make it readable and writable by this user (chmod 700), then run again",
+            field="state_dir",
+        ) from None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         problem = _storage_state_problem(data)
