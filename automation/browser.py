@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -160,7 +161,9 @@ def set_aside(path: Path, event: str, **details: Any) -> Path | None:
 # ---- the children's environment ---------------------------------------------------------
 
 
-def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+def child_environment(
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, str | float | bool]:
     """`environ` (this process's environment) without any `SELLERAUTH_` variable: what
     Playwright's driver and the browser are given, so that no password, TOTP secret or client
     secret is in their `/proc/<pid>/environ` (the renderer runs untrusted pages)."""
@@ -173,15 +176,15 @@ def _driver_without_settings() -> None:
     (`get_driver_env`) when it starts one, and there is no option for it. Done once."""
     from playwright._impl import transport
 
-    if getattr(transport.get_driver_env, "without_settings", False):
-        return
-    original = transport.get_driver_env
+    original = getattr(transport, "get_driver_env", None)
+    if original is None or getattr(original, "without_settings", False):
+        return  # a Playwright without it: the browser still gets `env` (test_child_environment)
 
-    def get_driver_env() -> dict[str, str]:
+    def get_driver_env() -> dict[str, Any]:
         return child_environment(original())
 
     get_driver_env.without_settings = True  # type: ignore[attr-defined]
-    transport.get_driver_env = get_driver_env
+    setattr(transport, "get_driver_env", get_driver_env)  # noqa: B010 (not exported)
 
 
 class BrowserSession:
