@@ -85,7 +85,8 @@ class Store:
             private_dir(path.parent)
             with lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
                 if not settings.new_store:
-                    refuse_lost_store(path, path.parent / KEY_FILE)
+                    configured = settings.store_key is not None
+                    refuse_lost_store(path, path.parent / KEY_FILE, configured)
                 return cls(path, load_key(settings), lock=lock)
         except LockTimeout:
             raise store_failure(path, sqlite3.OperationalError("database is locked")) from None

@@ -72,15 +72,16 @@ def opening_lock(path: Path) -> BaseFileLock:
     return FileLock(path.parent / f".{path.name}.lock", mode=0o600)
 
 
-def refuse_lost_store(path: Path, key_file: Path) -> None:
+def refuse_lost_store(path: Path, key_file: Path, key_configured: bool) -> None:
     """InvalidInput when the store is missing or empty while the state directory shows it was
-    in use (its key file, saved sessions): a new store would silently lose the audit trail and
-    the tokens. A state directory never used, or a store in place, passes."""
+    in use: a new store would silently lose the audit trail and the tokens. The sign is the
+    key file the store's first run made; with a configured key (no key file), saved sessions.
+    A state directory never used, or a store in place, passes."""
     if path.is_file() and path.stat().st_size > 0:
         return
     sessions = path.parent / "sessions"
     signs = [str(key_file)] if key_file.is_file() else []
-    if sessions.is_dir() and any(sessions.glob("*.json")):
+    if (signs or key_configured) and sessions.is_dir() and any(sessions.glob("*.json")):
         signs.append(f"the saved sessions in {sessions}")
     if signs:
         raise InvalidInput(
