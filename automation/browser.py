@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -16,10 +18,10 @@ from automation.chromium import (
     find_chromium,
     require_display,
 )
-from automation.errors import BrowserNotFound, NoDisplay
+from automation.errors import BrowserNotFound, InvalidInput, NoDisplay
 from automation.files import write_private
 from automation.log import get_logger
-from automation.settings import Settings
+from automation.settings import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -92,8 +94,17 @@ def usable_storage_state(path: Path | None) -> Path | None:
     A file that cannot be read or is mis-shaped (`{"cookies": {...}}`, say) is never trusted:
     it is renamed `<name>.broken-<UTC time>` with a warning, and the run signs in afresh.
     """
-    if path is None or not path.is_file():
+    if path is None:
         return None
+    try:
+        if not path.is_file():
+            return None
+    except OSError as exc:  # the sessions' directory cannot be read
+        raise InvalidInput(
+            f"the saved sessions' directory {path.parent} cannot be read ({exc.strerror}): "
+            "make it readable and writable by this user (chmod 700), then run again",
+            field="state_dir",
+        ) from None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         problem = _storage_state_problem(data)
@@ -145,6 +156,35 @@ def set_aside(path: Path, event: str, **details: Any) -> Path | None:
         return None
     log.warning(event, path=str(path), moved_to=str(target), **details)
     return target
+
+
+# ---- the children's environment ---------------------------------------------------------
+
+
+def child_environment(
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, str | float | bool]:
+    """`environ` (this process's environment) without any `SELLERAUTH_` variable: what
+    Playwright's driver and the browser are given, so that no password, TOTP secret or client
+    secret is in their `/proc/<pid>/environ` (the renderer runs untrusted pages)."""
+    given = os.environ if environ is None else environ
+    return {name: value for name, value in given.items() if not name.startswith(ENV_PREFIX)}
+
+
+def _driver_without_settings() -> None:
+    """Have Playwright start its driver with `child_environment`: it copies `os.environ`
+    (`get_driver_env`) when it starts one, and there is no option for it. Done once."""
+    from playwright._impl import transport
+
+    original = getattr(transport, "get_driver_env", None)
+    if original is None or getattr(original, "without_settings", False):
+        return  # a Playwright without it: the browser still gets `env` (test_child_environment)
+
+    def get_driver_env() -> dict[str, Any]:
+        return child_environment(original())
+
+    get_driver_env.without_settings = True  # type: ignore[attr-defined]
+    setattr(transport, "get_driver_env", get_driver_env)  # noqa: B010 (not exported)
 
 
 class BrowserSession:
@@ -203,12 +243,14 @@ class BrowserSession:
         if self.headed:
             require_display()
         self.choice = find_chromium(self.headed, self.browser_path)
+        _driver_without_settings()
         self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
                 headless=not self.headed,
                 executable_path=self.choice.executable_path,
                 args=LAUNCH_ARGS,
+                env=child_environment(),  # no SELLERAUTH_ secret in any browser process
                 # Ctrl-C is ours to handle: the browser stays up while a run stops cleanly.
                 handle_sigint=False,
             )

@@ -53,6 +53,15 @@ class InvalidInput(SellerAuthError):
     exit_status = 2
 
 
+class KeyMissing(SellerAuthError):
+    """The store holds encrypted tokens and there is no readable key for them (the key file
+    deleted, emptied or damaged, `SELLERAUTH_STORE_KEY` unset or malformed). A new key would
+    make them unreadable for good, so none is made: the key must be restored from a backup."""
+
+    code = "key_missing"
+    exit_status = 2
+
+
 class BrowserNotFound(SellerAuthError):
     """No Chromium could be found to drive."""
 
@@ -144,6 +153,15 @@ class Terminated(Interrupted):
     """The run was stopped by SIGTERM (a scheduler's stop, `timeout`), taken as Ctrl-C."""
 
     exit_status = 143
+
+
+class StoreFailed(SellerAuthError):
+    """The store (or another file of the state directory) could not be written: the disk is
+    full, the directory read-only, the database held by another process for too long. What the
+    run obtained is still printed; the record of it is what is missing."""
+
+    code = "store_failed"
+    exit_status = 7
 
 
 class NotPermitted(SellerAuthError):

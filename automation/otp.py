@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from automation.accounts import normalise_totp_secret, validate_account_name
 from automation.errors import InvalidInput
-from automation.files import private_dir, write_private
+from automation.files import private_dir, write_failure, write_private
 from automation.log import get_logger, register_secret
 
 STEP_SECONDS = 30
@@ -177,7 +177,20 @@ class TotpSource:
     def _locked(self) -> Iterator[None]:
         """The step file's own lock (filelock: the kernel's flock, so a killed process leaves
         none behind): processes and threads read and write the last step one at a time."""
-        private_dir(self._dir)
-        lock = FileLock(self._dir / f"{self.account}.lock", mode=0o600, thread_local=False)
-        with lock:
+        path = self._dir / f"{self.account}.lock"
+        try:
+            private_dir(self._dir)
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                raise InvalidInput(
+                    f"the one-time-password lock {path} is not a plain file: remove it (it "
+                    "holds nothing; a new one is made), then run again",
+                    field="state_dir",
+                )
+            lock = FileLock(path, mode=0o600, thread_local=False)
+            lock.acquire()
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        try:
             yield
+        finally:
+            lock.release()

@@ -154,10 +154,13 @@ class LogSettings(BaseModel):
 
 class StoreSettings(BaseModel):
     """The store and alerts: `store_key` (the encryption key; else a key file beside the
-    store), `lock_wait_seconds` (how long a run waits for another process's run on the same
-    account; 0: refuse at once, `busy`), `notify_urls` (where alerts go)."""
+    store), `new_store` (start an empty store where a used state directory lost its own; the
+    global option `--new-store`), `lock_wait_seconds` (how long a run waits for another
+    process's run on the same account; 0: refuse at once, `busy`), `notify_urls` (where alerts
+    go)."""
 
     store_key: SecretStr | None = None
+    new_store: bool = False
     lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
     notify_urls: str = ""
 

@@ -24,8 +24,16 @@ def read_accounts_file(
     allows (`model.file_keys()`; its `secret_keys()` refused, never quoted); InvalidInput on
     any problem."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()
+        # A UTF-8 byte-order mark (Windows editors write one) is not TOML, but it is no
+        # mistake either: it is skipped.
+        data = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"accounts file {path} is not UTF-8 text (byte {exc.start + 1} is not): save it "
+            "as UTF-8",
+            field="accounts_file",
+        ) from None
     except FileNotFoundError:
         raise InvalidInput(
             f"accounts file {path} does not exist: create it or set SELLERAUTH_ACCOUNTS_FILE",

@@ -8,6 +8,7 @@ everything comes from the `Site` the composition root hands over.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
@@ -39,6 +40,15 @@ def _print_version(given: bool) -> None:
         raise typer.Exit(0)
 
 
+NewStoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--new-store",
+        help="Start a new, empty store where a state directory in use lost its own "
+        "(SELLERAUTH_NEW_STORE=1).",
+    ),
+]
+
 VersionOpt = Annotated[
     bool,
     typer.Option(
@@ -61,7 +71,9 @@ def build_app(site: Site) -> typer.Typer:
     )
 
     @app.callback()
-    def _root(debug: DebugOpt = False, version: VersionOpt = False) -> None:
+    def _root(
+        debug: DebugOpt = False, new_store: NewStoreOpt = False, version: VersionOpt = False
+    ) -> None:
         """The global options (the help is the site's)."""
 
     single.add_commands(app, site)
@@ -82,7 +94,10 @@ def run(app: typer.Typer, args: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if args is None else args)
     # --debug is global: accepted anywhere on the line, taken out before the command sees it.
     debug = "--debug" in argv
-    argv = [arg for arg in argv if arg != "--debug"]
+    # --new-store is global too: it becomes the setting SELLERAUTH_NEW_STORE of this process.
+    if "--new-store" in argv:
+        os.environ["SELLERAUTH_NEW_STORE"] = "1"
+    argv = [arg for arg in argv if arg not in ("--debug", "--new-store")]
     try:
         app(args=argv, prog_name="sellerauth")
     except SystemExit as done:

@@ -86,6 +86,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         from automation.files import write_private
         from automation.report import export_text
         from automation.store import latest_per_account
+        from automation.store.export import UNDECRYPTABLE, UNDECRYPTABLE_TEXT
 
         if fmt not in ("csv", "json"):
             fail_input(f"--format must be csv or json, not {fmt!r}", as_json=False)
@@ -96,6 +97,14 @@ def add_commands(app: typer.Typer, site: Site) -> None:
                 rows = latest_per_account(store.account_results(reveal=reveal), grant_fields)
         except SellerAuthError as error:
             exit_with(error, "-", False)
+        unrevealed = [row["account"] for row in rows if row.get(UNDECRYPTABLE)]
+        if unrevealed:
+            typer.echo(
+                f"warning: {len(unrevealed)} {plural(len(unrevealed), 'row')} "
+                f"({', '.join(unrevealed)}): {UNDECRYPTABLE_TEXT} (column {UNDECRYPTABLE}); "
+                "the other values are shown",
+                err=True,
+            )
         text = export_text(rows, fmt, first)
         if out is None:
             typer.echo(text, nl=False)
@@ -138,6 +147,7 @@ def store_or_exit(settings: Settings, as_json: bool) -> Store:
     InvalidInput (exit 2) naming the path; any other problem is reported and exits too."""
     from automation.errors import InvalidInput
     from automation.store import KEY_FILE, STORE_FILE, Store
+    from automation.store.keys import holds_encrypted_values, key_missing
 
     path = settings.state_dir / STORE_FILE
     try:
@@ -150,6 +160,8 @@ def store_or_exit(settings: Settings, as_json: bool) -> Store:
             )
         key = settings.state_dir / KEY_FILE
         if settings.store_key is None and not key.is_file():
+            if holds_encrypted_values(path):
+                raise key_missing(path, str(key), "missing")
             raise InvalidInput(
                 f"the store {path} has no key beside it ({key}) and SELLERAUTH_STORE_KEY is "
                 "not set: point SELLERAUTH_STORE_KEY at the key it was written with",

@@ -8,6 +8,10 @@ from typing import Any
 
 from automation.store.records import ResultRecord
 
+# The column saying a row's secrets could not be revealed (encrypted with another key).
+UNDECRYPTABLE = "unrevealed"
+UNDECRYPTABLE_TEXT = "encrypted with another key than the store's: restore that key to read it"
+
 
 def latest_per_account(
     records: list[ResultRecord], grant_fields: Mapping[str, str] | None = None
@@ -25,6 +29,8 @@ def latest_per_account(
       other results (a seller ID read by a job about no one grant) go to every row of the
       account. An account with no grant has one row.
     - The `last_*` columns are the account's last run of any job, on each of its rows.
+    - A result whose secrets could not be decrypted (`undecryptable`: another key) hides the
+      older secrets of its row and says so in the `unrevealed` column; the rest is shown.
     """
     fields_of = grant_fields or {}
     last: dict[str, dict[str, Any]] = {}
@@ -32,6 +38,7 @@ def latest_per_account(
     # fields and a grant's; None (not read this time) never hides a value read before.
     common: dict[str, dict[str, tuple[int, Any]]] = {}
     grants: dict[str, dict[tuple[str, str], dict[str, tuple[int, Any]]]] = {}
+    secret_keys: set[str] = set()
     for position, record in enumerate(records):
         last[record.account] = {
             "last_run": record.run_id,
@@ -51,9 +58,17 @@ def latest_per_account(
         field = fields_of.get(record.command)
         grant = data.get(field) if field else None
         if field and isinstance(grant, str) and grant:
-            grants.setdefault(record.account, {}).setdefault((field, grant), {}).update(facts)
+            target = grants.setdefault(record.account, {}).setdefault((field, grant), {})
         else:
-            common.setdefault(record.account, {}).update(facts)
+            target = common.setdefault(record.account, {})
+        if record.undecryptable:  # an older secret shown would pass for the current one
+            for key in secret_keys:
+                target.pop(key, None)
+            facts[UNDECRYPTABLE] = (position, UNDECRYPTABLE_TEXT)
+        elif record.secrets:
+            facts[UNDECRYPTABLE] = (position, "")
+        secret_keys.update(record.secrets)
+        target.update(facts)
     rows: list[dict[str, Any]] = []
     for account in sorted(last):
         shared = common.get(account, {})

@@ -6,17 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from automation.errors import SellerAuthError
+from automation.errors import StoreFailed as StoreFailed
 from automation.store.schema import BUSY_TIMEOUT_SECONDS
-
-
-class StoreFailed(SellerAuthError):
-    """The store (or another file of the state directory) could not be written: the disk is
-    full, the directory read-only, the database held by another process for too long. What the
-    run obtained is still printed; the record of it is what is missing."""
-
-    code = "store_failed"
-    exit_status = 7
 
 
 def store_failure(path: Path, problem: BaseException) -> StoreFailed:

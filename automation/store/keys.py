@@ -1,19 +1,20 @@
 """The store's key and encryption: results' secrets (tokens) are encrypted with Fernet, by the key
-`SELLERAUTH_STORE_KEY` gives or, else, by the key file beside the store (made once, 0600)."""
+`SELLERAUTH_STORE_KEY` gives or, else, by the key file beside the store (made 0600, and only
+for a store that holds no encrypted value yet)."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import sqlite3
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from automation.errors import InvalidInput
-from automation.files import private_dir
+from automation.errors import InvalidInput, KeyMissing
+from automation.files import create_private, private_dir
 from automation.log import register_secret
 from automation.settings import ENV_PREFIX, Settings
+from automation.store.schema import STORE_FILE
 
 KEY_FILE = "sellerauth.key"
 KEY_VARIABLE = f"{ENV_PREFIX}STORE_KEY"
@@ -21,64 +22,89 @@ KEY_VARIABLE = f"{ENV_PREFIX}STORE_KEY"
 
 def load_key(settings: Settings) -> bytes:
     """The Fernet key: `SELLERAUTH_STORE_KEY` (environment, `.env` or the secrets directory),
-    else the key file beside the store (made 0600); InvalidInput (`store_key`) if malformed."""
+    else the key file beside the store. A key file is made (0600) only for a store that holds
+    no encrypted value: a store with tokens and no readable key is `KeyMissing`, never given a
+    new key that could not read them. A malformed key: `KeyMissing` when the store holds
+    tokens, else InvalidInput (`store_key`)."""
     configured = settings.store_key
-    state_dir = settings.state_dir
+    store = settings.state_dir / STORE_FILE
     if configured is not None:
         key = configured.get_secret_value().strip().encode("ascii", "replace")
         source = KEY_VARIABLE
     else:
-        path = state_dir / KEY_FILE
-        key = _read_or_create_key(path)
+        path = settings.state_dir / KEY_FILE
+        key = _read_key(path, store)
         source = str(path)
     register_secret(key.decode("ascii", "replace"))
     try:
         Fernet(key)
     except ValueError:
+        problem = "empty" if not key else "not a Fernet key (32 url-safe base64-encoded bytes)"
+        if holds_encrypted_values(store):
+            raise key_missing(store, source, problem) from None
         raise InvalidInput(
-            f"the store key from {source} is not a Fernet key (32 url-safe base64-encoded "
-            "bytes): make one with `python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'`",
+            f"the store key from {source} is {problem}: restore the key from your backup "
+            f"of the state directory (the store {store} holds no encrypted token yet)",
             field="store_key",
         ) from None
     return key
 
 
-def _read_or_create_key(path: Path) -> bytes:
-    """The key in `path`, made first if there is none. A new key is written to a private
-    temporary file and linked into place, so two first runs at once agree on one key and
-    neither reads a key file that is still empty."""
+def key_missing(store: Path, source: str, problem: str) -> KeyMissing:
+    """The refusal of a store with tokens and no readable key, saying how to restore it."""
+    where = (
+        "set it to the key the store's tokens were written with (from your backup)"
+        if source == KEY_VARIABLE
+        else f"restore {source} from your backup of the state directory (or set "
+        f"{KEY_VARIABLE} to the key the tokens were written with)"
+    )
+    return KeyMissing(
+        f"the store {store} holds encrypted tokens but its key {source} is {problem}: "
+        f"{where}, then run again. No new key is made: it could not read them",
+        field="store_key",
+    )
+
+
+def holds_encrypted_values(store: Path) -> bool:
+    """Whether the store file holds any encrypted value (read-only; a file that is not a
+    store yet, or not a database, holds none: opening it says what is wrong with it)."""
+    try:
+        if not store.is_file() or store.stat().st_size == 0:
+            return False
+        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT 1 FROM results WHERE secrets IS NOT NULL LIMIT 1")
+            return row.fetchone() is not None
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _read_key(path: Path, store: Path) -> bytes:
+    """The key in `path`; made first only when there is none and the store holds no
+    encrypted value (`KeyMissing` otherwise)."""
     private_dir(path.parent)
     if not path.exists():
-        key = Fernet.generate_key() + b"\n"
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-key-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key)
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another run made it first: use theirs
-        except OSError:  # a filesystem without hard links (SMB, exFAT): create it in place
-            _create_key_in_place(path, key)
-        finally:
-            os.unlink(temporary)
+        if holds_encrypted_values(store):
+            raise key_missing(store, str(path), "missing")
+        _create_key(path)
     try:
         return path.read_bytes().strip()
     except OSError as exc:
+        if holds_encrypted_values(store):
+            raise key_missing(store, str(path), f"unreadable ({exc.strerror})") from None
         raise InvalidInput(
-            f"cannot read the store key {path} ({exc.strerror})", field="store_key"
+            f"cannot read the store key {path} ({exc.strerror}): make it readable by this "
+            "user, or restore it from your backup",
+            field="store_key",
         ) from None
 
 
-def _create_key_in_place(path: Path, key: bytes) -> None:
-    """Create the key file with O_EXCL and write it (where it cannot be linked into place);
-    another run that made it first wins."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
+def _create_key(path: Path) -> None:
+    """A new key, written whole to a private temporary file (synced) and linked into place, so
+    two first runs at once agree on one key and neither reads a key file still empty."""
+    create_private(path, Fernet.generate_key() + b"\n")
 
 
 class Encryption:
@@ -107,3 +133,10 @@ class Encryption:
         for value in values.values():
             register_secret(value)
         return values
+
+    def try_decrypt(self, blob: bytes) -> dict[str, str] | None:
+        """The values a blob holds, or None when it was encrypted with another key."""
+        try:
+            return self.decrypt(blob)
+        except InvalidInput:
+            return None

@@ -74,6 +74,8 @@ class ResultRecord:
     error: dict[str, Any] | None = field(metadata=JSON)
     command: str = ""
     secrets: dict[str, str] = field(default_factory=dict, metadata=SEALED)
+    # Asked to reveal, its secrets were encrypted with another key than the store's now.
+    undecryptable: bool = field(default=False, metadata=SEALED)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from filelock import BaseFileLock
 from filelock import Timeout as LockTimeout
 
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
+from automation.files import private_dir
 from automation.settings import Settings
 from automation.store.failures import is_corrupt, store_failure
-from automation.store.keys import Encryption, load_key
+from automation.store.keys import KEY_FILE, Encryption, load_key
 from automation.store.records import (
     FINISHED_STATES,
     AuditRecord,
@@ -32,7 +34,13 @@ from automation.store.records import (
     new_run_id,
     now_iso,
 )
-from automation.store.schema import STORE_FILE, connect
+from automation.store.schema import (
+    BUSY_TIMEOUT_SECONDS,
+    STORE_FILE,
+    connect,
+    opening_lock,
+    refuse_lost_store,
+)
 
 # Tests set this to a function raising what a full disk or a failing device raises
 # (sqlite3.OperationalError, OSError); it is called before and inside every write transaction.
@@ -47,12 +55,12 @@ def _fault_point() -> None:
 class Store:
     """Runs, results and the audit trail in one SQLite file; safe to share between threads."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
+    def __init__(self, path: Path, key: bytes, *, lock: BaseFileLock | None = None) -> None:
         self.path = path
         self._encryption = Encryption(key, path.parent)
         self._lock = threading.Lock()
         try:
-            self._db = connect(path)
+            self._db = connect(path, lock)
         except LockTimeout:
             raise store_failure(path, sqlite3.OperationalError("database is locked")) from None
         except sqlite3.DatabaseError as exc:
@@ -68,9 +76,22 @@ class Store:
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
-        """The store in the settings' state directory, with its key."""
-        key = load_key(settings)
-        return cls(settings.state_dir / STORE_FILE, key)
+        """The store in the settings' state directory, with its key. A store missing or empty
+        in a state directory that was in use (its key file, saved sessions) is refused unless
+        `settings.new_store`; first runs at once make one store and one key."""
+        path = settings.state_dir / STORE_FILE
+        lock = opening_lock(path)
+        try:
+            private_dir(path.parent)
+            with lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+                if not settings.new_store:
+                    configured = settings.store_key is not None
+                    refuse_lost_store(path, path.parent / KEY_FILE, configured)
+                return cls(path, load_key(settings), lock=lock)
+        except LockTimeout:
+            raise store_failure(path, sqlite3.OperationalError("database is locked")) from None
+        except OSError as exc:
+            raise store_failure(path, exc) from None
 
     def close(self) -> None:
         with self._lock:
@@ -327,9 +348,12 @@ class Store:
         return [self._result(row, reveal=reveal) for row in rows]
 
     def _result(self, row: sqlite3.Row, *, reveal: bool) -> ResultRecord:
-        """A result row as its record; its secrets decrypted only when `reveal`."""
-        secrets = self._encryption.decrypt(row["secrets"]) if reveal and row["secrets"] else {}
-        return from_row(ResultRecord, row, secrets=secrets)
+        """A result row as its record; its secrets decrypted only when `reveal` (a row whose
+        secrets another key encrypted is marked `undecryptable`, the others still read)."""
+        if not (reveal and row["secrets"]):
+            return from_row(ResultRecord, row, secrets={})
+        secrets = self._encryption.try_decrypt(row["secrets"])
+        return from_row(ResultRecord, row, secrets=secrets or {}, undecryptable=secrets is None)
 
     def secret_history(self, account: str, name: str, **where: Any) -> list[SecretRecord]:
         """Every value the secret `name` had in `account`'s done results whose public data

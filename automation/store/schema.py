@@ -7,8 +7,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import BaseFileLock, FileLock
 
+from automation.errors import InvalidInput
 from automation.files import private_dir
 
 STORE_FILE = "sellerauth.db"
@@ -65,12 +66,40 @@ CREATE INDEX IF NOT EXISTS intents_open ON intents(account, outcome);
 """
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def opening_lock(path: Path) -> BaseFileLock:
+    """The lock a store is made and prepared under, one process at a time (re-entrant: the
+    opener holds it while checking the state directory and reading the key, then connects)."""
+    return FileLock(path.parent / f".{path.name}.lock", mode=0o600)
+
+
+def refuse_lost_store(path: Path, key_file: Path, key_configured: bool) -> None:
+    """InvalidInput when the store is missing or empty while the state directory shows it was
+    in use: a new store would silently lose the audit trail and the tokens. The sign is the
+    key file the store's first run made; with a configured key (no key file), saved sessions.
+    A state directory never used, or a store in place, passes."""
+    if path.is_file() and path.stat().st_size > 0:
+        return
+    sessions = path.parent / "sessions"
+    signs = [str(key_file)] if key_file.is_file() else []
+    if (signs or key_configured) and sessions.is_dir() and any(sessions.glob("*.json")):
+        signs.append(f"the saved sessions in {sessions}")
+    if signs:
+        raise InvalidInput(
+            f"the store {path} is missing or empty, but {' and '.join(signs)} show this state "
+            "directory was in use: restore the store from your backup (its audit trail and "
+            "tokens are in it). To start a new, empty store here on purpose, run again with "
+            "--new-store (or SELLERAUTH_NEW_STORE=1)",
+            field="state_dir",
+        )
+
+
+def connect(path: Path, lock: BaseFileLock | None = None) -> sqlite3.Connection:
     """The store at `path`, made (0600, in a 0700 directory) and prepared if new, in autocommit
     mode (transactions are explicit) and shareable between threads.
 
     Raises what opening raises: OSError, sqlite3.DatabaseError (busy, read-only, full, not a
-    database), filelock.Timeout (another process prepared it for too long)."""
+    database), filelock.Timeout (another process prepared it for too long). `lock`: the
+    `opening_lock` when the caller holds it already."""
     private_dir(path.parent)
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -85,17 +114,15 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
-    _prepare_file(db, path)
+    _prepare_file(db, lock or opening_lock(path))
     return db
 
 
-def _prepare_file(db: sqlite3.Connection, path: Path) -> None:
+def _prepare_file(db: sqlite3.Connection, lock: BaseFileLock) -> None:
     """Switch a new store to WAL and write its tables, one process at a time: two first
     runs would otherwise both upgrade a shared lock to switch the journal, and SQLite
     refuses one of them at once (`database is locked`) without waiting."""
-    with FileLock(path.parent / f".{path.name}.lock", mode=0o600).acquire(
-        timeout=BUSY_TIMEOUT_SECONDS
-    ):
+    with lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
         if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             db.execute("PRAGMA journal_mode=WAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
