@@ -28,3 +28,14 @@ def test_record_without_out_writes_into_the_state_directory(tmp_path: Path) -> N
     assert list(work.iterdir()) == []
     made = list((state / "recordings").glob("status-*.har.zip"))
     assert len(made) == 1 and str(made[0]) in record.stdout
+
+
+def test_record_refuses_a_job_that_acts(tmp_path: Path) -> None:
+    """`record register` is refused before any browser starts: a recording would act on the
+    seller's account outside the lock, the intents and the audit trail."""
+    done = sellerauth(
+        "record", "register", "--base-url", "http://127.0.0.1:9", state_dir=tmp_path / "state"
+    )
+    assert done.returncode == 2
+    assert "acts on the seller's account" in done.stdout + done.stderr
+    assert not (tmp_path / "state" / "recordings").exists()

@@ -12,6 +12,7 @@ import typer
 
 from automation.cli import params
 from automation.cli.output import exit_with, fail_input
+from automation.commands import no_audit
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
@@ -72,6 +73,16 @@ def _record(
     flow, out, account = values["flow"], values["out"], values["account"]
     if flow not in [s.name for s in site.commands]:
         fail_input(f"Unknown flow '{flow}': use {names}.", as_json=False)
+    if site.spec(flow).audit is not no_audit:
+        # A recording runs outside the account lock, the write-ahead intents and the audit
+        # trail: a job that acts on the account is never recorded from the command line.
+        reading = ", ".join(s.name for s in site.commands if s.audit is no_audit)
+        fail_input(
+            f"`record` records jobs that only read ({reading}): '{flow}' acts on the "
+            f"seller's account, which a recording does outside the lock and the audit trail. "
+            f"Run `sellerauth {flow}` to act; record a reading job to make a fixture.",
+            as_json=False,
+        )
     if out is not None and not out.name.endswith(".har.zip"):
         fail_input(f"--out {out}: the file name must end with .har.zip.", as_json=False)
     try:
