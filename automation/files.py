@@ -14,8 +14,16 @@ from automation.errors import InvalidInput, StoreFailed
 
 
 def private_dir(path: Path) -> Path:
-    """Create a directory (and parents) readable by the owner only; an existing one is kept."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create a directory readable by the owner only, and each missing parent likewise (0700:
+    `mkdir(parents=True)` would leave the parents to the umask, 0755); an existing directory
+    is kept as it is."""
+    missing: list[Path] = []
+    at = path
+    while not at.exists() and at != at.parent:
+        missing.append(at)
+        at = at.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
     return path
 
 

@@ -120,7 +120,7 @@ class TimingSettings(BaseModel):
     JavaScript (WAF) check clearing by itself, docs/pages.md §1), `otp_min_remaining_seconds` (a
     one-time password with less life left waits for the next one)."""
 
-    timeout_ms: int = Field(default=30000, gt=0)
+    timeout_ms: int = Field(default=30000, gt=0, le=600_000)
     signin_max_steps: int = Field(default=12, gt=0)
     human_wait_seconds: int = Field(default=600, ge=1)
     silent_check_grace_ms: int = Field(default=10000, ge=0)

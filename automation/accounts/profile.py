@@ -23,8 +23,9 @@ _BASE32 = re.compile(r"[A-Z2-7]+=*")
 def validate_account_name(name: str) -> str:
     """The name unchanged when it is safe in file names; InvalidInput (field `account`) if not."""
     if not ACCOUNT_NAME_PATTERN.fullmatch(name):
+        shown = name if len(name) <= 70 else name[:64] + "…"
         raise InvalidInput(
-            f"account name {name!r} is not allowed: use up to 64 letters, digits, '-' or '_', "
+            f"account name {shown!r} is not allowed: use up to 64 letters, digits, '-' or '_', "
             "starting with a letter or digit",
             field="account",
         )

@@ -66,7 +66,7 @@ def _record(
 ) -> None:
     from automation.accounts import resolve_account
     from automation.cli.single import watching_person
-    from automation.files import ensure_state_dir
+    from automation.files import ensure_state_dir, private_dir
     from automation.log import configure_logging
     from automation.settings import load_settings
 
@@ -97,7 +97,7 @@ def _record(
         # Never into the working directory (a checkout): the state directory, unique per run.
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         out = settings.state_dir / "recordings" / f"{flow}-{stamp}.har.zip"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     watched = values["headed"] or values["assist"]
     try:
         expected = hook.record(
