@@ -112,6 +112,10 @@ def run_account(
             return outcome
     except SellerAuthError as error:  # busy, or the lock file cannot be made
         outcome = failure(profile.name, error)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for the account's lock
+        outcome = failure(
+            profile.name, Interrupted("Stopped by the operator; the saved session is kept.")
+        )
     outcome.seconds = time.monotonic() - started
     if record is not None:
         record(outcome)

@@ -298,3 +298,45 @@ class TestInterrupt:
             [run] = store.runs()
             [result] = store.results(run.run_id)
         assert result.state == "failed" and result.error and result.error["code"] == "interrupted"
+
+
+@pytest.mark.browser
+def test_sigterm_while_waiting_for_the_lock_is_interrupted(tmp_path) -> None:
+    """SIGTERM while the run waits for the account's lock (another run holds it): exit 143,
+    `interrupted` in the store, no "Aborted!" (it was exit 1 and a run left `running`)."""
+    from automation.locks import account_lock
+    from automation.settings import load_settings
+    from automation.store import Store
+
+    state = tmp_path / "state"
+    simulator = Simulator(build_scenario("granted"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
+    env.update(login_env(simulator))
+    env.update({"SELLERAUTH_STATE_DIR": str(state), "SELLERAUTH_LOCK_WAIT_SECONDS": "120"})
+    with SimulatorServer(simulator) as server, account_lock(state, "default"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sellerauth", "status", "--json", "--base-url", server.url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        settings = load_settings(state_dir=state)
+        deadline = time.monotonic() + 60
+        while True:  # the run is recorded as started before it waits for the lock
+            assert time.monotonic() < deadline and process.poll() is None
+            if (state / "sellerauth.db").exists():
+                with Store.open(settings) as store:
+                    if store.runs():
+                        break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert json.loads(stdout)["error"]["code"] == "interrupted"
+    assert "Aborted" not in stderr and "Traceback" not in stderr
+    with Store.open(settings) as store:
+        [run] = store.runs()
+        [result] = store.results(run.run_id)
+    assert result.state == "failed" and result.error and result.error["code"] == "interrupted"
+    assert simulator.events_of("request") == [], "nothing was loaded while waiting"
