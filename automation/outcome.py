@@ -118,6 +118,21 @@ def run_account(
     return outcome
 
 
+def stopped_message(by: str, session_saved: bool | None) -> str:
+    """What a stopped run says of its sign-in: saved, or not (as its `session_not_saved`
+    warning said), or (no browser yet) whatever an earlier run saved is left as it was."""
+    if session_saved:
+        kept = "the signed-in session is saved for the next run"
+    elif session_saved is None:
+        kept = "a session saved by an earlier run is kept"
+    else:
+        kept = (
+            "this run's session could not be saved (the session_not_saved warning): the next "
+            "run may sign in again"
+        )
+    return f"Stopped by {by}; {kept}."
+
+
 def _run_locked(
     command: Command,
     settings: Settings,
@@ -144,7 +159,7 @@ def _run_locked(
         outcome = failure(profile.name, error)
     except KeyboardInterrupt:
         outcome = failure(
-            profile.name, Interrupted("Stopped by the operator; the saved session is kept.")
+            profile.name, Interrupted(stopped_message("the operator", journal.session_saved))
         )
     except Exception as error:  # a bug in one account must not stop the others
         log.error("account_crashed", problem=type(error).__name__, exc_info=True)
