@@ -55,7 +55,7 @@ def build_app(site: Site) -> typer.Typer:
     app = typer.Typer(
         help=site.help,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
     )
