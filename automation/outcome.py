@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from automation.accounts import DEFAULT_ACCOUNT
 from automation.audit import AuditEvent
 from automation.errors import Interrupted, NeedsPerson, SellerAuthError
 from automation.locks import account_lock
@@ -104,6 +106,7 @@ def run_account(
             outcome = _run_locked(
                 command, settings, profile, run_options, may_have_acted, store, run_id
             )
+            _name_the_command(outcome, command.name)
             if outcome.state != "done" and on_failure is not None:
                 on_failure()
             outcome.seconds = time.monotonic() - started
@@ -116,6 +119,25 @@ def run_account(
     if record is not None:
         record(outcome)
     return outcome
+
+
+def person_command(job: str, account: str) -> str:
+    """`sellerauth renew --account s5 --assist`: this run again, with a person watching
+    (`--account` only for a named account)."""
+    named = "" if account == DEFAULT_ACCOUNT else f" --account {shlex.quote(account)}"
+    return f"sellerauth {job}{named} --assist"
+
+
+def _name_the_command(outcome: Outcome, job: str) -> None:
+    """A needs-a-person failure ends with the exact command that lets a person finish it."""
+    error = outcome.exception
+    if not isinstance(error, NeedsPerson):
+        return
+    error.message = (
+        f"{error.message.rstrip()} The command: `{person_command(job, outcome.account)}`."
+    )
+    error.args = (error.message,)
+    outcome.error = error_data(error)
 
 
 def stopped_message(by: str, session_saved: bool | None) -> str:
