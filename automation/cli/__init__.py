@@ -39,6 +39,23 @@ def _print_version(given: bool) -> None:
         raise typer.Exit(0)
 
 
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Log errors only (stderr)."),
+]
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        show_default=False,
+        help="Log every step (-v: info), or more (-vv: debug). Logs go to stderr only. "
+        "Without -q or -v: SELLERAUTH_LOG_LEVEL, else warnings and errors on a terminal, "
+        "info otherwise.",
+    ),
+]
+
 VersionOpt = Annotated[
     bool,
     typer.Option(
@@ -61,8 +78,18 @@ def build_app(site: Site) -> typer.Typer:
     )
 
     @app.callback()
-    def _root(debug: DebugOpt = False, version: VersionOpt = False) -> None:
+    def _root(
+        debug: DebugOpt = False,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = 0,
+        version: VersionOpt = False,
+    ) -> None:
         """The global options (the help is the site's)."""
+        from automation.log import set_cli_level
+
+        if quiet and verbose:
+            raise typer.BadParameter("-q and -v contradict each other: give one")
+        set_cli_level("error" if quiet else {0: None, 1: "info"}.get(verbose, "debug"))
 
     single.add_commands(app, site)
     if site.record is not None:
