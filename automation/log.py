@@ -214,17 +214,33 @@ def _level_number(level: str) -> int:
     return number
 
 
+# The level the command line asked for (`-q`, `-v`), winning over the setting; None: none.
+_cli_level: str | None = None
+
+
+def set_cli_level(level: str | None) -> None:
+    """`-q` (error), `-v` (info), `-vv` (debug): the level every later `configure_logging`
+    uses, whatever the setting says; None: the setting's again."""
+    global _cli_level
+    _cli_level = level
+
+
 def configure_logging(
-    fmt: LogFormat = "auto", level: str = "info", stream: TextIO | None = None
+    fmt: LogFormat = "auto", level: str | None = "info", stream: TextIO | None = None
 ) -> None:
     """Send logs to `stream` (default: whatever `sys.stderr` is at each event).
 
-    `auto` renders for people when the stream is a terminal, else JSON lines.
+    `auto` renders for people when the stream is a terminal, else JSON lines. `level` None:
+    `warning` for people on a terminal (what went wrong, not every step), else `info`.
     """
     out = stream if stream is not None else sys.stderr
     chosen: Literal["console", "json"] = (
         ("console" if _isatty(out) else "json") if fmt == "auto" else fmt
     )
+    if _cli_level is not None:
+        level = _cli_level
+    elif level is None:
+        level = "warning" if chosen == "console" and _isatty(out) else "info"
 
     def logger_factory(name: str | None = None, *_: Any) -> _NamedPrintLogger:
         return _NamedPrintLogger(stream if stream is not None else sys.stderr, name)

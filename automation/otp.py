@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +22,8 @@ from automation.files import private_dir, write_failure, write_private
 from automation.log import get_logger, register_secret
 
 STEP_SECONDS = 30
+# A wait longer than this is said (`waiting N s for a fresh code`), so a pause is not silent.
+NOTICE_WAIT_SECONDS = 2.0
 _MIN_WAIT = 0.001  # a wait too small to move a float clock would loop for ever
 
 _time = time.time
@@ -76,6 +80,14 @@ class FakeClock:
 
 
 SYSTEM_CLOCK = SystemClock()
+
+
+def _on_terminal() -> bool:
+    """Whether stderr is a terminal (a person reads it)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 class TotpSource:
@@ -144,6 +156,12 @@ class TotpSource:
             return step
 
     def _wait(self, seconds: float, reason: str) -> None:
+        if seconds > NOTICE_WAIT_SECONDS:
+            said = f"waiting {math.ceil(seconds)} s for a fresh code"
+            if _on_terminal():  # a person watching: a plain line (above a progress bar)
+                print(f"sellerauth: {self.account}: {said}", file=sys.stderr, flush=True)
+            else:  # JSON logs: stderr stays one JSON object a line
+                log.info("otp_wait", account=self.account, message=said, reason=reason)
         log.debug("otp_wait", account=self.account, seconds=round(seconds, 3), reason=reason)
         self._clock.sleep(max(seconds, _MIN_WAIT))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from automation.accounts import DEFAULT_ACCOUNT
 from automation.audit import AuditEvent
 from automation.errors import Interrupted, NeedsPerson, SellerAuthError
 from automation.locks import account_lock
@@ -104,6 +106,7 @@ def run_account(
             outcome = _run_locked(
                 command, settings, profile, run_options, may_have_acted, store, run_id
             )
+            _name_the_command(outcome, command.name)
             if outcome.state != "done" and on_failure is not None:
                 on_failure()
             outcome.seconds = time.monotonic() - started
@@ -120,6 +123,40 @@ def run_account(
     if record is not None:
         record(outcome)
     return outcome
+
+
+def person_command(job: str, account: str) -> str:
+    """`sellerauth renew --account s5 --assist`: this run again, with a person watching
+    (`--account` only for a named account)."""
+    named = "" if account == DEFAULT_ACCOUNT else f" --account {shlex.quote(account)}"
+    return f"sellerauth {job}{named} --assist"
+
+
+def _name_the_command(outcome: Outcome, job: str) -> None:
+    """A needs-a-person failure ends with the exact command that lets a person finish it."""
+    error = outcome.exception
+    if not isinstance(error, NeedsPerson):
+        return
+    error.message = (
+        f"{error.message.rstrip()} The command: `{person_command(job, outcome.account)}`."
+    )
+    error.args = (error.message,)
+    outcome.error = error_data(error)
+
+
+def stopped_message(by: str, session_saved: bool | None) -> str:
+    """What a stopped run says of its sign-in: saved, or not (as its `session_not_saved`
+    warning said), or (no browser yet) whatever an earlier run saved is left as it was."""
+    if session_saved:
+        kept = "the signed-in session is saved for the next run"
+    elif session_saved is None:
+        kept = "a session saved by an earlier run is kept"
+    else:
+        kept = (
+            "this run's session could not be saved (the session_not_saved warning): the next "
+            "run may sign in again"
+        )
+    return f"Stopped by {by}; {kept}."
 
 
 def _run_locked(
@@ -148,7 +185,7 @@ def _run_locked(
         outcome = failure(profile.name, error)
     except KeyboardInterrupt:
         outcome = failure(
-            profile.name, Interrupted("Stopped by the operator; the saved session is kept.")
+            profile.name, Interrupted(stopped_message("the operator", journal.session_saved))
         )
     except Exception as error:  # a bug in one account must not stop the others
         log.error("account_crashed", problem=type(error).__name__, exc_info=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -50,6 +51,13 @@ class JsonLines:
             self.stream.flush()
 
 
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class ProgressBar:
     """A rich progress bar with a count per state, for a person at a terminal."""
 
@@ -63,7 +71,9 @@ class ProgressBar:
             TextColumn("{task.fields[counts]}"),
             TimeElapsedColumn(),
             console=console,
-            redirect_stderr=True,
+            # Logs printed above the bar only when they would reach this terminal anyway:
+            # with stderr elsewhere (`2>file`, `2>/dev/null`) they go there and nowhere else.
+            redirect_stderr=_isatty(sys.stderr),
             redirect_stdout=False,
         )
         done_before = sum(already.values())

@@ -56,6 +56,9 @@ class Journal(list[str]):
     ) -> None:
         super().__init__(earlier)
         self._before_act = before_act
+        # Whether the run's signed-in session was saved when its browser context closed
+        # (None: no context was closed), so a stopped run says truthfully what it kept.
+        self.session_saved: bool | None = None
 
     def append(self, action: str) -> None:
         """Record the intent of `action` (before the click), then note it."""
@@ -288,6 +291,7 @@ class _Run:
     def _close(self, browser: BrowserSession, context: BrowserContext, har: Path | None) -> None:
         """Keep the session (on failure too: it spares the next run a sign-in) and recordings."""
         name = self.ctx.account.name
+        saved = False
         try:
             # The session's cookies would hand the seller's account to anyone holding the
             # trace: they are scrubbed out of it like every other secret.
@@ -297,8 +301,11 @@ class _Run:
             if not self.recording.fresh_session:
                 browser.save_storage_state(context, self.state_file, state)
                 save_identity(self.state_file, self.ctx.account.session_identity())
+                saved = True
         except Exception as problem:  # a crashed browser has no state to keep
             log.warning("session_not_saved", account=name, problem=type(problem).__name__)
+        if isinstance(self.ctx.journal, Journal):
+            self.ctx.journal.session_saved = saved
         if self.recording.trace:
             draft = self._draft(self.recording.trace)
             assert draft is not None

@@ -138,14 +138,17 @@ class RetrySettings(BaseModel):
 
 
 class LogSettings(BaseModel):
-    """Logging: `log_format` (`auto`: console on a terminal, else JSON lines), `log_level`."""
+    """Logging: `log_format` (`auto`: console on a terminal, else JSON lines), `log_level`
+    (None: `warning` on a terminal, else `info`; `-q` / `-v` win over it)."""
 
     log_format: Literal["auto", "console", "json"] = "auto"
-    log_level: str = "info"
+    log_level: str | None = None
 
     @field_validator("log_level")
     @classmethod
-    def _known_level(cls, value: str) -> str:
+    def _known_level(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         level = value.strip().lower()
         if level not in _LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 # The jobs, in the order `sellerauth --help` lists them.
 COMMANDS = tuple(job.SPEC for job in (register, status, renew, authorize, app_status, app_renew))
+# The jobs that need the SP-API app's settings besides the sign-in.
+APP_JOBS = frozenset(job.SPEC.name for job in (authorize, app_status, app_renew))
 
 
 def record_job(
@@ -83,21 +85,75 @@ def _sim_params() -> list[Any]:
             False,
         )
     )
+    made.append(
+        param(
+            "print_env",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--print-env",
+                    help="Print the settings a job needs against this simulator, one "
+                    "`export VAR=value` a line, and exit without serving: "
+                    'eval "$(sellerauth sim --print-env --port 8765)". Needs --port N (not 0).',
+                ),
+            ],
+            False,
+        )
+    )
+    jobs = ", ".join(spec.name for spec in COMMANDS)
+    made.append(
+        param(
+            "job",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--job",
+                    metavar="JOB",
+                    help=f"With --print-env: only what JOB needs ({jobs}); default: every job.",
+                ),
+            ],
+            None,
+        )
+    )
     return made
+
+
+def _print_env(scenario: Any, values: dict[str, Any]) -> None:
+    """`sim --print-env`: the settings for `eval`, the simulator not started."""
+    from fixtures.simulator.account import export_lines, job_env
+
+    job = values["job"]
+    if job is not None and job not in {spec.name for spec in COMMANDS}:
+        jobs = ", ".join(spec.name for spec in COMMANDS)
+        fail_input(f"--job {job!r}: must be one of: {jobs}", as_json=False)
+    if not values["port"]:
+        fail_input(
+            "--print-env needs the port the simulator serves on: give --port N (not 0), the "
+            "same as the `sellerauth sim` that serves it",
+            as_json=False,
+        )
+    url = f"http://{values['host']}:{values['port']}"
+    env = job_env(scenario, url, app=job is None or job in APP_JOBS)
+    typer.echo("\n".join(export_lines(env)))
 
 
 def _sim(values: dict[str, Any]) -> None:
     from fixtures.simulator import Simulator, SimulatorServer
-    from fixtures.simulator.options import BadOption, banner, scenario_descriptions, scenario_from
+    from fixtures.simulator.options import BadOption, banner, scenario_from, scenario_lines
 
     if values.pop("list_scenarios"):
-        for name, description in scenario_descriptions():
-            typer.echo(f"{name:16} {description}")
+        typer.echo("\n".join(scenario_lines()))
         return
+    print_env = values.pop("print_env")
     try:
         scenario = scenario_from(values)
     except BadOption as problem:
         fail_input(str(problem), as_json=False)
+    if print_env:
+        _print_env(scenario, values)
+        return
+    if values["job"] is not None:
+        fail_input("--job goes with --print-env", as_json=False)
     simulator = Simulator(scenario)
     server = SimulatorServer(simulator, host=values["host"], port=values["port"])
     server.start()

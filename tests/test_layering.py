@@ -111,6 +111,7 @@ LAZY_IMPORTS: dict[str, str] = {
     "automation/cli/accounts.py": "settings, plans and tables only when `accounts` runs",
     "automation/cli/batch.py": "the batch machinery only when a batch runs",
     "automation/cli/batch_run.py": "the browser finder and notifications only when needed",
+    "automation/cli/doctor.py": "the browser finder, store, plans and urllib only when it runs",
     "automation/cli/history.py": "the store and reports only when `history` or `export` runs",
     "automation/cli/output.py": "rich's console and the log redactor only when printing",
     "automation/cli/record.py": "the run machinery only when `record` runs",

@@ -48,6 +48,22 @@ NewStoreOpt = Annotated[
         "(SELLERAUTH_NEW_STORE=1).",
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Log errors only (stderr)."),
+]
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        show_default=False,
+        help="Log every step (-v: info), or more (-vv: debug). Logs go to stderr only. "
+        "Without -q or -v: SELLERAUTH_LOG_LEVEL, else warnings and errors on a terminal, "
+        "info otherwise.",
+    ),
+]
 
 VersionOpt = Annotated[
     bool,
@@ -60,21 +76,30 @@ VersionOpt = Annotated[
 def build_app(site: Site) -> typer.Typer:
     """The command line of `site`: a command and a batch command per job, plus `accounts`,
     `history`, `export` and (when the site records) `record`."""
-    from automation.cli import accounts, batch, history, record, single
+    from automation.cli import accounts, batch, doctor, history, record, single
 
     app = typer.Typer(
         help=site.help,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
     )
 
     @app.callback()
     def _root(
-        debug: DebugOpt = False, new_store: NewStoreOpt = False, version: VersionOpt = False
+        debug: DebugOpt = False,
+        new_store: NewStoreOpt = False,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = 0,
+        version: VersionOpt = False,
     ) -> None:
         """The global options (the help is the site's)."""
+        from automation.log import set_cli_level
+
+        if quiet and verbose:
+            raise typer.BadParameter("-q and -v contradict each other: give one")
+        set_cli_level("error" if quiet else {0: None, 1: "info"}.get(verbose, "debug"))
 
     single.add_commands(app, site)
     if site.record is not None:
@@ -82,6 +107,7 @@ def build_app(site: Site) -> typer.Typer:
     app.add_typer(accounts.accounts_app(site), name="accounts")
     app.add_typer(batch.batch_app(site), name="batch")
     history.add_commands(app, site)
+    doctor.add_commands(app, site)
     return app
 
 

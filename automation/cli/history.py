@@ -110,7 +110,12 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             typer.echo(text, nl=False)
         else:
             write_private(out.expanduser(), text)
-            typer.echo(f"{len(rows)} {plural(len(rows), 'account')} written to {out}", err=True)
+            accounts = len({row.get("account") for row in rows})
+            typer.echo(
+                f"{len(rows)} {plural(len(rows), 'row')} "
+                f"({accounts} {plural(accounts, 'account')}) written to {out}",
+                err=True,
+            )
 
 
 def _open_json(intent: Any) -> dict[str, Any]:

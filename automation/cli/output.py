@@ -44,7 +44,9 @@ def report_error(
         body = {"account": account, "error": data, **(extra or {})}
         typer.echo(json.dumps(body, ensure_ascii=False))
     else:
-        typer.echo(f"error [{error.code}] {account}: {redact(str(error))}", err=True)
+        # `-` (or nothing): no account is concerned, as when an option is refused.
+        who = f" {account}" if account and account != "-" else ""
+        typer.echo(f"error [{error.code}]{who}: {redact(str(error))}", err=True)
 
 
 def exit_with(error: SellerAuthError, account: str, as_json: bool) -> NoReturn:

@@ -128,7 +128,8 @@ def execute(
         typer.echo(f"evidence: {evidence}", err=True)
     extra = {"evidence_dir": str(evidence)} if evidence is not None else {}
     if isinstance(outcome.exception, Interrupted) and stop.by == "SIGTERM":
-        outcome.exception = Terminated("Stopped by SIGTERM; the saved session is kept.")
+        said = outcome.exception.message.replace("the operator", "SIGTERM", 1)
+        outcome.exception = Terminated(said)
     if outcome.exception is not None:
         report_error(outcome.exception, account.name, as_json, extra=extra)
         raise typer.Exit(outcome.exception.exit_status)

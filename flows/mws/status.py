@@ -43,11 +43,10 @@ def summarise_status(data: dict[str, Any], account: AccountProfile | None) -> tu
     developers = data.get("developers") or []
     wanted = digits(seller_account(account).developer_id if account is not None else DEVELOPER_ID)
     ours = [d for d in developers if digits(d.get("developer_id", "")) == wanted]
+    counted = f"{len(developers)} developer{'' if len(developers) == 1 else 's'}"
     if not ours:
-        return f"{len(developers)} developers; ours absent", "-"
-    return f"{len(developers)} developers; ours {ours[0]['state']}", str(
-        ours[0].get("expires_at") or "-"
-    )
+        return f"{counted}; ours absent", "-"
+    return f"{counted}; ours {ours[0]['state']}", str(ours[0].get("expires_at") or "-")
 
 
 def render_status(data: dict[str, Any], account: AccountProfile, console: Console) -> None:

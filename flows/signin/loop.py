@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 
+from automation.accounts import DEFAULT_ACCOUNT, account_variable
 from automation.errors import (
     LoginFailed,
     NeedsPerson,
@@ -275,7 +276,8 @@ class SignIn:
         if kind is PageKind.CHOOSE_DEVICE:
             mfa = MfaPage(page)
             if self.otp is None or not mfa.offers_authenticator_app():
-                self._hand_over(page, "a one-time password sent to a phone", found)
+                cause = self._no_totp_secret() if self.otp is None else None
+                self._hand_over(page, "a one-time password sent to a phone", found, cause)
                 return "human"
             mfa.choose_authenticator_app()
             return "device"
@@ -288,7 +290,7 @@ class SignIn:
                 register_secret(code)
                 MfaPage(page).submit_code(code)
                 return "otp"
-            self._hand_over(page, "a one-time password (no TOTP secret is configured)", found)
+            self._hand_over(page, "a one-time password", found, self._no_totp_secret())
             return "human"
         if kind is PageKind.SWITCH_ACCOUNTS:
             chose = SwitchAccountsPage(page).choose(account.email)
@@ -325,13 +327,32 @@ class SignIn:
         forget(page)  # the check may have cleared in place: look again
         return True
 
-    def _hand_over(self, page: Page, what: str, found: Recognition) -> None:
+    def _no_totp_secret(self) -> str:
+        """Why a code is asked of a person: no TOTP secret, and the setting that gives one."""
+        name = self.account.name
+        setting = (
+            "SELLERAUTH_TOTP_SECRET (or the file <secrets dir>/sellerauth_totp_secret)"
+            if name == DEFAULT_ACCOUNT
+            else f"{account_variable(name, 'totp_secret')} (or the file "
+            f"<secrets dir>/{name}.totp_secret)"
+        )
+        return (
+            f"No TOTP secret is configured for account {name}, so the bot cannot make the "
+            f"code: set {setting} to sign in unattended, or run this account again with "
+            "--headed and type the code."
+        )
+
+    def _hand_over(
+        self, page: Page, what: str, found: Recognition, cause: str | None = None
+    ) -> None:
         """Never type, click or reload: a person answers, or the account stops here."""
         if self.human is None:
+            advice = cause or (
+                "Run this account again with --headed and finish that step in the browser window."
+            )
             raise NeedsPerson(
                 f"Amazon asks for {what}, which only a person may answer: {found.quote()}. "
-                "Run this account again with --headed and finish that step in the browser "
-                "window.",
+                + advice,
                 url=page.url,
             )
         self.human(page, what)

@@ -94,7 +94,7 @@ class TestSettingsDefaults:
         assert (s.email, s.password, s.totp_secret) == (None, None, None)
         assert (s.accounts_file, s.browser_path, s.secrets_dir) == (None, None, None)
         assert (s.headed, s.block_resources) == (False, False)
-        assert (s.log_format, s.log_level) == ("auto", "info")
+        assert (s.log_format, s.log_level) == ("auto", None)
         assert (s.timeout_ms, s.signin_max_steps) == (30000, 12)
         assert (s.human_wait_seconds, s.otp_min_remaining_seconds) == (600, 1)
 
