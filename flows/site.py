@@ -105,11 +105,11 @@ def normalise_developer_id(value: str) -> str:
 def normalise_base_url(value: str) -> str:
     """An https origin (http allowed on loopback only), without a trailing slash; ValueError
     otherwise (a blank or control character inside it, too)."""
-    if any(ch.isspace() or ord(ch) < 32 for ch in value.strip()):
-        raise ValueError("must not hold a blank, a line break or a control character")
     parts = urlsplit(value.strip())
     if not parts.hostname:
         raise ValueError("must be a URL such as https://sellercentral.amazon.co.jp")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value.strip()):
+        raise ValueError("must not hold a blank, a line break or a control character")
     if parts.query or parts.fragment:
         raise ValueError("must not carry a query or fragment")
     if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):

@@ -107,11 +107,11 @@ def spapi_endpoint_for(marketplace: str) -> str:
 
 def _https_url(value: str, *, loopback_http: bool, fragment: bool = False) -> str:
     value = value.strip()
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        raise ValueError("must not hold a blank, a line break or a control character")
     parts = urlsplit(value)
     if not parts.hostname:
         raise ValueError("must be a URL such as https://app.example.com/path")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError("must not hold a blank, a line break or a control character")
     if "#" in value and not fragment:
         raise ValueError("must not contain '#': Amazon refuses such a URI (MD5110)")
     if parts.scheme == "https":
