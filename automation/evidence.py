@@ -39,7 +39,7 @@ class Evidence:
             "action": action,
             **details,
         }
-        if screenshot:
+        if screenshot and page.url != "" and not page.url.startswith("about:"):  # not blank
             name = f"{len(self.steps) + 1:02d}-{action}.png"
             masked_screenshot(page, self.directory / name, mask=self.mask(page))
             step["screenshot"] = name

@@ -195,7 +195,7 @@ def _run_locked(
         outcome = Outcome(
             profile.name, "done", data, secrets=secrets, audit=command.audit(data), result=result
         )
-    outcome.acted = list(journal)
+    outcome.acted = journal.settled()
     return outcome
 
 

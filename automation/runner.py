@@ -45,8 +45,9 @@ class Journal(list[str]):
     A flow appends an action right before it clicks; `before_act(action)` runs first (the
     store records the intent: account, run, action, developer, time) and may raise (a store
     that cannot be written raises StoreFailed: then nothing is clicked). Entries given at the
-    start are intents an earlier, killed run left open: a flow that finds their effect done
-    reports them as done by this run.
+    start (`earlier`) are intents an earlier, killed run left open: a flow that finds their
+    effect done reports them as done by this run. A flow that cannot read an action's effect
+    back (`leave_open`) keeps its intents open, whatever the run's outcome, for the next run.
     """
 
     def __init__(
@@ -55,7 +56,9 @@ class Journal(list[str]):
         before_act: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(earlier)
+        self.earlier: tuple[str, ...] = tuple(self)
         self._before_act = before_act
+        self._left_open: set[str] = set()
         # Whether the run's signed-in session was saved when its browser context closed
         # (None: no context was closed), so a stopped run says truthfully what it kept.
         self.session_saved: bool | None = None
@@ -65,6 +68,18 @@ class Journal(list[str]):
         if self._before_act is not None:
             self._before_act(action)
         super().append(action)
+
+    def this_run(self) -> list[str]:
+        """The actions this run noted (every attempt), not those an earlier run left open."""
+        return list(self[len(self.earlier) :])
+
+    def leave_open(self, *actions: str) -> None:
+        """The effect of `actions` is not known: their intents stay open after this run."""
+        self._left_open.update(actions)
+
+    def settled(self) -> list[str]:
+        """The actions whose intents this run's outcome closes (`Outcome.acted`)."""
+        return [action for action in self if action not in self._left_open]
 
 
 def _passwords_only(page: Page) -> list[Locator]:
@@ -351,9 +366,10 @@ class _Run:
         from automation.browser import masked_screenshot
 
         try:
-            if error.url is None:
+            blank = page.is_closed() or is_blank(page.url)
+            if error.url is None and not blank:
                 error.url = page.url
-            if error.screenshot is None and not page.is_closed():
+            if error.screenshot is None and not blank:
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
                 path = (
                     self.ctx.settings.state_dir
@@ -366,6 +382,11 @@ class _Run:
         except Exception as problem:  # evidence is best effort; the original error matters
             log.warning("evidence_failed", problem=type(problem).__name__)
         return error
+
+
+def is_blank(url: str) -> bool:
+    """A page that shows nothing (`about:blank`): no screenshot, no `page:` in a message."""
+    return url == "" or url.startswith("about:")
 
 
 def _first_line(error: Exception) -> str:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 from automation.errors import WrongAccount
 from automation.evidence import Evidence, NoEvidence
+from automation.runner import Journal
 from flows.browse.masking import secret_fields
 from flows.browse.navigation import goto
 from flows.browse.page import PageObject
@@ -22,7 +23,15 @@ if TYPE_CHECKING:
 # checks each name, and with strict equality each `in sc.journal` test).
 PageT = TypeVar("PageT", bound=PageObject)
 
-Action = Literal["granted", "renewed", "restored", "confirmation_disabled", "app_consent"]
+Action = Literal[
+    "granted",
+    "renewed",
+    "restored",
+    "confirmation_disabled",
+    "app_consent",
+    "app_reauthorize",
+    "app_enable",
+]
 
 
 class SellerCentral:
@@ -92,6 +101,20 @@ class SellerCentral:
                 "Nothing was clicked. Check the account's e-mail, account_name and marketplace.",
                 url=self.page.url,
             )
+
+    def earlier(self) -> list[Action]:
+        """The actions an earlier, killed run left open on the account (their intents)."""
+        return list(cast("tuple[Action, ...]", getattr(self.journal, "earlier", ())))
+
+    def this_run(self) -> list[Action]:
+        """The actions this run clicked, every attempt of it, not an earlier run's."""
+        return self.journal[len(self.earlier()) :]
+
+    def leave_open(self, *actions: Action) -> None:
+        """This run could not read the effect of `actions` back: their intents stay open, so
+        the next run on the account knows (`Journal.leave_open`)."""
+        if isinstance(self.journal, Journal):
+            self.journal.leave_open(*actions)
 
     def note(self, action: str, *, screenshot: bool = False, **details: object) -> None:
         """Add a step to the run's evidence (when asked for), with a masked screenshot."""

@@ -58,7 +58,11 @@ def run_batch(request: BatchRequest) -> int:
     ensure_state_dir(settings.state_dir)
     with Store.open(settings) as store:
         run, command = _run_of(request, store, profiles)
-        done = store.finished_accounts(run.run_id) if request.resume else set()
+        done = (
+            store.finished_accounts(run.run_id) - _unsettled(store, run)
+            if request.resume
+            else set()
+        )
         pending = [name for name in run.accounts if name not in done]
         if request.list_only:
             for name in pending:
@@ -102,6 +106,20 @@ def run_batch(request: BatchRequest) -> int:
             _alert(settings, run, results)
         states = {r.account: r.state for r in results}
         return exit_status(states.get(name, "running") for name in run.accounts)
+
+
+def _unsettled(store: Store, run: Run) -> set[str]:
+    """Accounts of `run` that ended without `done` while an intent of theirs is still open (an
+    action whose effect no run read back, e.g. a consent whose refresh token was lost):
+    `--resume` runs them again, as it does accounts without a result (reading the page first)."""
+    if not run.run_id:
+        return set()
+    return {
+        r.account
+        for r in store.results(run.run_id)
+        if r.state not in ("running", "done")
+        and store.intents(r.account, only_open=True, command=run.command)
+    }
 
 
 def _plan(request: BatchRequest, profiles: dict[str, Any]) -> list[str]:
@@ -209,7 +227,7 @@ def _run_pending(
         run.run_id,
         concurrency=request.concurrency,
     )
-    may_have_acted = store.started_accounts(run.run_id)
+    may_have_acted = store.started_accounts(run.run_id) | _unsettled(store, run)
     if request.json_lines:
         batch.on_finish = JsonLines(run.run_id, sys.stdout)
         batch.run(accounts, may_have_acted)

@@ -27,13 +27,20 @@ from flows.spapi.consent import (
     lwa_for,
     new_consent,
     prove_token,
-    refuse_second_consent,
     today_of,
 )
 from flows.spapi.manage import open_apps, read_apps
 from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, prepare_app_job
 from flows.spapi.pages.apps import Action, ManageYourAppsPage, words
 from flows.spapi.pages.consent import query_of
+from flows.spapi.recovery import (
+    JOURNAL_ENABLE,
+    JOURNAL_REAUTHORIZE,
+    lost,
+    recovery_note,
+    refuse_second_consent,
+    token_or_open,
+)
 from flows.spapi.results import AppRenewResult, AppRow, RenewAction
 from flows.spapi.settings import AppSettings
 
@@ -81,14 +88,17 @@ def app_renew(
     Decided only on a complete reading of Manage Your Apps, with our app's row found exactly
     once by its whole name (docs/pages.md §7). A due authorization whose row offers no renewal
     control (lapsed, or only `Disable`) is authorized again through the consent page, as for
-    a new seller, and the result says so (`authorized`); `Disable` is never clicked."""
+    a new seller, and the result says so (`authorized`); `Disable` is never clicked. A
+    renewal an earlier run began without keeping its token is recovered through the consent
+    page, never a second `Re-authorize` click (`recovery` says so; flows/spapi/recovery.py)."""
     account = seller_account(ctx.account)
     today = today_of(ctx)
     refuse_second_consent(sc)
     apps, reading = read_apps(sc, app)
     reading.certain(sc.page.url)
     ours = reading.ours()
-    if not ours:
+    clicks = lost(sc)
+    if not ours and not clicks:
         raise NotAuthorized(
             f"The app '{app.app_name}' is not in this seller's Manage Your Apps: run "
             "`sellerauth authorize` first.",
@@ -100,9 +110,16 @@ def app_renew(
             "clicked.",
             url=sc.page.url,
         )
-    action: RenewAction = decide_renewal(ours[0].row, today, renew_within, force)
-    offered = any(words(k).match(n) for n in ours[0].actions for k in _RENEWING)
-    if action != "none" and not offered:
+    recovery = recovery_note(sc, reading, clicks) if clicks else None
+    if recovery is not None:
+        if ours:
+            decide_renewal(ours[0].row, today, renew_within, force)  # a disabled row: refused
+        # Through the consent page: never a second click on the row.
+        action: RenewAction = _RECOVERED.get(clicks[0], "authorized")
+    else:
+        action = decide_renewal(ours[0].row, today, renew_within, force)
+    offered = any(words(k).match(n) for o in ours[:1] for n in o.actions for k in _RENEWING)
+    if recovery is None and action != "none" and not offered:
         # No control to renew with (a lapsed row, or one offering only `Disable`): a new
         # authorization through the consent page, as for a new seller (docs/pages.md §7).
         action = "authorized"
@@ -114,11 +131,12 @@ def app_renew(
                 **base,
                 "action": "none",
                 "would_do": [WOULD_DO[action]] if dry_run and action != "none" else [],
-                "expires_at": ours[0].row.expires_at,
+                "expires_at": ours[0].row.expires_at if ours else None,
+                "recovery": recovery,
             }
         )
     sc.note("before_" + action, screenshot=True)
-    if action == "authorized":
+    if recovery is not None or action == "authorized":
         log.warning("app_renew_authorizes_again", account=account.name, app=app.app_name)
         open_consent: Callable[[], str | None] = new_consent(sc, app, account)
     else:
@@ -167,11 +185,16 @@ def app_renew(
             "marketplace_ids": marketplace_ids,
             "refresh_token": SecretStr(done.refresh_token),
             "verified": verify,
+            "recovery": recovery,
         }
     )
 
 
 _RENEWING = ("apps_reauthorize", "apps_enable")
+_RECOVERED: dict[str, RenewAction] = {
+    JOURNAL_REAUTHORIZE: "reauthorized",
+    JOURNAL_ENABLE: "enabled",
+}
 WOULD_DO = {"reauthorized": "reauthorize", "enabled": "enable", "authorized": "authorize"}
 
 
@@ -189,6 +212,8 @@ def _renewing(
 
     def open_consent() -> str | None:
         with answering_dialogs(sc.page, lambda message: names.names_whole(message, app.app_name)):
+            # Written ahead: a run that finds it open consents again without this click.
+            sc.journal.append(JOURNAL_REAUTHORIZE if action == "reauthorized" else JOURNAL_ENABLE)
             apps.act(control, what=control.name, reading=gate)
         sc.ensure_signed_in()
         shown_app = query_of(sc.page.url).get("application_id")
@@ -220,15 +245,17 @@ class AppRenewOptions(AppJobOptions):
 
 def run_job(page: Page, ctx: RunContext, options: AppRenewOptions) -> AppRenewResult:
     """`app-renew` as the engine runs it."""
-    return app_renew(
-        SellerCentral.for_run(page, ctx),
-        ctx,
-        options.app_for(ctx),
-        renew_within=options.renew_within,
-        force=options.force,
-        dry_run=options.dry_run,
-        verify=not options.no_verify,
-    )
+    sc = SellerCentral.for_run(page, ctx)
+    with token_or_open(sc):
+        return app_renew(
+            sc,
+            ctx,
+            options.app_for(ctx),
+            renew_within=options.renew_within,
+            force=options.force,
+            dry_run=options.dry_run,
+            verify=not options.no_verify,
+        )
 
 
 def unforced(options: AppRenewOptions) -> AppRenewOptions:

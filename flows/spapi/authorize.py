@@ -21,7 +21,6 @@ from flows.spapi.consent import (
     new_consent,
     participations,
     prove_token,
-    refuse_second_consent,
     today_of,
 )
 from flows.spapi.errors import LwaInvalidGrant
@@ -33,6 +32,7 @@ from flows.spapi.options import (
     KnownAuthorization,
     prepare_app_job,
 )
+from flows.spapi.recovery import lost, recovery_note, refuse_second_consent, token_or_open
 from flows.spapi.results import AuthorizeResult
 from flows.spapi.settings import AppSettings
 
@@ -56,7 +56,9 @@ def authorize(
     """Authorize the app for the account's selected seller account and marketplace.
 
     With a `known` refresh token and our app valid beyond `renew_within` days in Manage Your
-    Apps, and the token still working: `already_authorized`, no consent.
+    Apps, and the token still working: `already_authorized`, no consent. A consent an
+    earlier run gave without keeping its token is recovered: Manage Your Apps read, then one
+    consent (`recovery` says so; flows/spapi/recovery.py).
     """
     account = seller_account(ctx.account)
     refuse_second_consent(sc)
@@ -64,6 +66,13 @@ def authorize(
     endpoint = app.endpoint_for(account.marketplace)
     if known is not None:
         register_secret(known.refresh_token)
+    recovery = None
+    clicks = lost(sc)
+    if clicks:
+        _apps, reading = read_apps(sc, app)
+        reading.certain(sc.page.url)
+        recovery = recovery_note(sc, reading, clicks)
+    elif known is not None:
         found = _still_authorized(sc, ctx, app, lwa, endpoint, known, renew_within)
         if found is not None:
             return found
@@ -79,6 +88,7 @@ def authorize(
         expires_at=expires_at,
         refresh_token=SecretStr(done.refresh_token),
         verified=verify,
+        recovery=recovery,
     )
 
 
@@ -129,14 +139,16 @@ class AuthorizeOptions(AppJobOptions):
 
 def run_job(page: Page, ctx: RunContext, options: AuthorizeOptions) -> AuthorizeResult:
     """`authorize` as the engine runs it."""
-    return authorize(
-        SellerCentral.for_run(page, ctx),
-        ctx,
-        options.app_for(ctx),
-        verify=not options.no_verify,
-        known=options.known,
-        renew_within=options.renew_within,
-    )
+    sc = SellerCentral.for_run(page, ctx)
+    with token_or_open(sc):
+        return authorize(
+            sc,
+            ctx,
+            options.app_for(ctx),
+            verify=not options.no_verify,
+            known=options.known,
+            renew_within=options.renew_within,
+        )
 
 
 SPEC = CommandSpec(

@@ -80,16 +80,6 @@ def today_of(ctx: RunContext) -> date:
     return datetime.fromtimestamp(ctx.clock.time()).date()
 
 
-def refuse_second_consent(sc: SellerCentral) -> None:
-    if JOURNAL_CONSENT in sc.journal:
-        raise NotConfirmed(
-            "An earlier attempt of this run gave consent but failed before the refresh token "
-            "was collected; nothing more was clicked. Run authorize again: the new consent "
-            "replaces the lost one.",
-            url=sc.page.url,
-        )
-
-
 def new_consent(sc: SellerCentral, app: AppSettings, account: SellerAccount) -> Callable[[], str]:
     """How a new authorization reaches the consent page (docs/pages.md §6): the consent URL
     for the app with a fresh `state` of ours, opened signed in with the configured account

@@ -48,7 +48,13 @@ def _after(data: dict[str, Any], options: object) -> dict[str, Any]:
     after = {k: data.get(k) for k in ("selling_partner_id", "marketplace_ids", "expires_at")}
     # The run whose refresh token this one replaces (kept in the store's history).
     after["replaces"] = getattr(options, "replaces", None)
+    if data.get("recovery"):
+        after["recovered"] = True  # a consent an earlier run lost its token for, given again
     return after
+
+
+def _recovery(data: dict[str, Any]) -> str:
+    return " (recovery)" if data.get("recovery") else ""
 
 
 # ---- authorize ---------------------------------------------------------------------------
@@ -65,7 +71,8 @@ def summarise_authorize(data: dict[str, Any], account: AccountProfile | None) ->
     """The outcome with the selling partner ID and marketplaces; the expiry read back."""
     seller = data.get("selling_partner_id") or "-"
     markets = ",".join(data.get("marketplace_ids") or []) or "-"
-    return f"{data.get('outcome', '-')} {seller} ({markets})", str(data.get("expires_at") or "-")
+    outcome = f"{data.get('outcome', '-')}{_recovery(data)}"
+    return f"{outcome} {seller} ({markets})", str(data.get("expires_at") or "-")
 
 
 def render_authorize(data: dict[str, Any], account: AccountProfile, console: Console) -> None:
@@ -84,6 +91,8 @@ def render_authorize(data: dict[str, Any], account: AccountProfile, console: Con
     table.add_row("expires", str(data.get("expires_at") or "-"))
     table.add_row("refresh token", mask_token(data.get("refresh_token")))
     console.print(table)
+    if data.get("recovery"):
+        console.print(data["recovery"], style="yellow")
     console.print(
         "The refresh token is stored encrypted; `sellerauth export --reveal` or --json show it.",
         style="dim",
@@ -148,6 +157,7 @@ def summarise_app_renew(data: dict[str, Any], account: AccountProfile | None) ->
     if data.get("dry_run"):
         would = _would(data)
         action = f"dry run: would {' + '.join(would)}" if would else "dry run: nothing due"
+    action += _recovery(data)
     if data.get("selling_partner_id"):
         action += f" {data['selling_partner_id']}"
     return action, str(data.get("expires_at") or "-")
@@ -172,3 +182,5 @@ def render_app_renew(data: dict[str, Any], account: AccountProfile, console: Con
             f"{mask_token(data['refresh_token'])} (stored encrypted)"
         )
     console.print(line + ".")
+    if data.get("recovery"):
+        console.print(data["recovery"], style="yellow")

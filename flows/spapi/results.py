@@ -35,6 +35,9 @@ class AuthorizeResult(_RevealsRefreshToken):
     refresh_token: SecretStr
     # False only with --no-verify: the refresh token was not tried against the Sellers API.
     verified: bool = True
+    # A consent an earlier run gave without keeping its token, given again once: what
+    # happened, in words (flows/spapi/recovery.py); None on an ordinary run.
+    recovery: str | None = None
 
 
 class AppRow(BaseModel):
@@ -73,3 +76,4 @@ class AppRenewResult(_RevealsRefreshToken):
     marketplace_ids: list[str] = []
     refresh_token: SecretStr | None = None
     verified: bool = False
+    recovery: str | None = None

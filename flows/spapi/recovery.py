@@ -1,0 +1,83 @@
+"""A consent whose refresh token was lost, recovered once by the next run (docs/spapi.md "A run
+stopped after consent"), shared by `authorize` and `app-renew`.
+
+A refresh token exists only in the run that exchanged the consent's code, and a code lives
+five minutes: a run killed (or failed) between the consent click and the store keeping the
+token cannot be finished later. Its intents stay open; the next run on the account finds
+them, reads Manage Your Apps, and consents once more through the consent page, never clicking
+`Re-authorize` or `Enable Authorization` a second time. One run consents at most once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import structlog
+
+from automation.errors import NotConfirmed, SellerAuthError
+from flows.seller_central import Action, SellerCentral
+from flows.spapi.consent import JOURNAL_CONSENT
+from flows.spapi.manage import AppsReading
+
+log = structlog.get_logger("flows.spapi.recovery")
+
+JOURNAL_REAUTHORIZE: Action = "app_reauthorize"
+JOURNAL_ENABLE: Action = "app_enable"
+# Every SP-API click whose effect is a refresh token in the store.
+SPAPI_ACTIONS: tuple[Action, ...] = (JOURNAL_REAUTHORIZE, JOURNAL_ENABLE, JOURNAL_CONSENT)
+_CLICKED = {
+    JOURNAL_REAUTHORIZE: "clicked Re-authorize",
+    JOURNAL_ENABLE: "clicked Enable Authorization",
+    JOURNAL_CONSENT: "gave consent",
+}
+
+
+def refuse_second_consent(sc: SellerCentral) -> None:
+    """An attempt of this run already consented: no second consent in one run. Its intents
+    stay open, so the next run recovers."""
+    if JOURNAL_CONSENT in sc.this_run():
+        sc.leave_open(*SPAPI_ACTIONS)
+        raise NotConfirmed(
+            "An earlier attempt of this run gave consent but failed before the refresh token "
+            "was kept (its cause is in the warnings above); nothing more was clicked, as one "
+            "run consents at most once. Run the same command again for this account: it "
+            "authorizes again once, as a recovery (the lost code lived five minutes)."
+        )
+
+
+def lost(sc: SellerCentral) -> list[Action]:
+    """The SP-API clicks whose refresh token no run kept: left open by an earlier run, or
+    made by an earlier attempt of this one (a `Re-authorize` clicked, consent not yet)."""
+    return [action for action in SPAPI_ACTIONS if action in sc.journal]
+
+
+@contextmanager
+def token_or_open(sc: SellerCentral) -> Iterator[None]:
+    """Around an SP-API job: a failure leaves its SP-API intents open (the refresh token was
+    not kept), so the next run recovers them."""
+    try:
+        yield
+    except SellerAuthError:
+        sc.leave_open(*SPAPI_ACTIONS)
+        raise
+
+
+def recovery_note(sc: SellerCentral, reading: AppsReading, clicks: list[Action]) -> str:
+    """What the result says of a recovery: what the earlier run did, what Manage Your Apps
+    shows now; logged as a warning too."""
+    ours = reading.ours()
+    if len(ours) == 1:
+        row = ours[0].row
+        until = f" until {row.expires_at}" if row.expires_at else ""
+        shown = f"Manage Your Apps shows the app {row.status}{until}"
+    else:
+        shown = "Manage Your Apps does not show the app"
+    earlier = "an earlier attempt of this run" if set(clicks) <= set(sc.this_run()) else "a run"
+    what = " and ".join(_CLICKED[c] for c in clicks)
+    note = (
+        f"Recovery: {earlier} {what} but was stopped before its refresh token was kept; "
+        f"{shown}. Authorized again once through the consent page for a new refresh token."
+    )
+    log.warning("consent_recovery", account_clicks=clicks, shown=shown)
+    return note
