@@ -79,5 +79,5 @@ def recovery_note(sc: SellerCentral, reading: AppsReading, clicks: list[Action])
         f"Recovery: {earlier} {what} but was stopped before its refresh token was kept; "
         f"{shown}. Authorized again once through the consent page for a new refresh token."
     )
-    log.warning("consent_recovery", account_clicks=clicks, shown=shown)
+    log.warning("consent_recovery", clicks=clicks, shown=shown)
     return note
