@@ -109,7 +109,10 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         if out is None:
             typer.echo(text, nl=False)
         else:
-            write_private(out.expanduser(), text)
+            try:
+                write_private(out.expanduser(), text)
+            except SellerAuthError as error:  # store_failed naming the file
+                exit_with(error, "-", False)
             accounts = len({row.get("account") for row in rows})
             typer.echo(
                 f"{len(rows)} {plural(len(rows), 'row')} "
@@ -175,3 +178,16 @@ def store_or_exit(settings: Settings, as_json: bool) -> Store:
         return Store.open(settings)
     except SellerAuthError as error:
         exit_with(error, "-", as_json)
+    except OSError as problem:  # an unreadable state directory: no bug, a setup to fix
+        exit_with(_unreadable(settings.state_dir, problem), "-", as_json)
+
+
+def _unreadable(state_dir: Path, problem: OSError) -> SellerAuthError:
+    from automation.errors import InvalidInput
+
+    where = problem.filename or state_dir
+    return InvalidInput(
+        f"the state directory {state_dir} cannot be read ({problem.strerror or problem}: "
+        f"{where}): make it readable by this user (or point SELLERAUTH_STATE_DIR elsewhere)",
+        field="state_dir",
+    )

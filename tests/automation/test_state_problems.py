@@ -77,3 +77,91 @@ def test_an_unreadable_sessions_directory_is_invalid_input(tmp_path: Path, monke
     with pytest.raises(InvalidInput) as caught:
         usable_storage_state(session)
     assert str(session.parent) in caught.value.message
+
+
+# -- history and export on an unreadable state directory; an unreadable otp/ (4.7) -----------
+
+
+def _denied(path: object) -> PermissionError:
+    return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+def _unreadable_state_dir(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an untraversable state directory does to a process not run as root: every look
+    at a file inside it is refused (simulated: the tests run as root)."""
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+        if self.parent == state_dir:
+            raise _denied(self)
+        return real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", stat)
+
+
+@pytest.mark.parametrize(
+    "args", [["history"], ["history", "--json"], ["history", "--open"], ["export"]]
+)
+def test_history_and_export_on_an_unreadable_state_dir_name_it(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from automation.cli import run
+    from automation.settings import load_settings
+    from automation.store import Store
+    from sellerauth.app import build
+
+    state_dir = tmp_path / "state"
+    with Store.open(load_settings(state_dir=state_dir)):
+        pass
+    monkeypatch.setenv("SELLERAUTH_STATE_DIR", str(state_dir))
+    _unreadable_state_dir(state_dir, monkeypatch)
+    status = run(build(args), args)
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert status == 2, text
+    assert "internal" not in text and "invalid_input" in text
+    assert f"the state directory {state_dir} cannot be read" in text
+
+
+def test_export_to_a_file_that_cannot_be_written_is_store_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from automation import files
+    from automation.cli import run
+    from automation.settings import load_settings
+    from automation.store import Store
+    from sellerauth.app import build
+
+    with Store.open(load_settings(state_dir=tmp_path)):
+        pass
+    monkeypatch.setenv("SELLERAUTH_STATE_DIR", str(tmp_path))
+    out = tmp_path / "locked" / "tokens.csv"
+
+    def refused(path: Path, payload: bytes) -> str:
+        raise _denied(path)
+
+    monkeypatch.setattr(files, "_synced_temporary", refused)
+    args = ["export", "--out", str(out)]
+    status = run(build(args), args)
+    text = capsys.readouterr().err
+    assert status == 7 and "store_failed" in text and str(out) in text, text
+
+
+def test_an_unreadable_otp_directory_is_store_failed_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every look inside otp/ refused, as for a directory of mode 000 (simulated)."""
+    inside = str(tmp_path / "otp") + os.sep
+    (tmp_path / "otp").mkdir()
+    for name in ("stat", "lstat", "open", "rename", "replace", "mkdir"):
+        real = getattr(os, name)
+
+        def refusing(path: object, *args: object, _real=real, **kwargs: object) -> object:
+            if str(path).startswith(inside):
+                raise _denied(path)
+            return _real(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, refusing)
+    with pytest.raises(StoreFailed) as caught:
+        otp(tmp_path).next_code()
+    assert inside in caught.value.message and "writable" in caught.value.message
