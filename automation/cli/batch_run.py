@@ -66,7 +66,8 @@ def run_batch(request: BatchRequest) -> int:
             return EXIT_DONE
         if pending:
             _refuse_if_none_can_run(command, settings, store, profiles, pending)
-            _browser_or_fail(settings)
+            if command.needs_browser:
+                _browser_or_fail(settings)
         if request.resume is None:
             run = store.create_run(command.name, run.options, run.accounts)
         _announce(run, len(pending), len(done))
@@ -208,6 +209,7 @@ def _run_pending(
         store,
         run.run_id,
         concurrency=request.concurrency,
+        triage=request.site.triage,
     )
     may_have_acted = store.started_accounts(run.run_id)
     if request.json_lines:
