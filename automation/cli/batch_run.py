@@ -272,6 +272,13 @@ def _alert_stopped(settings: Settings, run: Run, results: list[Any], by: str) ->
 
 def _alert(settings: Settings, run: Run, results: list[Any]) -> None:
     urls = notify_urls(settings)
-    sent = notify_problems(urls, f"batch {run.command}", run.run_id, results)
+    sent = notify_problems(
+        urls,
+        f"batch {run.command}",
+        run.run_id,
+        results,
+        share=settings.incident_share,
+        minimum=settings.incident_min_accounts,
+    )
     if sent is not None:
         log.info("notified", run_id=run.run_id, sent=sent)
