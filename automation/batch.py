@@ -15,13 +15,13 @@ import structlog
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.locks import Busy
 from automation.log import get_logger
-from automation.outcome import Outcome, failure, record_outcome, run_account, safely
+from automation.outcome import Outcome, failure, record_outcome, run_account, safely, triaged
 from automation.store import Store
 
 if TYPE_CHECKING:
     from automation.accounts import AccountProfile
     from automation.browser import BrowserSession
-    from automation.commands import Command
+    from automation.commands import Command, Triage
     from automation.otp import Clock
     from automation.settings import Settings
 
@@ -125,6 +125,7 @@ class Batch:
         concurrency: int = DEFAULT_CONCURRENCY,
         clock: Clock | None = None,
         on_finish: Callable[[Outcome], None] | None = None,
+        triage: Triage | None = None,
     ) -> None:
         self.command = command
         self.settings = settings
@@ -133,6 +134,7 @@ class Batch:
         self.concurrency = max(1, concurrency)
         self.clock = clock
         self.on_finish = on_finish
+        self.triage = triage
         self.outcomes: list[Outcome] = []
         self._queue: queue.Queue[Account] = queue.Queue()
         self._stop = threading.Event()
@@ -193,13 +195,13 @@ class Batch:
         from automation.runner import RunOptions
 
         if isinstance(profile, SellerAuthError):
-            outcome = failure(name, profile)
+            outcome = triaged(failure(name, profile), self.triage)
             self._record(outcome)
             return outcome
         try:
             command = self.command.prepared(self.settings, profile, self.store)
         except SellerAuthError as error:  # refused before its browser starts
-            outcome = failure(name, error)
+            outcome = triaged(failure(name, error), self.triage)
             self._record(outcome)
             return outcome
         safely(self.store.start_result, self.run_id, name)
@@ -208,9 +210,10 @@ class Batch:
             command,
             self.settings,
             profile,
-            RunOptions(clock=self.clock, browser=browser.get()),
+            RunOptions(clock=self.clock, browser=browser.get() if command.needs_browser else None),
             may_have_acted=name in self._may_have_acted,
             on_failure=browser.check,
+            triage=self.triage,
             store=self.store,
             run_id=self.run_id,
             record=self._record,

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from automation.settings import Settings
     from automation.store import Store
 
+# A site's triage of an error's JSON form: {"cause", "owner", "next_step"}, or None.
+Triage = Callable[[Mapping[str, Any]], dict[str, str] | None]
+
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 ResultT = TypeVar("ResultT", bound=BaseModel)
 
@@ -63,6 +66,8 @@ class CommandSpec(Generic[OptionsT, ResultT]):
       option's help; `json_schema_extra` may give `metavar` and `batch: False` (single runs
       only). `ge`/`le` constraints become the option's bounds.
     - `flow(page, ctx, options) -> result`: what runs in the browser, once per attempt.
+    - `browser`: False for a job whose flow needs no page (it only calls HTTP APIs): the
+      engine then starts no browser for it, and its flow is called with `page=None`.
     - `result`: the pydantic model the flow returns (SecretStr fields go to the store
       encrypted, never to logs or JSON lines).
     - `audit(data, options) -> [AuditEvent]`: the actions on the account a result's public
@@ -103,6 +108,7 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     batch: bool = True
     batch_help: str | None = None
     prepare: Callable[[OptionsT, Settings, AccountProfile, Store | None], OptionsT] | None = None
+    browser: bool = True
 
     def parse_options(self, given: Mapping[str, Any]) -> OptionsT:
         """The job's options from `given` (missing ones take their defaults); InvalidInput
@@ -159,6 +165,11 @@ class Command:
         run.options = options  # type: ignore[attr-defined]  # for tests and logs
         return run
 
+    @property
+    def needs_browser(self) -> bool:
+        """Whether the job's flow runs in a browser (`CommandSpec.browser`)."""
+        return self.spec.browser
+
     def audit(self, data: dict[str, Any]) -> list[AuditEvent]:
         """The actions a result (its public data) says were taken on the account."""
         return self.spec.audit(data, self.options)
@@ -192,6 +203,9 @@ class Site:
       (`--headed`/`--assist`): called with (page, what is asked); None: nobody is asked.
     - `account_overrides`: the account settings `record` lets the command line override.
     - `record`: how `sellerauth record` records a flow; None: no `record` command.
+    - `triage(error) -> {cause, owner, next_step} | None`: what the site knows of an error
+      (its JSON form, `SellerAuthError.to_dict()`): the likely cause, who can fix it, the next
+      step. Error results carry it as `triage`; None (the hook, or its answer): nothing added.
     - `account_model`: the site's account profile, an `AccountProfile` subclass adding the
       site's per-account fields (validated, defaulted, inherited from its `SiteSettings`);
       every account is resolved as one (`resolve_account(..., model=site.account_model)`)
@@ -204,6 +218,7 @@ class Site:
     watching_person: Callable[[Settings], Callable[[Page, str], None]] | None = None
     record: RecordHook | None = None
     account_model: type[AccountProfile] = AccountProfile
+    triage: Triage | None = None
 
     def __post_init__(self) -> None:
         names = [spec.name for spec in self.commands]

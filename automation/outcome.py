@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from automation.accounts import AccountProfile
-    from automation.commands import Command
+    from automation.commands import Command, Triage
     from automation.runner import Journal, RunOptions
     from automation.settings import Settings
 
@@ -86,6 +86,7 @@ def run_account(
     run_id: str | None = None,
     record: Callable[[Outcome], object] | None = None,
     lock_wait: float | None = None,
+    triage: Triage | None = None,
 ) -> Outcome:
     """Run `command` for one account under its lock and say what happened; never raises but
     for a second Ctrl-C. Ctrl-C during the run is an `interrupted` failure (the session kept).
@@ -98,6 +99,8 @@ def run_account(
       `store_failed` before it is made); intents an earlier run left open on the account
       start the journal, so a flow that finds them done reports them as done by this run.
     - `record(outcome)` writes the outcome while the lock is still held (also for `busy`).
+    - `triage(error)`: the site's triage of a failure (`Site.triage`), added to its error as
+      `triage` before it is recorded.
     """
     started = time.monotonic()
     wait = settings.lock_wait_seconds if lock_wait is None else lock_wait
@@ -110,6 +113,7 @@ def run_account(
             if outcome.state != "done" and on_failure is not None:
                 on_failure()
             outcome.seconds = time.monotonic() - started
+            triaged(outcome, triage)
             if record is not None:
                 record(outcome)
             return outcome
@@ -120,8 +124,25 @@ def run_account(
             profile.name, Interrupted("Stopped by the operator; the saved session is kept.")
         )
     outcome.seconds = time.monotonic() - started
+    triaged(outcome, triage)
     if record is not None:
         record(outcome)
+    return outcome
+
+
+def triaged(outcome: Outcome, triage: Triage | None) -> Outcome:
+    """`outcome` with the site's triage (`Site.triage`: cause, owner, next step) added to its
+    error as `triage`, when it failed and the site knows the error; never raises (a triage
+    that fails is logged and left out)."""
+    if triage is None or outcome.error is None:
+        return outcome
+    try:
+        found = triage(outcome.error)
+    except Exception as error:
+        log.warning("triage_failed", problem=type(error).__name__)
+        return outcome
+    if found:
+        outcome.error["triage"] = dict(found)
     return outcome
 
 
@@ -170,12 +191,13 @@ def _run_locked(
 ) -> Outcome:
     from dataclasses import replace
 
-    from automation.runner import Journal, run_one
+    from automation.runner import Journal, run_one, run_without_browser
 
     journal = Journal()
+    runner = run_one if command.needs_browser else run_without_browser
     try:
         journal = _journal(store, run_id, profile, command.name)
-        result = run_one(
+        result = runner(
             command.flow(may_have_acted=may_have_acted),
             settings,
             profile,

@@ -130,6 +130,7 @@ def _check_one(
             check.fields = {key: getattr(profile, key) for key in model.check_fields}
             check.totp = profile.totp_secret is not None
             check.problems += profile.setting_problems(settings)
+            check.warnings += profile.setting_warnings(settings)
             for probe in probes:
                 check.problems += [p for p in probe(settings, profile) if p not in check.problems]
             break

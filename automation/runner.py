@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import structlog
 
@@ -187,6 +187,38 @@ def run_one(
     from automation.browser import BrowserSession
 
     options = replace(options or RunOptions(), **fields)
+    ctx = _context(settings, account, options)
+    expect.set_options(timeout=settings.timeout_ms)
+    run = _Run(ctx, options.recording or Recording())
+    if options.browser is None:
+        with BrowserSession(settings, headed=options.headed) as own:
+            return run.with_retries(own, flow)
+    return run.with_retries(options.browser, flow)
+
+
+def run_without_browser(
+    flow: Flow[T], settings: Settings, account: AccountProfile, options: RunOptions | None = None
+) -> T:
+    """Run a flow that needs no page (`CommandSpec.browser` False): no browser, `page=None`,
+    the whole flow again after a transient failure, as `run_one` does. Raises the flow's
+    `SellerAuthError`; anything else becomes an `internal` error (its text redacted)."""
+    ctx, name = _context(settings, account, options or RunOptions()), account.name
+    for attempt in retrying(settings, f"flow for {name}", settings.retry_attempts):
+        with attempt:
+            try:
+                return flow(cast("Page", None), ctx)
+            except SellerAuthError:
+                raise
+            except Exception as error:
+                log.exception("unexpected_error", account=name)
+                raise SellerAuthError(
+                    f"Unexpected {type(error).__name__}: {redact(_first_line(error))}. Please "
+                    "report it with the log."
+                ) from None
+    raise AssertionError("unreachable: the last attempt re-raises")
+
+
+def _context(settings: Settings, account: AccountProfile, options: RunOptions) -> RunContext:
     clock = options.clock or SystemClock()
     otp = options.otp or (
         TotpSource(
@@ -218,12 +250,7 @@ def run_one(
             n += 1
             folder = evidence_dir / f"{account.name}-{stamp}-{n}"
         ctx.evidence = Evidence(folder, mask=lambda page: ctx.masked(page))
-    expect.set_options(timeout=settings.timeout_ms)
-    run = _Run(ctx, options.recording or Recording())
-    if options.browser is None:
-        with BrowserSession(settings, headed=options.headed) as own:
-            return run.with_retries(own, flow)
-    return run.with_retries(options.browser, flow)
+    return ctx
 
 
 class _Run:

@@ -160,12 +160,15 @@ class StoreSettings(BaseModel):
     store), `new_store` (start an empty store where a used state directory lost its own; the
     global option `--new-store`), `lock_wait_seconds` (how long a run waits for another
     process's run on the same account; 0: refuse at once, `busy`), `notify_urls` (where alerts
-    go)."""
+    go), `incident_share` and `incident_min_accounts` (one error code on at least this share
+    of a batch's accounts, and at least this many, is one incident: one alert names it)."""
 
     store_key: SecretStr | None = None
     new_store: bool = False
     lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
     notify_urls: str = ""
+    incident_share: float = Field(default=0.2, gt=0, le=1)
+    incident_min_accounts: int = Field(default=5, ge=1)
 
 
 class Settings(  # bases in reverse: pydantic puts the last base's fields first

@@ -24,7 +24,7 @@ from automation.accounts import AccountProfile
 from automation.errors import InvalidInput
 from automation.settings import Settings, SiteSettings
 from flows.marketplaces import MARKETPLACES, Marketplace, get_marketplace
-from flows.spapi.settings import SpApiAccountFields, spapi_problems
+from flows.spapi.settings import SpApiAccountFields, secret_expiry_warnings, spapi_problems
 from flows.urls import is_loopback
 
 if TYPE_CHECKING:
@@ -238,6 +238,11 @@ class SellerAccount(SpApiAccountFields, SellerCentralFields, AccountProfile):
         the MWS jobs only has nothing to report. `accounts check --job authorize` asks for
         them regardless."""
         return spapi_problems(settings, self)
+
+    def setting_warnings(self, settings: Settings) -> list[str]:
+        """A warning when the SP-API app's LWA client secret expires within 14 days
+        (`secret_expiry_warnings`)."""
+        return secret_expiry_warnings(settings, self)
 
 
 def seller_account(profile: AccountProfile) -> SellerAccount:

@@ -21,9 +21,10 @@ from automation.cli.output import fail_input
 from automation.cli.params import command_function
 from automation.commands import RecordHook, Site
 from flows import site as seller_central
+from flows import triage
 from flows.mws import register, renew, status
 from flows.signin.person import watching_person
-from flows.spapi import app_renew, app_status, authorize
+from flows.spapi import app_check, app_renew, app_status, authorize
 
 if TYPE_CHECKING:
     from automation.accounts import AccountProfile
@@ -31,9 +32,11 @@ if TYPE_CHECKING:
     from automation.settings import Settings
 
 # The jobs, in the order `sellerauth --help` lists them.
-COMMANDS = tuple(job.SPEC for job in (register, status, renew, authorize, app_status, app_renew))
+COMMANDS = tuple(
+    job.SPEC for job in (register, status, renew, authorize, app_status, app_renew, app_check)
+)
 # The jobs that need the SP-API app's settings besides the sign-in.
-APP_JOBS = frozenset(job.SPEC.name for job in (authorize, app_status, app_renew))
+APP_JOBS = frozenset(job.SPEC.name for job in (authorize, app_status, app_renew, app_check))
 
 
 def record_job(
@@ -56,6 +59,7 @@ SITE = Site(
     watching_person=watching_person,
     record=RecordHook(record=record_job, default="status"),
     account_model=seller_central.SellerAccount,
+    triage=triage.triage_of,
 )
 
 

@@ -76,3 +76,31 @@ def test_piped_table_is_printed_whole(tmp_path: Path) -> None:
     done = sellerauth("accounts", "check", state_dir=tmp_path, env=env)
     assert email in done.stdout
     assert "unattended sign-ins that ask for a code will need a person" in done.stdout
+
+
+def test_warns_when_the_lwa_client_secret_expires_within_14_days(tmp_path: Path) -> None:
+    """SELLERAUTH_LWA_CLIENT_SECRET_EXPIRES within 14 days: a warning naming the date and the
+    next step, the secret itself never shown; 30 days away: no warning."""
+    from datetime import date, timedelta
+
+    from fixtures.simulator.account import app_env
+
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text('[accounts.solo]\nemail = "s@example.com"\n')
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    env = {
+        "SELLERAUTH_ACCOUNTS_FILE": str(accounts),
+        "SELLERAUTH_ACCOUNTS__SOLO__PASSWORD": "pw-solo-1",
+        "SELLERAUTH_ACCOUNTS__SOLO__TOTP_SECRET": "JBSWY3DPEHPK3PXP",
+        **app_env("http://127.0.0.1:9"),
+        "SELLERAUTH_LWA_CLIENT_SECRET_EXPIRES": soon,
+    }
+    done = sellerauth("accounts", "check", "--json", state_dir=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    [account] = json.loads(done.stdout)["accounts"]
+    assert [w for w in account["warnings"] if soon in w and "_NEXT" in w]
+    assert env["SELLERAUTH_LWA_CLIENT_SECRET"] not in done.stdout
+    later = (date.today() + timedelta(days=30)).isoformat()
+    env["SELLERAUTH_LWA_CLIENT_SECRET_EXPIRES"] = later
+    done = sellerauth("accounts", "check", "--json", state_dir=tmp_path, env=env)
+    assert json.loads(done.stdout)["accounts"][0]["warnings"] == []

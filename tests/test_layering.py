@@ -102,6 +102,7 @@ LAZY_IMPORTS: dict[str, str] = {
     "flows/browse/pw.py": "Playwright's names on first use, not for --help",
     "flows/spapi/consent.py": "flows.spapi.lwa (authlib, requests) only when a job talks to LWA",
     "flows/spapi/lwa.py": "python-amazon-sp-api only when a token is proved",
+    "flows/spapi/app_check.py": "flows.spapi.lwa (authlib, requests, SP-API) only when it runs",
     "sellerauth/app.py": "the recorder, the simulator (Flask) and the demo only when run",
     "sellerauth/demo.py": "the runner and the simulator only when the demo runs",
     "automation/batch.py": "the runner and the browser only when a batch runs",

@@ -93,6 +93,12 @@ class AccountProfile(BaseModel):
         it came from, never a secret; [] when there is nothing to say (the default)."""
         return []
 
+    def setting_warnings(self, settings: Settings) -> list[str]:
+        """What `accounts check` warns of about the site's own settings of this account (what
+        does not stop a job yet, such as a credential about to expire), never a secret; []
+        by default."""
+        return []
+
     name: str
     email: str
     password: SecretStr

@@ -70,7 +70,8 @@ def run_batch(request: BatchRequest) -> int:
             return EXIT_DONE
         if pending:
             _refuse_if_none_can_run(command, settings, store, profiles, pending)
-            _browser_or_fail(settings)
+            if command.needs_browser:
+                _browser_or_fail(settings)
         if request.resume is None:
             run = store.create_run(command.name, run.options, run.accounts)
         _announce(run, len(pending), len(done))
@@ -226,6 +227,7 @@ def _run_pending(
         store,
         run.run_id,
         concurrency=request.concurrency,
+        triage=request.site.triage,
     )
     may_have_acted = store.started_accounts(run.run_id) | _unsettled(store, run)
     if request.json_lines:
@@ -288,6 +290,13 @@ def _alert_stopped(settings: Settings, run: Run, results: list[Any], by: str) ->
 
 def _alert(settings: Settings, run: Run, results: list[Any]) -> None:
     urls = notify_urls(settings)
-    sent = notify_problems(urls, f"batch {run.command}", run.run_id, results)
+    sent = notify_problems(
+        urls,
+        f"batch {run.command}",
+        run.run_id,
+        results,
+        share=settings.incident_share,
+        minimum=settings.incident_min_accounts,
+    )
     if sent is not None:
         log.info("notified", run_id=run.run_id, sent=sent)

@@ -32,14 +32,21 @@ def console(stderr: bool = False) -> Console:
 
 
 def report_error(
-    error: SellerAuthError, account: str, as_json: bool, extra: dict[str, Any] | None = None
+    error: SellerAuthError,
+    account: str,
+    as_json: bool,
+    extra: dict[str, Any] | None = None,
+    triage: dict[str, str] | None = None,
 ) -> None:
-    """Print `error`: `{"account", "error": {code, message, ...}, **extra}` on stdout with
-    --json, else one line on stderr; registered secrets are masked either way."""
+    """Print `error`: `{"account", "error": {code, message, ..., triage}, **extra}` on stdout
+    with --json, else one line on stderr (and the triage's next step, when the site gave
+    one); registered secrets are masked either way."""
     from automation.log import redact
 
     data = error.to_dict()
     data["message"] = redact(data["message"])
+    if triage:
+        data["triage"] = triage
     if as_json:
         body = {"account": account, "error": data, **(extra or {})}
         typer.echo(json.dumps(body, ensure_ascii=False))
@@ -47,6 +54,8 @@ def report_error(
         # `-` (or nothing): no account is concerned, as when an option is refused.
         who = f" {account}" if account and account != "-" else ""
         typer.echo(f"error [{error.code}]{who}: {redact(str(error))}", err=True)
+        if triage and triage.get("next_step"):
+            typer.echo(f"next step ({triage.get('owner', '-')}): {triage['next_step']}", err=True)
 
 
 def exit_with(error: SellerAuthError, account: str, as_json: bool) -> NoReturn:

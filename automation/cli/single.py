@@ -120,6 +120,7 @@ def execute(
                 store=store,
                 run_id=run_id,
                 record=(lambda o: record_outcome(store, run_id, o)) if run_id is not None else None,
+                triage=site.triage,
             )
         if run_id is not None:
             safely(store.finish_run, run_id)
@@ -131,7 +132,8 @@ def execute(
         said = outcome.exception.message.replace("the operator", "SIGTERM", 1)
         outcome.exception = Terminated(said)
     if outcome.exception is not None:
-        report_error(outcome.exception, account.name, as_json, extra=extra)
+        triage = (outcome.error or {}).get("triage")
+        report_error(outcome.exception, account.name, as_json, extra=extra, triage=triage)
         raise typer.Exit(outcome.exception.exit_status)
     assert outcome.result is not None and outcome.data is not None
     if run_id is None or outcome.record_error is not None:

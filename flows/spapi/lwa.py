@@ -16,10 +16,11 @@ import requests
 import structlog
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from pydantic import SecretStr
 
 from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable
 from automation.log import register_secret
-from flows.spapi.errors import LwaInvalidClient, LwaInvalidGrant
+from flows.spapi.errors import Forbidden, LwaInvalidClient, LwaInvalidGrant, Unavailable
 from flows.spapi.settings import AppSettings
 
 log = structlog.get_logger("flows.spapi.lwa")
@@ -36,13 +37,17 @@ class Tokens:
 class Lwa:
     """The app's Login with Amazon client (client ID and secret sent in the form body)."""
 
-    def __init__(self, app: AppSettings) -> None:
+    def __init__(self, app: AppSettings, secret: SecretStr | None = None) -> None:
+        """The client of `app`, with its `lwa_client_secret`, or `secret` when given (the
+        next secret of a rotation, `lwa_client_secret_next`)."""
         self.app = app
+        self.secret = secret or app.lwa_client_secret
+        register_secret(self.secret)
 
     def _session(self) -> OAuth2Session:
         return OAuth2Session(
             client_id=self.app.lwa_client_id,
-            client_secret=self.app.lwa_client_secret.get_secret_value(),
+            client_secret=self.secret.get_secret_value(),
             token_endpoint_auth_method="client_secret_post",
         )
 
@@ -148,15 +153,10 @@ def _lwa_error(error: str, grant: str, url: str) -> SellerAuthError:
     )
 
 
-def marketplace_participations(app: AppSettings, endpoint: str, access_token: str) -> list[str]:
-    """The marketplace IDs the seller participates in (Sellers API
-    `getMarketplaceParticipations`), called with `access_token` at `endpoint`.
-
-    Raises NotConfirmed when the API refuses the token, SiteUnavailable when it is down.
-    """
+def _sellers_client(app: AppSettings, endpoint: str, access_token: str) -> Any:
+    """python-amazon-sp-api's Sellers client at `endpoint`, sending `access_token`."""
     from sp_api.api import Sellers
-    from sp_api.base import Marketplaces, SellingApiException
-    from sp_api.base.exceptions import SellingApiForbiddenException
+    from sp_api.base import Marketplaces
 
     register_secret(access_token)
 
@@ -181,6 +181,19 @@ def marketplace_participations(app: AppSettings, endpoint: str, access_token: st
         timeout=app.lwa_timeout_seconds,
     )
     client.endpoint = endpoint.rstrip("/")
+    return client
+
+
+def marketplace_participations(app: AppSettings, endpoint: str, access_token: str) -> list[str]:
+    """The marketplace IDs the seller participates in (Sellers API
+    `getMarketplaceParticipations`), called with `access_token` at `endpoint`.
+
+    Raises NotConfirmed when the API refuses the token, SiteUnavailable when it is down.
+    """
+    from sp_api.base import SellingApiException
+    from sp_api.base.exceptions import SellingApiForbiddenException
+
+    client = _sellers_client(app, endpoint, access_token)
     try:
         response = client.get_marketplace_participation()
     except SellingApiForbiddenException:
@@ -202,7 +215,11 @@ def marketplace_participations(app: AppSettings, endpoint: str, access_token: st
         ) from None
     finally:
         client.close()
-    payload = response.payload or []
+    return _marketplace_ids(response.payload, endpoint)
+
+
+def _marketplace_ids(payload: Any, endpoint: str) -> list[str]:
+    payload = payload or []
     if not isinstance(payload, list) or not payload:
         raise NotConfirmed(
             "The Sellers API answered no marketplace participation: the endpoint may not be "
@@ -216,3 +233,65 @@ def marketplace_participations(app: AppSettings, endpoint: str, access_token: st
         and item.get("marketplace", {}).get("id")
         and item.get("participation", {}).get("isParticipating", True)
     ]
+
+
+def check_participations(
+    app: AppSettings, endpoint: str, access_token: str
+) -> tuple[list[str], float | None]:
+    """`app-check`'s Sellers API call: (the marketplace IDs, None), or ([], the seconds
+    `Retry-After` asks for) when the API answered 429 (throttled; 1.0 when it named none).
+
+    Raises Forbidden (403), Unavailable (5xx, network), NotConfirmed (any other refusal, or
+    no marketplace at all).
+    """
+    from sp_api.base import SellingApiException
+    from sp_api.base.exceptions import (
+        SellingApiForbiddenException,
+        SellingApiRequestThrottledException,
+        SellingApiServerException,
+        SellingApiTemporarilyUnavailableException,
+    )
+
+    client = _sellers_client(app, endpoint, access_token)
+    try:
+        response = client.get_marketplace_participation()
+    except SellingApiForbiddenException:
+        raise Forbidden(
+            "The Sellers API refused the access token (HTTP 403): the app lacks the role the "
+            "call needs, or SELLERAUTH_SPAPI_ENDPOINT is not the seller's region.",
+            url=endpoint,
+        ) from None
+    except SellingApiRequestThrottledException as error:
+        return [], retry_after(getattr(error, "headers", None))
+    except (SellingApiServerException, SellingApiTemporarilyUnavailableException) as error:
+        raise Unavailable(
+            f"The Sellers API answered a server error ({type(error).__name__}). Try again later.",
+            url=endpoint,
+        ) from None
+    except SellingApiException as error:
+        raise NotConfirmed(
+            f"The Sellers API answered an error ({type(error).__name__}).", url=endpoint
+        ) from None
+    except Exception as error:  # httpx transport errors
+        raise Unavailable(
+            f"Could not call the Sellers API ({type(error).__name__}). Check the network and "
+            "SELLERAUTH_SPAPI_ENDPOINT.",
+            url=endpoint,
+        ) from None
+    finally:
+        client.close()
+    return _marketplace_ids(response.payload, endpoint), None
+
+
+def retry_after(headers: Any) -> float:
+    """The seconds a `Retry-After` header asks to wait (an integer or decimal number of
+    seconds; an HTTP date or nothing: 1.0), never below 0."""
+    value = None
+    try:
+        value = headers.get("Retry-After") if headers is not None else None
+    except Exception:
+        value = None
+    try:
+        return max(0.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0

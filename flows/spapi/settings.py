@@ -10,6 +10,7 @@ client secret from the account's variable or secrets-dir file.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -92,6 +93,8 @@ class SpApiAccountFields(BaseModel):
     login_uri: str | None = None
     lwa_client_id: str | None = None
     lwa_client_secret: SecretStr | None = None
+    lwa_client_secret_next: SecretStr | None = None
+    lwa_client_secret_expires: str | None = None
 
     def app_overrides(self) -> dict[str, Any]:
         """This account's own values (those set), by `AppSettings` field."""
@@ -142,6 +145,10 @@ class AppSettings(BaseSettings):
     login_uri: str | None = None
     lwa_client_id: str
     lwa_client_secret: SecretStr
+    # During a rotation (docs/spapi.md "Rotating the client secret"): the new secret, tried
+    # once when LWA refuses the first with invalid_client; and when the first one expires.
+    lwa_client_secret_next: SecretStr | None = None
+    lwa_client_secret_expires: date | None = None
     lwa_token_url: str = DEFAULT_LWA_TOKEN_URL
     spapi_endpoint: str | None = None
     # The blank `We are authorizing …` page: how often to reload it, how long to wait each time.
@@ -185,6 +192,14 @@ class AppSettings(BaseSettings):
         value = " ".join(value.split())
         if not value:
             raise ValueError("must be the app's name as the consent page shows it")
+        return value
+
+    @field_validator("lwa_client_secret_next")
+    @classmethod
+    def _next_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        register_secret(value)
         return value
 
     @field_validator("lwa_client_secret")
@@ -319,3 +334,33 @@ def spapi_problems(settings: Settings, account: AccountProfile) -> list[str]:
     except InvalidInput as problem:
         return [problem.message]
     return []
+
+
+SECRET_EXPIRY_WARNING_DAYS = 14
+
+
+def secret_expiry_warnings(
+    settings: Settings, account: AccountProfile, today: date | None = None
+) -> list[str]:
+    """`accounts check`'s warning when the app's LWA client secret expires within 14 days
+    (`SELLERAUTH_LWA_CLIENT_SECRET_EXPIRES`, or the account's `lwa_client_secret_expires`),
+    saying whether a next secret is configured; [] when no expiry is set, it is further
+    away, or the SP-API settings do not load (`spapi_problems` says why)."""
+    if not spapi_in_use(settings, account):
+        return []
+    try:
+        app = app_settings_for(settings, account)
+    except InvalidInput:
+        return []
+    expires = app.lwa_client_secret_expires
+    today = today or date.today()
+    if expires is None or expires > today + timedelta(days=SECRET_EXPIRY_WARNING_DAYS):
+        return []
+    when = "expired on" if expires < today else "expires on"
+    step = (
+        "a next secret is configured: once it is proven (app-check says `secret: next`), make "
+        "it SELLERAUTH_LWA_CLIENT_SECRET"
+        if app.lwa_client_secret_next is not None
+        else "generate a new one in Developer Central and set SELLERAUTH_LWA_CLIENT_SECRET_NEXT"
+    )
+    return [f"the app's LWA client secret {when} {expires.isoformat()}: {step}"]

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from automation.settings import load_settings
+from automation.store import Store
 from fixtures.simulator import (
     Faults,
     Login,
@@ -23,6 +25,14 @@ from fixtures.simulator import (
     build_scenario,
     new_token,
 )
+from fixtures.simulator.account import app_env
+from fixtures.simulator.app_fleet import (
+    app_fleet_scenario,
+    app_sellers,
+    issue_tokens,
+    write_app_accounts,
+)
+from fixtures.simulator.spapi_model import DEMO_APP_ID
 
 OUR_ID = "5259-6479-4073"
 # A fresh seller is the `demo` scenario: our developer not authorised yet.
@@ -264,3 +274,65 @@ def hook() -> Iterator[Hook]:
     yield Hook(f"json://127.0.0.1:{server.server_port}/alerts", bodies)
     server.shutdown()
     server.server_close()
+
+
+# ---- a fleet that authorized our SP-API app (app-check) -------------------------------------
+
+
+def seed_store(state_dir: Path, tokens: dict[str, str], seller_ids: dict[str, str]) -> None:
+    """The store as `batch authorize` would have left it: one refresh token per account."""
+    with Store.open(load_settings(state_dir=state_dir)) as store:
+        run = store.create_run("authorize", {}, list(tokens))
+        for name, token in tokens.items():
+            store.start_result(run.run_id, name)
+            store.finish_result(
+                run.run_id,
+                name,
+                "done",
+                data={
+                    "account": name,
+                    "app_id": DEMO_APP_ID,
+                    "selling_partner_id": seller_ids[name],
+                },
+                secrets={"refresh_token": token},
+            )
+        store.finish_run(run.run_id)
+
+
+class AppFleet:
+    """A simulator of `count` authorized sellers, its accounts file and a seeded store."""
+
+    def __init__(self, root: Path, count: int, **spapi: Any) -> None:
+        self.scenario = app_fleet_scenario(count, **spapi)
+        self.sim = Simulator(self.scenario)
+        self.server = SimulatorServer(self.sim).start()
+        self.sellers = app_sellers(self.scenario)
+        self.tokens = issue_tokens(self.sim, self.sellers)
+        self.fleet = Fleet(root=root, sellers=[])
+        self.fleet.urls["main"] = self.server.url
+        write_app_accounts(root, self.server.url, self.sellers)
+        seed_store(self.fleet.state_dir, self.tokens, {s.name: s.seller_id for s in self.sellers})
+
+    def run(self, *args: str, **env: str) -> Done:
+        # No browser may be needed: a browser path that does not exist proves none is looked for.
+        return sellerauth(
+            self.fleet,
+            *args,
+            **app_env(self.server.url),
+            SELLERAUTH_BROWSER_PATH=str(self.fleet.root / "no-browser-here"),
+            **env,
+        )
+
+
+@pytest.fixture
+def app_fleet(tmp_path: Path) -> Iterator[Callable[..., AppFleet]]:
+    made: list[AppFleet] = []
+
+    def make(count: int, **spapi: Any) -> AppFleet:
+        fleet = AppFleet(tmp_path / f"app-fleet-{len(made)}", count, **spapi)
+        made.append(fleet)
+        return fleet
+
+    yield make
+    for fleet in made:
+        fleet.server.stop()

@@ -11,11 +11,13 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
 
 from fixtures.simulator import Faults, Scenario, Simulator, SimulatorServer
+from fixtures.simulator.spapi_model import DEMO_LWA_CLIENT_SECRET
 
 from .conftest import Fleet, Seller, seller_login, sellerauth, write_accounts
 
@@ -160,3 +162,28 @@ def test_no_secret_left_behind(leaky_fleet: Fleet, tmp_path: Path) -> None:
     for session in sessions.iterdir():
         assert stat.S_IMODE(session.stat().st_mode) == 0o600, session
     assert os.stat(fleet.state_dir).st_mode & 0o077 == 0
+
+
+def test_app_check_leaves_no_token_or_secret(app_fleet: Any) -> None:
+    """Refresh tokens, access tokens and the client secret appear nowhere: JSON lines, logs,
+    the single run's JSON, the store file in clear, failures included."""
+    fleet = app_fleet(2)
+    runs = [
+        fleet.run("batch", "app-check", "--json"),
+        fleet.run("app-check", "--account", "app-0001", "--json"),
+        fleet.run("app-check", "--account", "app-0002"),
+    ]
+    fleet.sim.scenario.spapi.refresh_revoked = True
+    runs.append(fleet.run("app-check", "--account", "app-0001", "--json"))
+    assert [r.returncode for r in runs] == [0, 0, 0, 5]
+    assert fleet.sim.events_of("sellers_call")  # the calls were made
+    secrets = [*fleet.tokens.values(), DEMO_LWA_CLIENT_SECRET]
+    secrets += [t for t in fleet.sim.spapi_state.access_tokens]
+    texts = [r.stdout + r.stderr for r in runs]
+    texts += [
+        p.read_bytes().decode("latin-1") for p in fleet.fleet.state_dir.rglob("*") if p.is_file()
+    ]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text
+            assert secret.split("|")[-1] not in text

@@ -144,3 +144,41 @@ def test_settings_errors_never_quote_the_secret(value: str) -> None:
         )
     assert "SELLERAUTH_APP_ID" in caught.value.message
     assert "S3cret-Value" not in str(caught.value)
+
+
+def test_app_check_leaves_no_spapi_secret(
+    site_factory, account_for, settings, clock, capfd
+) -> None:
+    """app-check, ok and refused (relink_needed, client_rejected after the next secret): no
+    refresh token, access token or client secret in the logs, the errors or the results."""
+    from pydantic import SecretStr
+
+    from automation.runner import RunOptions, run_without_browser
+    from fixtures.simulator.spapi import issue_refresh_token
+    from flows.spapi import app_check
+    from flows.spapi.options import KnownAuthorization
+
+    next_secret = "amzn1.oa2-cs.v1.sim0leak0next0secret0c6e8b0d1234567890abcdef"
+    said: list[str] = []
+    tokens: list[str] = []
+    for knobs in ({}, {"refresh_revoked": True}, {"lwa_secret_retired": True}):
+        site = site_factory("spapi-authorized", spapi=knobs)
+        seller_id = site.login.sellers[0].seller_id
+        token = issue_refresh_token(site.sim, seller_id)
+        tokens.append(token)
+        app = app_settings(site, lwa_client_secret_next=next_secret)
+        flow = job(app_check.SPEC, app=app, known=KnownAuthorization(SecretStr(token)))
+        try:
+            said.append(
+                run_without_browser(
+                    flow, settings, account_for(site), RunOptions(clock=clock)
+                ).model_dump_json()
+            )
+        except SellerAuthError as error:
+            said.append(str(error.to_dict()))
+        tokens += list(site.sim.spapi_state.access_tokens)
+    out, err = capfd.readouterr()
+    said += [out, err]
+    assert any('"check":"ok"' in text for text in said)
+    for secret in [*tokens, DEMO_LWA_CLIENT_SECRET, next_secret]:
+        assert not any(secret in text for text in said), secret[:8]
