@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from automation.accounts import AccountProfile
     from automation.commands import Command, Triage
-    from automation.runner import Journal, RunOptions
+    from automation.journal import Journal
+    from automation.runner import RunOptions
     from automation.settings import Settings
 
 log = get_logger(__name__)
@@ -191,7 +192,8 @@ def _run_locked(
 ) -> Outcome:
     from dataclasses import replace
 
-    from automation.runner import Journal, run_one, run_without_browser
+    from automation.journal import Journal
+    from automation.runner import run_one, run_without_browser
 
     journal = Journal()
     runner = run_one if command.needs_browser else run_without_browser
@@ -227,7 +229,7 @@ def _journal(
     """The run's journal: the intents runs of the same command left open on the account
     first (a `status` run never closes a killed `register`'s grant), each new one written
     ahead."""
-    from automation.runner import Journal
+    from automation.journal import Journal
 
     if store is None:
         return Journal()

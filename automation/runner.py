@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from automation.browser import save_identity, session_for, session_path
 from automation.errors import PageChanged, SellerAuthError, SiteUnavailable, Timeout
 from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
 from automation.files import private_dir
+from automation.journal import Journal
 from automation.log import redact, register_secret
 from automation.otp import Clock, SystemClock, TotpSource
 from automation.replay import HarReplay
@@ -37,49 +38,6 @@ class OtpSource(Protocol):
     """Where one-time passwords come from: a `TotpSource`, or a recording's fixed code."""
 
     def next_code(self) -> str: ...
-
-
-class Journal(list[str]):
-    """The actions a flow clicked on the account (`RunContext.journal`), written ahead.
-
-    A flow appends an action right before it clicks; `before_act(action)` runs first (the
-    store records the intent: account, run, action, developer, time) and may raise (a store
-    that cannot be written raises StoreFailed: then nothing is clicked). Entries given at the
-    start (`earlier`) are intents an earlier, killed run left open: a flow that finds their
-    effect done reports them as done by this run. A flow that cannot read an action's effect
-    back (`leave_open`) keeps its intents open, whatever the run's outcome, for the next run.
-    """
-
-    def __init__(
-        self,
-        earlier: Iterable[str] = (),
-        before_act: Callable[[str], None] | None = None,
-    ) -> None:
-        super().__init__(earlier)
-        self.earlier: tuple[str, ...] = tuple(self)
-        self._before_act = before_act
-        self._left_open: set[str] = set()
-        # Whether the run's signed-in session was saved when its browser context closed
-        # (None: no context was closed), so a stopped run says truthfully what it kept.
-        self.session_saved: bool | None = None
-
-    def append(self, action: str) -> None:
-        """Record the intent of `action` (before the click), then note it."""
-        if self._before_act is not None:
-            self._before_act(action)
-        super().append(action)
-
-    def this_run(self) -> list[str]:
-        """The actions this run noted (every attempt), not those an earlier run left open."""
-        return list(self[len(self.earlier) :])
-
-    def leave_open(self, *actions: str) -> None:
-        """The effect of `actions` is not known: their intents stay open after this run."""
-        self._left_open.update(actions)
-
-    def settled(self) -> list[str]:
-        """The actions whose intents this run's outcome closes (`Outcome.acted`)."""
-        return [action for action in self if action not in self._left_open]
 
 
 def _passwords_only(page: Page) -> list[Locator]:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 from automation.errors import WrongAccount
 from automation.evidence import Evidence, NoEvidence
-from automation.runner import Journal
+from automation.journal import Journal
 from flows.browse.masking import secret_fields
 from flows.browse.navigation import goto
 from flows.browse.page import PageObject

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from automation import runner
+from automation.journal import Journal
 from automation.outcome import _run_locked
-from automation.runner import Journal, Recording
+from automation.runner import Recording
 
 
 def closing(tmp_path: Path, storage_state: Any) -> Journal:

@@ -11,8 +11,8 @@ import pytest
 
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
+from automation.journal import Journal
 from automation.locks import Busy, account_lock
-from automation.runner import Journal
 from automation.settings import load_settings
 from automation.store import STORE_FILE, Store, StoreFailed, repository, schema
 

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from automation.errors import NotConfirmed
-from automation.runner import Journal
+from automation.journal import Journal
 from fixtures.simulator.scenarios import DEMO_SELLER_ID
 from fixtures.simulator.spapi_model import DEMO_APP_ID
 from flows.spapi import app_renew, authorize
