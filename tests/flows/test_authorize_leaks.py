@@ -118,7 +118,9 @@ def test_no_spapi_secret_left_behind(
     for error in errors:
         check(f"{error.code} message", str(error).encode())
         check(f"{error.code} JSON", repr(error.to_dict()).encode())
-        assert error.screenshot
+        # These fail after the consent page was left for about:blank (the code is never left
+        # in the address bar): no picture of a blank page is taken; any that is, is checked
+        # below with every file.
     for result in results:
         check("result repr", repr(result).encode())
         check("result str", str(result.model_dump()).encode())
