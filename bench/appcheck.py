@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from automation.settings import load_settings
-from automation.store import Store
 from fixtures.simulator import Simulator, SimulatorServer
 from fixtures.simulator.account import app_env
 from fixtures.simulator.app_fleet import (
@@ -31,28 +29,9 @@ from fixtures.simulator.app_fleet import (
     issue_tokens,
     write_app_accounts,
 )
-from fixtures.simulator.spapi_model import DEMO_APP_ID
+from tests.batch.conftest import seed_store as seed
 
 TARGET_PER_MINUTE = 300
-
-
-def seed(state_dir: Path, tokens: dict[str, str], seller_ids: dict[str, str]) -> None:
-    """One stored refresh token per account, as a finished `batch authorize` leaves them."""
-    with Store.open(load_settings(state_dir=state_dir)) as store:
-        run = store.create_run("authorize", {}, list(tokens))
-        for name, token in tokens.items():
-            store.finish_result(
-                run.run_id,
-                name,
-                "done",
-                data={
-                    "account": name,
-                    "app_id": DEMO_APP_ID,
-                    "selling_partner_id": seller_ids[name],
-                },
-                secrets={"refresh_token": token},
-            )
-        store.finish_run(run.run_id)
 
 
 def measure(accounts: int, concurrency: int) -> dict[str, float]:
