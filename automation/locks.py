@@ -1,17 +1,27 @@
-"""One run per account at a time: a file lock per account in the state directory (filelock)."""
+"""One run per account at a time: a file lock per account in the state directory (filelock),
+or, when the store is a PostgreSQL database shared by many machines, a session advisory lock
+per account on that database (held across machines)."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
 from automation.accounts import validate_account_name
 from automation.errors import SellerAuthError
 from automation.files import private_dir
+from automation.settings import Settings
+from automation.store.backend import Location, engine_for, location
+from automation.store.failures import cause
+
+POLL_SECONDS = 0.1
 
 
 class Busy(SellerAuthError):
@@ -22,7 +32,8 @@ class Busy(SellerAuthError):
 
 
 class LockFailed(SellerAuthError):
-    """The lock file could not be made: the state directory cannot be written."""
+    """The lock file could not be made: the state directory cannot be written (or the
+    PostgreSQL store holding the locks cannot be reached)."""
 
     code = "store_failed"
     exit_status = 7
@@ -33,28 +44,38 @@ def lock_path(state_dir: Path, account: str) -> Path:
     return state_dir / "locks" / f"{validate_account_name(account)}.lock"
 
 
+def lock_key(account: str) -> int:
+    """The advisory lock key of an account's runs on PostgreSQL: a stable 64-bit hash of its
+    name (the same on every machine and in every release)."""
+    digest = hashlib.sha256(f"sellerauth account {account}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 @contextmanager
-def account_lock(state_dir: Path, account: str, wait_seconds: float = 0) -> Iterator[None]:
+def account_lock(where: Settings | Path, account: str, wait_seconds: float = 0) -> Iterator[None]:
     """Hold the account's lock for the block; wait up to `wait_seconds` for it (0: try once).
 
-    Raises Busy when another run holds it after the wait, LockFailed (`store_failed`) naming
-    the file when it cannot be created. The lock is the kernel's (flock): a killed process
-    leaves no stale lock behind.
+    `where`: the settings (their store decides: PostgreSQL's advisory lock, else the state
+    directory's lock file), or a state directory. Raises Busy when another run holds it after
+    the wait, LockFailed (`store_failed`) when it cannot be taken (a lock file that cannot be
+    made, a database that cannot be reached). Neither lock outlives its process: a killed one
+    leaves no stale lock behind (the kernel's flock; the database session ends).
     """
+    if isinstance(where, Settings) and where.store_url is not None:
+        with _advisory_lock(location(where), account, wait_seconds):
+            yield
+        return
+    state_dir = where.state_dir if isinstance(where, Settings) else where
     path = lock_path(state_dir, account)
     try:
         private_dir(path.parent)
         lock = FileLock(path, mode=0o600, thread_local=False)
         if wait_seconds > 0:
-            lock.acquire(timeout=wait_seconds, poll_interval=0.1)
+            lock.acquire(timeout=wait_seconds, poll_interval=POLL_SECONDS)
         else:
             lock.acquire(blocking=False)
     except LockTimeout:
-        waited = f"after waiting {wait_seconds:g} s" if wait_seconds > 0 else "(no wait asked)"
-        raise Busy(
-            f"another sellerauth run is working on account {account} {waited}: try again when "
-            "it is done, or set SELLERAUTH_LOCK_WAIT_SECONDS to wait for it"
-        ) from None
+        raise _busy(account, wait_seconds) from None
     except OSError as exc:
         raise LockFailed(
             f"the lock file {path} could not be made ({exc.strerror or exc}): the state "
@@ -64,3 +85,49 @@ def account_lock(state_dir: Path, account: str, wait_seconds: float = 0) -> Iter
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def _advisory_lock(where: Location, account: str, wait_seconds: float) -> Iterator[None]:
+    """`pg_try_advisory_lock` on the account's key, on a connection of its own held for the
+    block (a session lock: it ends with the connection, whatever happens to the process)."""
+    key = {"key": lock_key(validate_account_name(account))}
+    deadline = time.monotonic() + wait_seconds
+    try:
+        conn = engine_for(where).connect()
+    except sa.exc.SQLAlchemyError as exc:
+        raise _unreachable(where, account, exc) from None
+    try:
+        try:
+            while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
+                conn.commit()
+                if time.monotonic() >= deadline:
+                    raise _busy(account, wait_seconds)
+                time.sleep(POLL_SECONDS)
+            conn.commit()
+        except sa.exc.SQLAlchemyError as exc:
+            raise _unreachable(where, account, exc) from None
+        yield
+    finally:
+        try:  # a server that went away took the session, and the lock with it
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
+            conn.commit()
+        except sa.exc.SQLAlchemyError:
+            pass
+        conn.close()
+
+
+def _busy(account: str, wait_seconds: float) -> Busy:
+    waited = f"after waiting {wait_seconds:g} s" if wait_seconds > 0 else "(no wait asked)"
+    return Busy(
+        f"another sellerauth run is working on account {account} {waited}: try again when "
+        "it is done, or set SELLERAUTH_LOCK_WAIT_SECONDS to wait for it"
+    )
+
+
+def _unreachable(where: Location, account: str, problem: BaseException) -> LockFailed:
+    text = (str(cause(problem)).strip().splitlines() or [type(problem).__name__])[0]
+    return LockFailed(
+        f"the lock of account {account} could not be taken on the store {where.shown} "
+        f"({text}): check that the PostgreSQL server is up and SELLERAUTH_STORE_URL"
+    )

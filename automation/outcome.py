@@ -106,7 +106,7 @@ def run_account(
     started = time.monotonic()
     wait = settings.lock_wait_seconds if lock_wait is None else lock_wait
     try:
-        with account_lock(settings.state_dir, profile.name, wait):
+        with account_lock(settings, profile.name, wait):
             outcome = _run_locked(
                 command, settings, profile, run_options, may_have_acted, store, run_id
             )
@@ -243,7 +243,7 @@ def _journal(
     def before_act(action: str) -> None:
         if run_id is None:
             raise StoreFailed(
-                f"the store {store.path} could not record this run, so no action is taken on "
+                f"the store {store.where} could not record this run, so no action is taken on "
                 f"the account (nothing was clicked): {action} needs its intent written first"
             )
         intent = store.open_intent(run_id, profile.name, action, developer)
@@ -275,7 +275,7 @@ def record_outcome(store: Store, run_id: str, outcome: Outcome) -> StoreFailed |
     except Exception as error:
         log.error("store_write_failed", problem=type(error).__name__, detail=str(error))
         outcome.record_error = StoreFailed(
-            f"the store {store.path} could not be written ({type(error).__name__})"
+            f"the store {store.where} could not be written ({type(error).__name__})"
         )
     return outcome.record_error
 

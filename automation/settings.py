@@ -156,19 +156,37 @@ class LogSettings(BaseModel):
 
 
 class StoreSettings(BaseModel):
-    """The store and alerts: `store_key` (the encryption key; else a key file beside the
-    store), `new_store` (start an empty store where a used state directory lost its own; the
-    global option `--new-store`), `lock_wait_seconds` (how long a run waits for another
-    process's run on the same account; 0: refuse at once, `busy`), `notify_urls` (where alerts
-    go), `incident_share` and `incident_min_accounts` (one error code on at least this share
-    of a batch's accounts, and at least this many, is one incident: one alert names it)."""
+    """The store and alerts: `store_url` (unset: the SQLite file in the state directory;
+    `postgresql://...`: a PostgreSQL database shared by many machines; a secret, as it may hold
+    the password: also `<secrets dir>/sellerauth_store_url`), `store_key` (the encryption key;
+    else a key file beside the store), `new_store` (start an empty store where a used state
+    directory lost its own; the global option `--new-store`), `lock_wait_seconds` (how long a
+    run waits for another process's run on the same account; 0: refuse at once, `busy`),
+    `notify_urls` (where alerts go), `incident_share` and `incident_min_accounts` (one error
+    code on at least this share of a batch's accounts, and at least this many, is one
+    incident: one alert names it)."""
 
+    store_url: SecretStr | None = None
     store_key: SecretStr | None = None
     new_store: bool = False
     lock_wait_seconds: float = Field(default=0, ge=0, le=3600)
     notify_urls: str = ""
     incident_share: float = Field(default=0.2, gt=0, le=1)
     incident_min_accounts: int = Field(default=5, ge=1)
+
+    @field_validator("store_url")
+    @classmethod
+    def _postgresql_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        url = value.get_secret_value().strip()
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ValueError(
+                "must be a postgresql://user@host:port/database URL (unset: the SQLite store "
+                "in the state directory)"
+            )
+        return SecretStr(url)
 
 
 class Settings(  # bases in reverse: pydantic puts the last base's fields first

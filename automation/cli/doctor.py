@@ -139,7 +139,16 @@ def _state_dir(settings: Settings) -> Finding:
 
 def _store(settings: Settings) -> Finding:
     from automation.store import KEY_FILE, STORE_FILE, Store
+    from automation.store.backend import location
+    from automation.store.opening import store_exists
 
+    where = location(settings)
+    if where.path is None:
+        if not store_exists(where):
+            return Finding("store", True, f"no store yet in {where.shown}: the first run makes it")
+        with Store.open(settings) as store:
+            store.runs(1)
+        return Finding("store", True, f"{where.shown} and its key are readable")
     path = settings.state_dir / STORE_FILE
     if not path.is_file():
         return Finding("store", True, f"no store yet at {path}: the first run makes it")

@@ -155,10 +155,22 @@ def store_or_exit(settings: Settings, as_json: bool) -> Store:
     InvalidInput (exit 2) naming the path; any other problem is reported and exits too."""
     from automation.errors import InvalidInput
     from automation.store import KEY_FILE, STORE_FILE, Store
+    from automation.store.backend import location
     from automation.store.keys import holds_encrypted_values, key_missing
+    from automation.store.opening import store_exists
 
     path = settings.state_dir / STORE_FILE
     try:
+        where = location(settings)
+        if where.path is None:
+            if not store_exists(where):
+                raise InvalidInput(
+                    f"no store in {where.shown}: nothing has run with this "
+                    "SELLERAUTH_STORE_URL (check it; the commands record into the store they "
+                    "run with)",
+                    field="store_url",
+                )
+            return Store.open(settings)
         if not path.is_file():
             raise InvalidInput(
                 f"no store at {path}: nothing has run with SELLERAUTH_STATE_DIR="

@@ -166,7 +166,9 @@ def unrecorded(outcome: Any, account: str, store: Store, as_json: bool) -> None:
     from automation.log import redact
     from automation.store import StoreFailed
 
-    error = outcome.record_error or StoreFailed(f"the store {store.path} could not record this run")
+    error = outcome.record_error or StoreFailed(
+        f"the store {store.where} could not record this run"
+    )
     if as_json:
         data = error.to_dict()
         data["message"] = redact(data["message"])

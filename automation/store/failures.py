@@ -1,18 +1,36 @@
 """When the store cannot be written (`StoreFailed`, exit status 7) or is not a database, said in
-words that name the file, the cause and what to do."""
+words that name the store (a file, or a PostgreSQL URL without its password), the cause and what
+to do."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from automation.errors import StoreFailed as StoreFailed
 from automation.store.schema import BUSY_TIMEOUT_SECONDS
 
+# What a store that cannot be reached or written raises: the drivers' errors as SQLAlchemy
+# wraps them (a lost PostgreSQL connection included), SQLite's own (the tests' fault hook), and
+# the operating system's.
+STORE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sqlite3.OperationalError, OSError)
 
-def store_failure(path: Path, problem: BaseException) -> StoreFailed:
-    """A `StoreFailed` naming `path` and the cause, in words (never "move it away")."""
-    text = str(problem).strip() or type(problem).__name__
+
+def cause(problem: BaseException) -> BaseException:
+    """The driver's own error under SQLAlchemy's wrapper (its text names the problem)."""
+    if isinstance(problem, sa.exc.DBAPIError) and problem.orig is not None:
+        return problem.orig
+    return problem
+
+
+def store_failure(where: str | Path, problem: BaseException) -> StoreFailed:
+    """A `StoreFailed` naming the store `where` and the cause, in words (never "move it
+    away")."""
+    problem = cause(problem)
+    lines = str(problem).strip().splitlines()
+    text = lines[0].strip() if lines else type(problem).__name__
     if isinstance(problem, OSError) and problem.strerror:
         text = problem.strerror
     lowered = text.lower()
@@ -27,12 +45,24 @@ def store_failure(path: Path, problem: BaseException) -> StoreFailed:
         hint = "the disk is full: free some space"
     elif "i/o" in lowered:
         hint = "the disk may be full or failing: check it"
+    elif _connection_lost(lowered):
+        hint = (
+            "the PostgreSQL server could not be reached or closed the connection: check that "
+            "it is up and SELLERAUTH_STORE_URL; a rerun resumes"
+        )
     else:
-        hint = "check the state directory"
-    return StoreFailed(f"the store {path} could not be written ({text}): {hint}")
+        hint = "check the state directory" if isinstance(where, Path) else "check the database"
+    return StoreFailed(f"the store {where} could not be written ({text}): {hint}")
 
 
-def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+def _connection_lost(text: str) -> bool:
+    return any(
+        sign in text
+        for sign in ("connection", "server closed", "terminating", "timeout", "could not connect")
+    )
+
+
+def is_corrupt(exc: BaseException) -> bool:
     """Whether SQLite says the file is not a database (not: busy, locked, read-only, full)."""
-    text = str(exc).lower()
+    text = str(cause(exc)).lower()
     return "not a database" in text or "malformed" in text or "encrypted" in text

@@ -25,8 +25,17 @@ def load_key(settings: Settings) -> bytes:
     else the key file beside the store. A key file is made (0600) only for a store that holds
     no encrypted value: a store with tokens and no readable key is `KeyMissing`, never given a
     new key that could not read them. A malformed key: `KeyMissing` when the store holds
-    tokens, else InvalidInput (`store_key`)."""
+    tokens, else InvalidInput (`store_key`). A PostgreSQL store (`SELLERAUTH_STORE_URL`) is
+    shared by many machines, so it takes only a configured key, never a key file of one
+    machine's state directory."""
     configured = settings.store_key
+    if configured is None and settings.store_url is not None:
+        raise InvalidInput(
+            f"a PostgreSQL store (SELLERAUTH_STORE_URL) needs {KEY_VARIABLE} (or "
+            "<secrets dir>/sellerauth_store_key): every machine sharing the store must encrypt "
+            "tokens with the same key, so no key file is made in one machine's state directory",
+            field="store_key",
+        )
     store = settings.state_dir / STORE_FILE
     if configured is not None:
         key = configured.get_secret_value().strip().encode("ascii", "replace")
@@ -109,9 +118,10 @@ def _create_key(path: Path) -> None:
 
 class Encryption:
     """The secrets of results (name -> value) as the store keeps them: JSON encrypted with the
-    store's key. `state_dir` is where the key file would be, for the message of a wrong key."""
+    store's key. `state_dir` is where the key file would be, for the message of a wrong key
+    (None: a PostgreSQL store, whose key is always `SELLERAUTH_STORE_KEY`)."""
 
-    def __init__(self, key: bytes, state_dir: Path) -> None:
+    def __init__(self, key: bytes, state_dir: Path | None) -> None:
         self._fernet = Fernet(key)
         self._state_dir = state_dir
 
@@ -125,9 +135,12 @@ class Encryption:
         try:
             values: dict[str, str] = json.loads(self._fernet.decrypt(blob))
         except InvalidToken:
+            holders = KEY_VARIABLE
+            if self._state_dir is not None:
+                holders += f" or {self._state_dir / KEY_FILE}"
             raise InvalidInput(
-                f"the store's tokens were encrypted with another key than {KEY_VARIABLE} or "
-                f"{self._state_dir / KEY_FILE} holds now: use the key they were written with",
+                f"the store's tokens were encrypted with another key than {holders} holds "
+                "now: use the key they were written with",
                 field="store_key",
             ) from None
         for value in values.values():

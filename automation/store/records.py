@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -127,7 +127,7 @@ class Intent:
 RecordT = TypeVar("RecordT", Run, ResultRecord, AuditRecord, SecretRecord, Intent)
 
 
-def from_row(record: type[RecordT], row: sqlite3.Row, **given: Any) -> RecordT:
+def from_row(record: type[RecordT], row: Mapping[str, Any], **given: Any) -> RecordT:
     """The `record` a row of its table (or a join) holds: each field from its column (decoded
     when marked `JSON`), `given` values instead where passed (a `SEALED` field, decrypted, or
     a value the caller has already decoded). A field with neither keeps its default."""

@@ -1,26 +1,26 @@
 """The store's repository (`Store`): runs, per-account results, intents and the audit trail
-written and read in one SQLite file, each write one transaction; tokens encrypted."""
+written and read in the SQLite file or the PostgreSQL database, each write one transaction;
+tokens encrypted."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from filelock import BaseFileLock
-from filelock import Timeout as LockTimeout
 
 from automation.audit import AuditEvent
-from automation.errors import InvalidInput
-from automation.files import private_dir
 from automation.settings import Settings
-from automation.store.failures import is_corrupt, store_failure
-from automation.store.keys import KEY_FILE, Encryption, load_key
+from automation.store.backend import WRITES, Location, sqlite_location
+from automation.store.failures import STORE_ERRORS, store_failure
+from automation.store.keys import Encryption, load_key
+from automation.store.opening import guarded, open_connection, reset
 from automation.store.records import (
     FINISHED_STATES,
     AuditRecord,
@@ -34,13 +34,6 @@ from automation.store.records import (
     new_run_id,
     now_iso,
 )
-from automation.store.schema import (
-    BUSY_TIMEOUT_SECONDS,
-    STORE_FILE,
-    connect,
-    opening_lock,
-    refuse_lost_store,
-)
 
 # Tests set this to a function raising what a full disk or a failing device raises
 # (sqlite3.OperationalError, OSError); it is called before and inside every write transaction.
@@ -53,47 +46,31 @@ def _fault_point() -> None:
 
 
 class Store:
-    """Runs, results and the audit trail in one SQLite file; safe to share between threads."""
+    """Runs, results and the audit trail in one database (the SQLite file, or PostgreSQL);
+    safe to share between threads (one connection, used by one thread at a time)."""
 
-    def __init__(self, path: Path, key: bytes, *, lock: BaseFileLock | None = None) -> None:
-        self.path = path
-        self._encryption = Encryption(key, path.parent)
+    def __init__(
+        self, where: Location | Path, key: bytes, *, lock: BaseFileLock | None = None
+    ) -> None:
+        self.location = where if isinstance(where, Location) else sqlite_location(where)
+        # The SQLite file (None for PostgreSQL) and the store's name for messages.
+        self.path = self.location.path
+        self.where = self.location.shown
+        self._encryption = Encryption(key, self.path.parent if self.path else None)
         self._lock = threading.Lock()
-        try:
-            self._db = connect(path, lock)
-        except LockTimeout:
-            raise store_failure(path, sqlite3.OperationalError("database is locked")) from None
-        except sqlite3.DatabaseError as exc:
-            if is_corrupt(exc):
-                raise InvalidInput(
-                    f"the store {path} is not a readable database ({exc}): move it away to "
-                    "start a new one (its audit trail and tokens stay in the moved file)",
-                    field="state_dir",
-                ) from None
-            raise store_failure(path, exc) from None
-        except OSError as exc:
-            raise store_failure(path, exc) from None
+        self._db = open_connection(self.location, lock)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
-        """The store in the settings' state directory, with its key. A store missing or empty
-        in a state directory that was in use (its key file, saved sessions) is refused unless
+        """The store the settings name (`SELLERAUTH_STORE_URL`, else the state directory's
+        file), with its key, its tables made or upgraded. A SQLite store missing or empty in a
+        state directory that was in use (its key file, saved sessions) is refused unless
         `settings.new_store`; first runs at once make one store and one key."""
-        path = settings.state_dir / STORE_FILE
-        lock = opening_lock(path)
-        try:
-            private_dir(path.parent)
-            with lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-                if not settings.new_store:
-                    configured = settings.store_key is not None
-                    refuse_lost_store(path, path.parent / KEY_FILE, configured)
-                return cls(path, load_key(settings), lock=lock)
-        except LockTimeout:
-            raise store_failure(path, sqlite3.OperationalError("database is locked")) from None
-        except OSError as exc:
-            raise store_failure(path, exc) from None
+        with guarded(settings) as (where, lock):
+            return cls(where, load_key(settings), lock=lock)
 
     def close(self) -> None:
+        """Close the store's connection."""
         with self._lock:
             self._db.close()
 
@@ -104,34 +81,31 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sa.Connection]:
         """One write transaction: all of it or nothing; StoreFailed (naming the store and the
-        cause) when the database cannot be written."""
+        cause) when the database cannot be written or reached (a lost connection too: the
+        next transaction connects again)."""
         with self._lock:
             try:
                 _fault_point()
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
+                self._db.execution_options(**{WRITES: True})
+                with self._db.begin():
                     yield self._db
                     _fault_point()
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            except (sqlite3.OperationalError, OSError) as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise store_failure(self.path, exc) from None
+            except STORE_ERRORS as exc:
+                reset(self._db)
+                raise store_failure(self.path or self.where, exc) from None
+            finally:
+                self._db.execution_options(**{WRITES: False})
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         with self._lock:
             try:
-                cursor = self._db.execute(sql, params)
-                cursor.row_factory = sqlite3.Row
-                return cursor.fetchall()
-            except sqlite3.OperationalError as exc:
-                raise store_failure(self.path, exc) from None
+                with self._db.begin():
+                    return list(self._db.execute(sa.text(sql), params or {}).mappings())
+            except STORE_ERRORS as exc:
+                reset(self._db)
+                raise store_failure(self.path or self.where, exc) from None
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -142,32 +116,40 @@ class Store:
         run = Run(new_run_id(), command, kind, options, list(accounts), now_iso(), None)
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (
-                    run.run_id,
-                    command,
-                    kind,
-                    json.dumps(options, sort_keys=True),
-                    json.dumps(run.accounts),
-                    run.started_at,
+                sa.text(
+                    "INSERT INTO runs VALUES (:run_id, :command, :kind, :options, :accounts, "
+                    ":started_at, NULL)"
                 ),
+                {
+                    "run_id": run.run_id,
+                    "command": command,
+                    "kind": kind,
+                    "options": json.dumps(options, sort_keys=True),
+                    "accounts": json.dumps(run.accounts),
+                    "started_at": run.started_at,
+                },
             )
         return run
 
     def run(self, run_id: str) -> Run | None:
         """The run with this ID, if the store has it."""
-        rows = self._query("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        rows = self._query("SELECT * FROM runs WHERE run_id = :run_id", {"run_id": run_id})
         return from_row(Run, rows[0]) if rows else None
 
     def runs(self, limit: int = 20) -> list[Run]:
         """The most recent runs, newest first."""
-        rows = self._query("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", (limit,))
+        rows = self._query(
+            "SELECT * FROM runs ORDER BY started_at DESC LIMIT :limit", {"limit": limit}
+        )
         return [from_row(Run, row) for row in rows]
 
     def finish_run(self, run_id: str) -> None:
         """Mark a run finished (every account has a result)."""
         with self._transaction() as db:
-            db.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", (now_iso(), run_id))
+            db.execute(
+                sa.text("UPDATE runs SET finished_at = :at WHERE run_id = :run_id"),
+                {"at": now_iso(), "run_id": run_id},
+            )
 
     # -- results --------------------------------------------------------------------------
 
@@ -175,10 +157,12 @@ class Store:
         """Note that an account is being worked on, so a killed run knows it may have acted."""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO results (run_id, account, state, started_at) "
-                "VALUES (?, ?, 'running', ?) ON CONFLICT (run_id, account) DO UPDATE SET "
-                "attempts = attempts + 1, started_at = excluded.started_at",
-                (run_id, account, now_iso()),
+                sa.text(
+                    "INSERT INTO results (run_id, account, state, started_at) "
+                    "VALUES (:run_id, :account, 'running', :at) ON CONFLICT (run_id, account) DO "
+                    "UPDATE SET attempts = results.attempts + 1, started_at = excluded.started_at"
+                ),
+                {"run_id": run_id, "account": account, "at": now_iso()},
             )
 
     def finish_result(
@@ -208,36 +192,40 @@ class Store:
         finished = now_iso()
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO results (run_id, account, state, started_at, finished_at, seconds, "
-                "data, secrets, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (run_id, account) DO UPDATE SET state = excluded.state, "
-                "finished_at = excluded.finished_at, seconds = excluded.seconds, "
-                "data = excluded.data, secrets = excluded.secrets, error = excluded.error",
-                (
-                    run_id,
-                    account,
-                    state,
-                    finished,
-                    finished,
-                    seconds,
-                    json.dumps(data, ensure_ascii=False) if data is not None else None,
-                    blob,
-                    json.dumps(error, ensure_ascii=False) if error is not None else None,
+                sa.text(
+                    "INSERT INTO results (run_id, account, state, started_at, finished_at, "
+                    "seconds, data, secrets, error) VALUES (:run_id, :account, :state, "
+                    ":finished, :finished, :seconds, :data, :secrets, :error) "
+                    "ON CONFLICT (run_id, account) DO UPDATE SET state = excluded.state, "
+                    "finished_at = excluded.finished_at, seconds = excluded.seconds, "
+                    "data = excluded.data, secrets = excluded.secrets, error = excluded.error"
                 ),
+                {
+                    "run_id": run_id,
+                    "account": account,
+                    "state": state,
+                    "finished": finished,
+                    "seconds": seconds,
+                    "data": json.dumps(data, ensure_ascii=False) if data is not None else None,
+                    "secrets": blob,
+                    "error": json.dumps(error, ensure_ascii=False) if error is not None else None,
+                },
             )
             self._close_intents(db, run_id, account, state, acted or [], error, finished)
             for event in audit or []:
                 db.execute(
-                    "INSERT INTO audit (at, run_id, account, developer_id, action, after) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        finished,
-                        run_id,
-                        account,
-                        event.developer_id,
-                        event.action,
-                        json.dumps(event.after, ensure_ascii=False, sort_keys=True),
+                    sa.text(
+                        "INSERT INTO audit (at, run_id, account, developer_id, action, after) "
+                        "VALUES (:at, :run_id, :account, :developer_id, :action, :after)"
                     ),
+                    {
+                        "at": finished,
+                        "run_id": run_id,
+                        "account": account,
+                        "developer_id": event.developer_id,
+                        "action": event.action,
+                        "after": json.dumps(event.after, ensure_ascii=False, sort_keys=True),
+                    },
                 )
 
     # -- intents --------------------------------------------------------------------------
@@ -248,12 +236,20 @@ class Store:
         Raises StoreFailed when it cannot be written: the caller must then not click.
         """
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO intents (at, run_id, account, developer_id, action) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), run_id, account, developer_id, action),
+            made = db.execute(
+                sa.text(
+                    "INSERT INTO intents (at, run_id, account, developer_id, action) "
+                    "VALUES (:at, :run_id, :account, :developer_id, :action) RETURNING id"
+                ),
+                {
+                    "at": now_iso(),
+                    "run_id": run_id,
+                    "account": account,
+                    "developer_id": developer_id,
+                    "action": action,
+                },
             )
-            return int(cursor.lastrowid or 0)
+            return int(made.scalar_one())
 
     def intents(
         self,
@@ -265,26 +261,22 @@ class Store:
     ) -> list[Intent]:
         """Intents (of one account, or all; only those never closed; only those of runs of
         `command`), oldest first."""
-        where, params = ["1 = 1"], []
+        where = ["1 = 1"]
+        params = {"command": command, "account": account, "developer_id": developer_id}
         if command is not None:
-            where.append("run_id IN (SELECT run_id FROM runs WHERE command = ?)")
-            params.append(command)
+            where.append("run_id IN (SELECT run_id FROM runs WHERE command = :command)")
         if account:
-            where.append("account = ?")
-            params.append(account)
+            where.append("account = :account")
         if only_open:
             where.append("outcome IS NULL")
         if developer_id is not None:
-            where.append("developer_id = ?")
-            params.append(developer_id)
-        rows = self._query(
-            f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY id", tuple(params)
-        )
+            where.append("developer_id = :developer_id")
+        rows = self._query(f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY id", params)
         return [from_row(Intent, row) for row in rows]
 
     def _close_intents(
         self,
-        db: sqlite3.Connection,
+        db: sa.Connection,
         run_id: str,
         account: str,
         state: State,
@@ -303,9 +295,11 @@ class Store:
             ids = [
                 row[0]
                 for row in db.execute(
-                    "SELECT id FROM intents WHERE account = ? AND action = ? AND outcome IS NULL "
-                    "ORDER BY id",
-                    (account, action),
+                    sa.text(
+                        "SELECT id FROM intents WHERE account = :account AND action = :action "
+                        "AND outcome IS NULL ORDER BY id"
+                    ),
+                    {"account": account, "action": action},
                 ).fetchall()
             ]
             if not ids:
@@ -313,17 +307,25 @@ class Store:
             *older, latest = ids
             for intent_id, how in [(i, "not_done") for i in older] + [(latest, outcome)]:
                 db.execute(
-                    "UPDATE intents SET outcome = ?, closed_at = ?, closed_by = ?, error = ? "
-                    "WHERE id = ?",
-                    (how, at, run_id, code if how == outcome else None, intent_id),
+                    sa.text(
+                        "UPDATE intents SET outcome = :how, closed_at = :at, closed_by = :run_id, "
+                        "error = :code WHERE id = :id"
+                    ),
+                    {
+                        "how": how,
+                        "at": at,
+                        "run_id": run_id,
+                        "code": code if how == outcome else None,
+                        "id": intent_id,
+                    },
                 )
 
     def results(self, run_id: str) -> list[ResultRecord]:
         """Every result of a run (running ones included), by account name."""
         rows = self._query(
             "SELECT results.*, runs.command FROM results JOIN runs USING (run_id) "
-            "WHERE run_id = ? ORDER BY account",
-            (run_id,),
+            "WHERE run_id = :run_id ORDER BY account",
+            {"run_id": run_id},
         )
         return [self._result(row, reveal=False) for row in rows]
 
@@ -339,15 +341,15 @@ class Store:
         self, account: str | None = None, *, reveal: bool = False
     ) -> list[ResultRecord]:
         """Every finished result (of one account, or all), oldest first."""
-        where = "WHERE state != 'running'" + (" AND account = ?" if account else "")
+        where = "WHERE state != 'running'" + (" AND account = :account" if account else "")
         rows = self._query(
             "SELECT results.*, runs.command FROM results JOIN runs USING (run_id) "
             f"{where} ORDER BY finished_at, account",
-            (account,) if account else (),
+            {"account": account},
         )
         return [self._result(row, reveal=reveal) for row in rows]
 
-    def _result(self, row: sqlite3.Row, *, reveal: bool) -> ResultRecord:
+    def _result(self, row: Mapping[str, Any], *, reveal: bool) -> ResultRecord:
         """A result row as its record; its secrets decrypted only when `reveal` (a row whose
         secrets another key encrypted is marked `undecryptable`, the others still read)."""
         if not (reveal and row["secrets"]):
@@ -361,9 +363,9 @@ class Store:
         run that brought the next different one; a repeat of the same value (a job that found
         it still working) replaces nothing. Only those results are decrypted."""
         rows = self._query(
-            "SELECT run_id, finished_at, data, secrets FROM results WHERE account = ? AND "
-            "state = 'done' AND secrets IS NOT NULL ORDER BY finished_at",
-            (account,),
+            "SELECT run_id, finished_at, data, secrets FROM results WHERE account = :account "
+            "AND state = 'done' AND secrets IS NOT NULL ORDER BY finished_at",
+            {"account": account},
         )
         found: list[SecretRecord] = []
         for row in rows:
@@ -384,11 +386,9 @@ class Store:
 
     def audit(self, account: str | None = None, limit: int | None = None) -> list[AuditRecord]:
         """The audit trail (of one account, or all), oldest first; the last `limit` events."""
-        where = "WHERE account = ?" if account else ""
-        params: tuple[Any, ...] = (account,) if account else ()
+        where = "WHERE account = :account" if account else ""
         sql = f"SELECT * FROM audit {where} ORDER BY id DESC"
         if limit is not None:
-            sql += " LIMIT ?"
-            params += (limit,)
-        rows = self._query(sql, params)
+            sql += " LIMIT :limit"
+        rows = self._query(sql, {"account": account, "limit": limit})
         return [from_row(AuditRecord, row) for row in reversed(rows)]

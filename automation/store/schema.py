@@ -1,69 +1,20 @@
-"""The store's file: its tables (runs, results, audit, intents), the schema version, and opening
-it (made 0600, WAL, a busy timeout so a writer in another process is waited for)."""
+"""The store's constants (its SQLite file's name, the schema version, how long a busy store is
+waited for) and the SQLite file's guards: one process at a time prepares it, and a store lost
+from a state directory that was in use is refused. The tables themselves are made by the
+migrations (`automation.store.migrate`)."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from pathlib import Path
 
 from filelock import BaseFileLock, FileLock
 
 from automation.errors import InvalidInput
-from automation.files import private_dir
 
 STORE_FILE = "sellerauth.db"
+# The schema's version: the number of the newest migration (`automation.store.migrate.HEAD`).
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 10
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id      TEXT PRIMARY KEY,
-    command     TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    options     TEXT NOT NULL,
-    accounts    TEXT NOT NULL,
-    started_at  TEXT NOT NULL,
-    finished_at TEXT
-);
-CREATE TABLE IF NOT EXISTS results (
-    run_id      TEXT NOT NULL REFERENCES runs(run_id),
-    account     TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    attempts    INTEGER NOT NULL DEFAULT 1,
-    started_at  TEXT NOT NULL,
-    finished_at TEXT,
-    seconds     REAL,
-    data        TEXT,
-    secrets     BLOB,
-    error       TEXT,
-    PRIMARY KEY (run_id, account)
-);
-CREATE INDEX IF NOT EXISTS results_by_account ON results(account, finished_at);
-CREATE TABLE IF NOT EXISTS audit (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    at           TEXT NOT NULL,
-    run_id       TEXT NOT NULL,
-    account      TEXT NOT NULL,
-    developer_id TEXT,
-    action       TEXT NOT NULL,
-    after        TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_by_account ON audit(account, id);
-CREATE TABLE IF NOT EXISTS intents (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    at           TEXT NOT NULL,
-    run_id       TEXT NOT NULL,
-    account      TEXT NOT NULL,
-    developer_id TEXT,
-    action       TEXT NOT NULL,
-    outcome      TEXT,
-    closed_at    TEXT,
-    closed_by    TEXT,
-    error        TEXT
-);
-CREATE INDEX IF NOT EXISTS intents_open ON intents(account, outcome);
-"""
 
 
 def opening_lock(path: Path) -> BaseFileLock:
@@ -91,41 +42,3 @@ def refuse_lost_store(path: Path, key_file: Path, key_configured: bool) -> None:
             "--new-store (or SELLERAUTH_NEW_STORE=1)",
             field="state_dir",
         )
-
-
-def connect(path: Path, lock: BaseFileLock | None = None) -> sqlite3.Connection:
-    """The store at `path`, made (0600, in a 0700 directory) and prepared if new, in autocommit
-    mode (transactions are explicit) and shareable between threads.
-
-    Raises what opening raises: OSError, sqlite3.DatabaseError (busy, read-only, full, not a
-    database), filelock.Timeout (another process prepared it for too long). `lock`: the
-    `opening_lock` when the caller holds it already."""
-    private_dir(path.parent)
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    # The busy timeout: a database another process is writing is waited for, never
-    # taken for a broken one.
-    db = sqlite3.connect(
-        path,
-        timeout=BUSY_TIMEOUT_SECONDS,
-        check_same_thread=False,
-        isolation_level=None,
-    )
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    _prepare_file(db, lock or opening_lock(path))
-    return db
-
-
-def _prepare_file(db: sqlite3.Connection, lock: BaseFileLock) -> None:
-    """Switch a new store to WAL and write its tables, one process at a time: two first
-    runs would otherwise both upgrade a shared lock to switch the journal, and SQLite
-    refuses one of them at once (`database is locked`) without waiting."""
-    with lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            db.execute("PRAGMA journal_mode=WAL")
-        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            db.execute("BEGIN IMMEDIATE")
-            db.executescript(_SCHEMA)  # commits the open transaction first
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
