@@ -20,6 +20,7 @@ from automation.runner import run_one
 from automation.settings import Settings, load_settings
 from fixtures.simulator import Scenario, Simulator, SimulatorServer, build_scenario
 from flows.site import SellerAccount, resolve_account
+from tests.postgres import Cluster, StoreBackend, backend, start_cluster
 
 # Fixtures that start a real Chromium, directly or through the product: a test using any of
 # them is marked `browser`, so `pytest -m "not browser"` runs in seconds.
@@ -126,6 +127,44 @@ def site_factory(clock: FakeClock) -> Iterator[Callable[..., Site]]:
     yield start
     for server in servers:
         server.stop()
+
+
+# ---- the store's backends -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session (per xdist worker), started on first use."""
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_backend(request: pytest.FixtureRequest) -> Iterator[StoreBackend]:
+    """Each store, batch and durability test runs on both backends: the SQLite file in the
+    state directory, and a fresh database of the session's PostgreSQL cluster. A test about
+    the SQLite file alone says `@pytest.mark.parametrize("store_backend", ["sqlite"],
+    indirect=True)`."""
+    cluster = request.getfixturevalue("pg_cluster") if request.param == "postgresql" else None
+    yield from backend(request.param, cluster)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store_backend(request: pytest.FixtureRequest) -> Iterator[StoreBackend]:
+    """`store_backend` for a module's shared fixture (one batch run whose results its tests
+    read): a database per module and backend."""
+    cluster = request.getfixturevalue("pg_cluster") if request.param == "postgresql" else None
+    yield from backend(request.param, cluster)
+
+
+@pytest.fixture
+def pg_backend(pg_cluster: Cluster) -> Iterator[StoreBackend]:
+    """The PostgreSQL backend alone, for what only it does (advisory locks, a restart)."""
+    yield from backend("postgresql", pg_cluster)
 
 
 @pytest.fixture

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from automation.settings import load_settings
 from automation.store import Store
 from fixtures.simulator import Simulator, SimulatorServer, build_scenario
 from fixtures.simulator.spapi_model import DEMO_APP_ID
 from tests.batch.test_resume import _wait_group_gone
 from tests.cli import clean_env, login_env
+from tests.postgres import StoreBackend, backend
 from tests.test_cli_spapi import app_env
 
 pytestmark = pytest.mark.browser
@@ -83,12 +83,14 @@ class Site:
     sim: Simulator
     url: str
     state_dir: Path
+    backend: StoreBackend
 
     def env(self) -> dict[str, str]:
         return clean_env(
             self.state_dir,
             **login_env(self.sim),
             **app_env(self.url),
+            **self.backend.env(),
             SELLERAUTH_LOG_LEVEL="warning",
             SELLERAUTH_TIMEOUT_MS="15000",
         )
@@ -104,26 +106,33 @@ class Site:
         )
 
     def open_intents(self) -> list[str]:
-        with sqlite3.connect(self.state_dir / "sellerauth.db") as db:
-            rows = db.execute("SELECT action FROM intents WHERE outcome IS NULL").fetchall()
+        rows = self.backend.rows(self.state_dir, "SELECT action FROM intents WHERE outcome IS NULL")
         return [action for (action,) in rows]
 
 
 @pytest.fixture
-def site_of(tmp_path: Path) -> Iterator:
+def site_of(tmp_path: Path, store_backend: StoreBackend) -> Iterator:
+    """A simulator per site, each with its own state directory and store (on PostgreSQL, a
+    database of its own)."""
     servers: list[SimulatorServer] = []
+    with ExitStack() as stores:
 
-    def make(scenario: str) -> Site:
-        built = build_scenario(scenario)
-        built.logins[0].totp_secret = None  # no wait for a fresh code between the runs
-        sim = Simulator(built)  # the real clock: the commands run in other processes
-        server = SimulatorServer(sim).start()
-        servers.append(server)
-        return Site(sim, server.url, tmp_path / f"state-{len(servers)}")
+        def make(scenario: str) -> Site:
+            built = build_scenario(scenario)
+            built.logins[0].totp_secret = None  # no wait for a fresh code between the runs
+            sim = Simulator(built)  # the real clock: the commands run in other processes
+            server = SimulatorServer(sim).start()
+            servers.append(server)
+            store = store_backend
+            if servers[1:]:
+                made = backend(store_backend.name, store_backend.cluster)
+                store = next(made)
+                stores.callback(next, made, None)
+            return Site(sim, server.url, tmp_path / f"state-{len(servers)}", store)
 
-    yield make
-    for server in servers:
-        server.stop()
+        yield make
+        for server in servers:
+            server.stop()
 
 
 def kill_at(site: Site, job: str, point: str, delay: float) -> bool:
@@ -197,9 +206,9 @@ def check_kill_point(site_of, job: str, point: str, delay: float = 0.0) -> str:
 
 def stored_tokens(site: Site) -> list[str]:
     """The refresh tokens the store holds for our app, newest first (older ones replaced)."""
-    if not (site.state_dir / "sellerauth.db").exists():
+    if not site.backend.is_postgresql and not (site.state_dir / "sellerauth.db").exists():
         return []
-    with Store.open(load_settings(state_dir=site.state_dir)) as store:
+    with Store.open(site.backend.settings(state_dir=site.state_dir)) as store:
         history = store.secret_history("default", "refresh_token", app_id=DEMO_APP_ID)
     return [record.value for record in history]
 

@@ -1,8 +1,12 @@
-"""The embedded store (SQLite, WAL): runs, per-account results, an audit trail; tokens encrypted.
+"""The store: runs, per-account results, an audit trail; tokens encrypted. The SQLite file in the
+state directory (WAL) by default, or a PostgreSQL database many machines share
+(`SELLERAUTH_STORE_URL`), both through SQLAlchemy Core.
 
-Modules by concern: `schema` (the tables, opening the file), `keys` (the key and encryption),
-`records` (the records and the one row-to-record mapping), `failures` (`StoreFailed`),
-`export` (the export merge) and `repository` (`Store`). The names below are the package's public
+Modules by concern: `schema` (constants, the SQLite file's guards), `backend` (where the store
+is, connecting), `migrate` and `migrations/` (the tables, by Alembic), `opening` (opening it,
+failures in words), `keys` (the key and encryption), `records` (the records and the one
+row-to-record mapping), `failures` (`StoreFailed`), `export` (the export merge) and
+`repository` (`Store`). The names below are the package's public
 ones; import them from `automation.store`. (The test hook `fault` lives in `repository`, and
 `BUSY_TIMEOUT_SECONDS` in `schema`: set them there.)
 """

@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 from automation.files import private_dir
 from automation.log import register_secret
 from automation.settings import Settings
+from automation.store import schema
 from automation.store.schema import BUSY_TIMEOUT_SECONDS, STORE_FILE
 
 # An execution option of a connection: its next transaction writes (SQLite: BEGIN IMMEDIATE,
@@ -82,7 +83,7 @@ def engine_for(where: Location) -> sa.Engine:
     engine = sa.create_engine(
         where.url,
         poolclass=NullPool,
-        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        connect_args={"check_same_thread": False},
     )
     event.listen(engine, "connect", _sqlite_connected)
     event.listen(engine, "begin", _sqlite_begin)
@@ -103,7 +104,7 @@ def _sqlite_connected(db: sqlite3.Connection, _record: Any) -> None:
     """SQLite's own transaction handling off (ours are explicit), a busy timeout so a writer in
     another process is waited for, never taken for a broken file."""
     db.isolation_level = None
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    db.execute(f"PRAGMA busy_timeout={schema.BUSY_TIMEOUT_SECONDS * 1000}")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from automation.settings import load_settings
 from automation.store import Store
 from fixtures.simulator import (
     Faults,
@@ -33,6 +32,7 @@ from fixtures.simulator.app_fleet import (
     write_app_accounts,
 )
 from fixtures.simulator.spapi_model import DEMO_APP_ID
+from tests.postgres import StoreBackend
 
 OUR_ID = "5259-6479-4073"
 # A fresh seller is the `demo` scenario: our developer not authorised yet.
@@ -66,6 +66,7 @@ class Fleet:
 
     root: Path
     sellers: list[Seller]
+    backend: StoreBackend = field(default_factory=lambda: StoreBackend("sqlite"))
     sims: dict[str, Simulator] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -100,10 +101,19 @@ class Fleet:
                 "SELLERAUTH_LOG_FORMAT": "json",
                 "SELLERAUTH_LOG_LEVEL": "warning",
                 "SELLERAUTH_OTP_MIN_REMAINING_SECONDS": "1",
+                **self.backend.env(),
             }
         )
         env.update(extra)
         return env
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of a query on the fleet's store, whichever backend it is on."""
+        return self.backend.rows(self.state_dir, sql)
+
+    def settings(self, **overrides: Any) -> Any:
+        """In-process settings on the fleet's state directory and store."""
+        return self.backend.settings(state_dir=self.state_dir, **overrides)
 
     def row_actions(self) -> list[tuple[str, str, bool]]:
         """(seller ID, action, ok) of every renew/restore click, in every simulator."""
@@ -141,6 +151,7 @@ def start_fleet(
     *,
     captcha: str | None = None,
     wrong_password: str | None = None,
+    backend: StoreBackend | None = None,
 ) -> tuple[Fleet, list[SimulatorServer]]:
     """Sellers `seller-01`... of the given kinds on one simulator, then one behind a captcha
     (its own simulator: the fault applies to a whole simulator) and one with a wrong password."""
@@ -154,7 +165,7 @@ def start_fleet(
         Seller(f"seller-{n:02d}", kind, seller_login(kind, n, now), is_captcha, is_wrong)
         for n, (kind, is_captcha, is_wrong) in enumerate(plan, 1)
     ]
-    fleet = Fleet(root=root, sellers=sellers)
+    fleet = Fleet(root=root, sellers=sellers, backend=backend or StoreBackend("sqlite"))
     groups = {
         "main": [s.login for s in sellers if not s.captcha],
         "captcha": [s.login for s in sellers if s.captcha],
@@ -190,13 +201,14 @@ def write_accounts(fleet: Fleet) -> None:
 
 
 @pytest.fixture
-def fleet_factory(tmp_path: Path) -> Iterator[Callable[..., Fleet]]:
-    """`fleet_factory(["fresh", "granted"], captcha="expiring")`: a fleet for one test."""
+def fleet_factory(tmp_path: Path, store_backend: StoreBackend) -> Iterator[Callable[..., Fleet]]:
+    """`fleet_factory(["fresh", "granted"], captcha="expiring")`: a fleet for one test, its
+    store on each backend in turn (`store_backend`)."""
     servers: list[SimulatorServer] = []
 
     def make(kinds: Sequence[str], **extra: Any) -> Fleet:
         root = tmp_path / f"fleet-{len(servers)}"
-        fleet, started = start_fleet(root, kinds, **extra)
+        fleet, started = start_fleet(root, kinds, backend=store_backend, **extra)
         servers.extend(started)
         return fleet
 
@@ -279,9 +291,15 @@ def hook() -> Iterator[Hook]:
 # ---- a fleet that authorized our SP-API app (app-check) -------------------------------------
 
 
-def seed_store(state_dir: Path, tokens: dict[str, str], seller_ids: dict[str, str]) -> None:
+def seed_store(
+    state_dir: Path,
+    tokens: dict[str, str],
+    seller_ids: dict[str, str],
+    backend: StoreBackend | None = None,
+) -> None:
     """The store as `batch authorize` would have left it: one refresh token per account."""
-    with Store.open(load_settings(state_dir=state_dir)) as store:
+    settings = (backend or StoreBackend("sqlite")).settings(state_dir=state_dir)
+    with Store.open(settings) as store:
         run = store.create_run("authorize", {}, list(tokens))
         for name, token in tokens.items():
             store.start_result(run.run_id, name)
@@ -302,16 +320,23 @@ def seed_store(state_dir: Path, tokens: dict[str, str], seller_ids: dict[str, st
 class AppFleet:
     """A simulator of `count` authorized sellers, its accounts file and a seeded store."""
 
-    def __init__(self, root: Path, count: int, **spapi: Any) -> None:
+    def __init__(
+        self, root: Path, count: int, backend: StoreBackend | None = None, **spapi: Any
+    ) -> None:
         self.scenario = app_fleet_scenario(count, **spapi)
         self.sim = Simulator(self.scenario)
         self.server = SimulatorServer(self.sim).start()
         self.sellers = app_sellers(self.scenario)
         self.tokens = issue_tokens(self.sim, self.sellers)
-        self.fleet = Fleet(root=root, sellers=[])
+        self.fleet = Fleet(root=root, sellers=[], backend=backend or StoreBackend("sqlite"))
         self.fleet.urls["main"] = self.server.url
         write_app_accounts(root, self.server.url, self.sellers)
-        seed_store(self.fleet.state_dir, self.tokens, {s.name: s.seller_id for s in self.sellers})
+        seed_store(
+            self.fleet.state_dir,
+            self.tokens,
+            {s.name: s.seller_id for s in self.sellers},
+            self.fleet.backend,
+        )
 
     def run(self, *args: str, **env: str) -> Done:
         # No browser may be needed: a browser path that does not exist proves none is looked for.
@@ -325,11 +350,11 @@ class AppFleet:
 
 
 @pytest.fixture
-def app_fleet(tmp_path: Path) -> Iterator[Callable[..., AppFleet]]:
+def app_fleet(tmp_path: Path, store_backend: StoreBackend) -> Iterator[Callable[..., AppFleet]]:
     made: list[AppFleet] = []
 
     def make(count: int, **spapi: Any) -> AppFleet:
-        fleet = AppFleet(tmp_path / f"app-fleet-{len(made)}", count, **spapi)
+        fleet = AppFleet(tmp_path / f"app-fleet-{len(made)}", count, store_backend, **spapi)
         made.append(fleet)
         return fleet
 

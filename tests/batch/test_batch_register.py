@@ -6,8 +6,6 @@ import csv
 import io
 import json
 
-from automation.store import STORE_FILE
-
 from .conftest import OUR_ID, WRONG_PASSWORD, sellerauth
 
 
@@ -51,7 +49,7 @@ class TestBatchRegister:
         assert all(s.login.password not in text for s in fleet.sellers)
 
         # The store holds the tokens, but never in plaintext.
-        raw = b"".join(p.read_bytes() for p in fleet.state_dir.glob(STORE_FILE + "*"))
+        raw = fleet.backend.raw(fleet.state_dir)
         tokens = {
             s.name: fleet.token_of(s) for s in fleet.sellers if not (s.captcha or s.wrong_password)
         }
@@ -125,5 +123,5 @@ class TestSingleAccountCommands:
             "renew",
             "renewed",
         )
-        raw = b"".join(p.read_bytes() for p in fleet.state_dir.glob(STORE_FILE + "*"))
+        raw = fleet.backend.raw(fleet.state_dir)
         assert fleet.token_of(fresh).encode() not in raw

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from automation.store import STORE_FILE
+from tests.postgres import StoreBackend
 
 from .conftest import OUR_ID, WRONG_PASSWORD, Done, Fleet, sellerauth, start_fleet
 
@@ -23,10 +23,15 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def renewed(tmp_path_factory) -> Iterator[tuple[Fleet, Done, float]]:
-    """One batch renew over 18 sellers, one behind a captcha and one with a wrong password."""
+def renewed(
+    tmp_path_factory, module_store_backend: StoreBackend
+) -> Iterator[tuple[Fleet, Done, float]]:
+    """One batch renew over 18 sellers, one behind a captcha and one with a wrong password
+    (on each backend of the store)."""
     root = tmp_path_factory.mktemp("renew-fleet")
-    fleet, servers = start_fleet(root, KINDS, captcha="expiring", wrong_password="expiring")
+    fleet, servers = start_fleet(
+        root, KINDS, captcha="expiring", wrong_password="expiring", backend=module_store_backend
+    )
     started = time.monotonic()
     done = sellerauth(fleet, "batch", "renew", "--concurrency", "2")
     seconds = time.monotonic() - started
@@ -112,7 +117,7 @@ class TestBatchRenew:
     def test_store_holds_no_password_in_plaintext(self, renewed) -> None:
         """No password or TOTP secret of any seller appears in the store's files."""
         fleet, _, _ = renewed
-        raw = b"".join(p.read_bytes() for p in fleet.state_dir.glob(STORE_FILE + "*"))
+        raw = fleet.backend.raw(fleet.state_dir)
         assert raw
         for seller in fleet.sellers:
             assert seller.login.password.encode() not in raw

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -122,15 +121,17 @@ def check_exactly_once(fleet: Fleet, log: list[str]) -> None:
         if s.kind != "granted"
     )
     assert audited == wanted, (note, history)
-    with sqlite3.connect(fleet.state_dir / "sellerauth.db") as db:
-        intents = db.execute("SELECT account, action, outcome FROM intents").fetchall()
-        # Intents a killed process opened and its resume closed: the account was started
-        # again after the intent was written.
-        across = db.execute(
-            "SELECT count(*) FROM intents i JOIN results r "
-            "ON r.run_id = i.run_id AND r.account = i.account WHERE i.at < r.started_at"
-        ).fetchone()
-    print(f"intents: {len(intents)}, opened by a killed process, closed by its resume: {across[0]}")
+    intents = fleet.rows("SELECT account, action, outcome FROM intents")
+    # Intents a killed process opened and its resume closed: the account was started again
+    # after the intent was written.
+    [across] = fleet.rows(
+        "SELECT count(*) FROM intents i JOIN results r "
+        "ON r.run_id = i.run_id AND r.account = i.account WHERE i.at < r.started_at"
+    )
+    print(
+        f"{fleet.backend.name}: intents: {len(intents)}, opened by a killed process, closed by "
+        f"its resume: {across[0]}"
+    )
     done = Counter((a, act) for a, act, outcome in intents if outcome == "done")
     assert done == Counter(
         (s.name, {"fresh": "granted", "expired": "restored", "expiring": "renewed"}[s.kind])

@@ -120,6 +120,11 @@ def _fill(state_dir: Path) -> sqlite3.Connection:
     return reader
 
 
+# A full disk and a read-only state directory are the SQLite file's own failures.
+SQLITE_ONLY = pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
 def test_a_full_disk_still_prints_the_token_read_and_acts_on_nothing(tiny_state) -> None:
     fleet, state_dir = tiny_state
     granted, expiring = fleet.sellers
@@ -151,6 +156,7 @@ def test_a_full_disk_still_prints_the_token_read_and_acts_on_nothing(tiny_state)
     assert json.loads(again.stdout)["action"] == "renewed"
 
 
+@SQLITE_ONLY
 def test_a_read_only_state_dir_is_a_clear_error(tiny_state) -> None:
     fleet, state_dir = tiny_state
     granted, expiring = fleet.sellers
@@ -176,7 +182,7 @@ def test_a_batch_runs_a_busy_account_again_later_in_the_run(fleet_factory) -> No
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with account_lock(fleet.state_dir, busy.name):
+        with account_lock(fleet.settings(), busy.name):
             held.set()
             release.wait(60)
 

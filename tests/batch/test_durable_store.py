@@ -15,6 +15,9 @@ from automation.journal import Journal
 from automation.locks import Busy, account_lock
 from automation.settings import load_settings
 from automation.store import STORE_FILE, Store, StoreFailed, repository, schema
+from tests.postgres import StoreBackend
+
+SQLITE_ONLY = pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -23,8 +26,8 @@ def state_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(state_dir: Path) -> Store:
-    return Store.open(load_settings(state_dir=state_dir))
+def store(state_dir: Path, store_backend: StoreBackend) -> Store:
+    return Store.open(store_backend.settings(state_dir=state_dir))
 
 
 def _run(store: Store) -> str:
@@ -122,13 +125,14 @@ class TestStoreFailures:
                 run_id, "acme", "done", data={"a": 1}, audit=[event], acted=["renewed"]
             )
         message = str(caught.value)
-        assert str(store.path) in message and "disk is full" in message
+        assert store.where in message and "disk is full" in message
         monkeypatch.setattr(repository, "fault", None)
         # The transaction rolled back: still running, intent still open, no audit row.
         assert store.started_accounts(run_id) == {"acme"}
         assert len(store.intents(only_open=True)) == 1
         assert store.audit() == []
 
+    @SQLITE_ONLY
     def test_a_locked_database_is_waited_for(self, state_dir: Path, store: Store) -> None:
         other = sqlite3.connect(
             state_dir / STORE_FILE, isolation_level=None, check_same_thread=False
@@ -140,6 +144,7 @@ class TestStoreFailures:
         assert time.monotonic() - started >= 0.4
         other.close()
 
+    @SQLITE_ONLY
     def test_a_database_locked_too_long_is_store_failed_never_move_it_away(
         self, state_dir: Path, store: Store, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -165,24 +170,28 @@ class TestStoreFailures:
 
 
 class TestAccountLock:
-    def test_a_second_holder_is_refused_at_once(self, state_dir: Path) -> None:
-        with account_lock(state_dir, "acme"):
+    """On SQLite a lock file in the state directory; on PostgreSQL an advisory lock."""
+
+    def test_a_second_holder_is_refused_at_once(self, state_dir: Path, store_backend) -> None:
+        settings = store_backend.settings(state_dir=state_dir)
+        with account_lock(settings, "acme"):
             started = time.monotonic()
-            with pytest.raises(Busy) as caught, account_lock(state_dir, "acme"):
+            with pytest.raises(Busy) as caught, account_lock(settings, "acme"):
                 pass
             assert time.monotonic() - started < 1
             assert (caught.value.code, caught.value.exit_status) == ("busy", 6)
-            with account_lock(state_dir, "bravo"):  # other accounts are not held up
+            with account_lock(settings, "bravo"):  # other accounts are not held up
                 pass
-        with account_lock(state_dir, "acme"):  # released
+        with account_lock(settings, "acme"):  # released
             pass
 
-    def test_a_second_holder_waits_when_asked(self, state_dir: Path) -> None:
+    def test_a_second_holder_waits_when_asked(self, state_dir: Path, store_backend) -> None:
+        settings = store_backend.settings(state_dir=state_dir)
         held = threading.Event()
         release = threading.Event()
 
         def first() -> None:
-            with account_lock(state_dir, "acme"):
+            with account_lock(settings, "acme"):
                 held.set()
                 release.wait(5)
 
@@ -190,12 +199,14 @@ class TestAccountLock:
         thread.start()
         held.wait(5)
         threading.Timer(0.5, release.set).start()
-        with account_lock(state_dir, "acme", wait_seconds=10):
+        with account_lock(settings, "acme", wait_seconds=10):
             pass
         thread.join()
 
 
-def test_history_lists_the_intents_never_closed(state_dir: Path, store: Store) -> None:
+def test_history_lists_the_intents_never_closed(
+    state_dir: Path, store: Store, store_backend: StoreBackend
+) -> None:
     import json
     import os
     import subprocess
@@ -206,6 +217,7 @@ def test_history_lists_the_intents_never_closed(state_dir: Path, store: Store) -
     store.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SELLERAUTH_")}
     env["SELLERAUTH_STATE_DIR"] = str(state_dir)
+    env.update(store_backend.env())
     done = subprocess.run(
         [sys.executable, "-m", "sellerauth", "history", "--open", "--json"],
         capture_output=True,

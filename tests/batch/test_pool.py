@@ -17,8 +17,9 @@ from automation.batch import Batch
 from automation.commands import Command, CommandSpec, NoOptions
 from automation.errors import InvalidInput, NeedsPerson
 from automation.report import JsonLines
-from automation.settings import Settings, load_settings
-from automation.store import STORE_FILE, Store
+from automation.settings import Settings
+from automation.store import Store
+from tests.postgres import StoreBackend
 
 SECRET = "amzn.mws.99999999-8888-4777-8666-555555555555"
 
@@ -65,8 +66,8 @@ def profile(name: str) -> AccountProfile:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
+def settings(tmp_path: Path, store_backend: StoreBackend) -> Settings:
+    return store_backend.settings(
         state_dir=tmp_path / "state", timeout_ms=5000, log_format="json", retry_attempts=1
     )
 
@@ -86,7 +87,9 @@ def launches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 class TestPool:
-    def test_each_account_isolated_and_browsers_reused(self, settings, launches) -> None:
+    def test_each_account_isolated_and_browsers_reused(
+        self, settings, launches, store_backend: StoreBackend
+    ) -> None:
         """A crash, a dead browser, a captcha or a bad profile fail only their own account."""
         store = Store.open(settings)
         names = ["ok-1", "crash-2", "ok-3", "kill-4", "ok-5", "person-6", "ok-7"]
@@ -128,7 +131,7 @@ class TestPool:
         # Every result and audit event is in the store, the secret encrypted.
         assert store.finished_accounts(run.run_id) == set(names) | {"broken-8"}
         assert [e.account for e in store.audit()] == ["ok-1", "ok-3", "ok-5", "ok-7"]
-        raw = b"".join(p.read_bytes() for p in settings.state_dir.glob(STORE_FILE + "*"))
+        raw = store_backend.raw(settings.state_dir)
         assert SECRET.encode() not in raw
 
     def test_one_browser_per_worker(self, settings, launches) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -56,7 +55,7 @@ def test_sigterm_finishes_the_account_in_progress_and_says_how_to_resume(
     )
     assert again.returncode == 0, again.stderr
     assert len([a for _, a, _ in fleet.row_actions() if a == "renew"]) == 3
-    assert os.path.exists(fleet.state_dir / "sellerauth.db")
+    assert len(fleet.rows("SELECT run_id FROM runs")) == 1  # resumed, not a new run
 
 
 def test_a_second_signal_leaves_at_once_naming_the_run(fleet_factory: Any) -> None:
@@ -84,13 +83,10 @@ def test_a_second_signal_leaves_at_once_naming_the_run(fleet_factory: Any) -> No
     _, rest = process.communicate(timeout=60)
     assert process.returncode == 143
     assert "stopped at once by SIGTERM" in rest
-    run_id = fleet.state_dir.joinpath("sellerauth.db").exists() and _last_run_id(fleet)
+    run_id = _last_run_id(fleet)
     assert f"--resume {run_id}`" in rest and "RUN_ID" not in rest
 
 
 def _last_run_id(fleet: Any) -> str:
-    import sqlite3
-
-    with sqlite3.connect(fleet.state_dir / "sellerauth.db") as db:
-        row = db.execute("SELECT run_id FROM runs ORDER BY rowid DESC LIMIT 1").fetchone()
+    [row] = fleet.rows("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
     return str(row[0])

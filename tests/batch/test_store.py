@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,12 +17,12 @@ from automation.errors import InvalidInput
 from automation.settings import load_settings
 from automation.store import (
     KEY_FILE,
-    STORE_FILE,
     Store,
     latest_per_account,
     load_key,
     split_secrets,
 )
+from tests.postgres import StoreBackend
 
 TOKEN = "amzn.mws.11111111-2222-4333-8444-555555555555"
 
@@ -34,12 +35,9 @@ class Result(BaseModel):
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(load_settings(state_dir=tmp_path / "state"))
-
-
-def store_bytes(state_dir: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in state_dir.glob(STORE_FILE + "*"))
+def store(tmp_path: Path, store_backend: StoreBackend) -> Iterator[Store]:
+    with Store.open(store_backend.settings(state_dir=tmp_path / "state")) as opened:
+        yield opened
 
 
 class TestKey:
@@ -92,7 +90,9 @@ class TestKey:
 
 
 class TestResults:
-    def test_token_is_encrypted_and_revealed_only_when_asked(self, store: Store) -> None:
+    def test_token_is_encrypted_and_revealed_only_when_asked(
+        self, store: Store, store_backend: StoreBackend, tmp_path: Path
+    ) -> None:
         """The token never lands in the file in plaintext; reveal decrypts it."""
         data, secrets = split_secrets(
             Result(account="a", outcome="granted", seller_id="A1X", mws_auth_token=SecretStr(TOKEN))
@@ -100,7 +100,7 @@ class TestResults:
         assert "mws_auth_token" not in data and secrets == {"mws_auth_token": TOKEN}
         run = store.create_run("register", {}, ["a"])
         store.finish_result(run.run_id, "a", "done", data=data, secrets=secrets)
-        assert TOKEN.encode() not in store_bytes(store.path.parent)
+        assert TOKEN.encode() not in store_backend.raw(tmp_path / "state")
         [hidden] = store.account_results("a")
         assert hidden.secrets == {} and hidden.data == data
         [shown] = store.account_results("a", reveal=True)
@@ -110,7 +110,7 @@ class TestResults:
         """Revealing with a different key marks the row undecryptable, not a crash."""
         run = store.create_run("register", {}, ["a"])
         store.finish_result(run.run_id, "a", "done", data={}, secrets={"t": TOKEN})
-        other = Store(store.path, Fernet.generate_key())
+        other = Store(store.location, Fernet.generate_key())
         [row] = other.account_results(reveal=True)
         assert row.undecryptable and row.secrets == {}
 
@@ -148,10 +148,12 @@ class TestResults:
         assert trail[0].run_id == run.run_id and trail[0].after == {"expires_at": "2027-01-01"}
         assert [e.account for e in store.audit("b")] == ["b"]
 
+    @pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
     def test_store_and_wal_files_are_private(self, store: Store) -> None:
         """The database is created 0600 in a 0700 directory."""
         run = store.create_run("status", {}, ["a"])
         store.finish_result(run.run_id, "a", "done", data={})
+        assert store.path is not None
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
         assert stat.S_IMODE(store.path.parent.stat().st_mode) == 0o700
 
