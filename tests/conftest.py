@@ -55,12 +55,28 @@ BROWSER_MODULES = frozenset(
 )
 
 
+# The slow durability tests whose PostgreSQL half runs in `make fuzz` (`pytest -m fuzz`), not in
+# `make test`, to keep it under 15 minutes: SIGKILL at random moments and resume. Their SQLite
+# half, and every other store and batch test on both backends, stay in `make test`.
+PG_HALF_IN_FUZZ = frozenset({"test_durable_kill.py", "test_resume.py", "test_spapi_kill.py"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that drives a browser `browser` (see BROWSER_FIXTURES)."""
+    """Mark every test that drives a browser `browser` (see BROWSER_FIXTURES); move the
+    PostgreSQL half of PG_HALF_IN_FUZZ to `-m fuzz`."""
+    in_fuzz = "fuzz" in (config.getoption("markexpr") or "")
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & BROWSER_FIXTURES or item.path.name in BROWSER_MODULES:
             item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("store_backend") == (
+            "postgresql"
+        )
+        if on_postgresql and item.path.name in PG_HALF_IN_FUZZ:
+            item.add_marker(pytest.mark.fuzz)
+            if not in_fuzz:
+                item.add_marker(pytest.mark.skip(reason="the PostgreSQL half: `make fuzz`"))
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,9 @@ def postgresql_location(url: str) -> Location:
     parsed = sa.make_url(url).set(drivername="postgresql+psycopg")
     if parsed.password:
         register_secret(str(parsed.password))
-    shown = parsed.set(drivername="postgresql", password=None)
+    shown = sa.URL.create(
+        "postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database
+    )
     return Location(parsed, shown.render_as_string(hide_password=False))
 
 

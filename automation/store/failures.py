@@ -34,6 +34,7 @@ def store_failure(where: str | Path, problem: BaseException) -> StoreFailed:
     if isinstance(problem, OSError) and problem.strerror:
         text = problem.strerror
     lowered = text.lower()
+    verb = "written"
     if "locked" in lowered or "busy" in lowered:
         hint = (
             f"another sellerauth process held it for more than {BUSY_TIMEOUT_SECONDS} s; "
@@ -46,13 +47,14 @@ def store_failure(where: str | Path, problem: BaseException) -> StoreFailed:
     elif "i/o" in lowered:
         hint = "the disk may be full or failing: check it"
     elif _connection_lost(lowered):
+        verb = "reached"
         hint = (
             "the PostgreSQL server could not be reached or closed the connection: check that "
             "it is up and SELLERAUTH_STORE_URL; a rerun resumes"
         )
     else:
         hint = "check the state directory" if isinstance(where, Path) else "check the database"
-    return StoreFailed(f"the store {where} could not be written ({text}): {hint}")
+    return StoreFailed(f"the store {where} could not be {verb} ({text}): {hint}")
 
 
 def _connection_lost(text: str) -> bool:
