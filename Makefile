@@ -9,8 +9,9 @@ DEBIAN_BROWSER_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk
 
 .PHONY: setup demo test quick lint typecheck check sim bench clean fuzz
 
-# Two stamps: the virtualenv (enough for lint and typecheck) and the browser (for tests/demo).
-setup: $(VENV)/.installed $(VENV)/.browser
+# Three stamps: the virtualenv (enough for lint and typecheck), the browser (for tests/demo) and
+# a PostgreSQL server (for the store's tests).
+setup: $(VENV)/.installed $(VENV)/.browser $(VENV)/.postgresql
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,19 @@ $(VENV)/.browser: $(VENV)/.installed
 	fi
 	touch $@
 
+# The store's tests start a throwaway PostgreSQL cluster (pytest-postgresql runs the installed
+# pg_ctl; as root, as the `postgres` user: tests/postgres/pg_ctl). Debian's `postgresql` where no
+# server is installed, without questions.
+$(VENV)/.postgresql: $(VENV)/.installed
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	    echo "Using the installed PostgreSQL server."; \
+	else \
+	    echo "Installing Debian's postgresql for the store's tests"; \
+	    $(SUDO) apt-get update -q && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	fi
+	touch $@
+
 demo: setup
 	$(PY) -m sellerauth demo
 
@@ -41,7 +55,7 @@ test: setup
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The quick loop: every test that starts no browser (seconds, not minutes).
-quick: $(VENV)/.installed
+quick: $(VENV)/.installed $(VENV)/.postgresql
 	$(PY) -m pytest -m "not browser" -q
 
 CODE := sellerauth automation flows fixtures tests bench

@@ -122,6 +122,7 @@ LAZY_IMPORTS: dict[str, str] = {
     "automation/notify.py": "apprise only when a notification is sent",
     "automation/outcome.py": "the runner only when a flow runs",
     "automation/runner.py": "Playwright and the browser only when a flow runs",
+    "automation/store/migrate.py": "Alembic only when a store's tables are new or behind",
 }
 
 MAX_LINES = 400

@@ -16,7 +16,7 @@ from automation.settings import load_settings
 from automation.store import SCHEMA_VERSION, STORE_FILE, Store, migrate
 from tests.postgres import StoreBackend
 
-FIXTURE = Path(__file__).resolve().parent.parent / "data" / "store-v2"
+FIXTURE = Path(__file__).resolve().parent.parent / "data" / "store-v2-intents"
 TOKEN = "amzn.mws.0f0f0f0f-1111-4222-8333-444444444444"
 REFRESH = "Atzr|v2-fixture-refresh-token"
 
