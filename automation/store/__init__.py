@@ -2,7 +2,8 @@
 
 Modules by concern: `schema` (the tables, opening the file), `keys` (the key and encryption),
 `records` (the records and the one row-to-record mapping), `failures` (`StoreFailed`),
-`export` (the export merge) and `repository` (`Store`). The names below are the package's public
+`export` (the export merge), `fleet` (the fleet summary: per account, grant and job, the
+latest result) and `repository` (`Store`). The names below are the package's public
 ones; import them from `automation.store`. (The test hook `fault` lives in `repository`, and
 `BUSY_TIMEOUT_SECONDS` in `schema`: set them there.)
 """
@@ -12,6 +13,10 @@ from __future__ import annotations
 from automation.store.export import latest_per_account as latest_per_account
 from automation.store.failures import StoreFailed as StoreFailed
 from automation.store.failures import store_failure as store_failure
+from automation.store.fleet import FleetEntry as FleetEntry
+from automation.store.fleet import GrantFacts as GrantFacts
+from automation.store.fleet import GrantNote as GrantNote
+from automation.store.fleet import RunCounts as RunCounts
 from automation.store.keys import KEY_FILE as KEY_FILE
 from automation.store.keys import KEY_VARIABLE as KEY_VARIABLE
 from automation.store.keys import load_key as load_key

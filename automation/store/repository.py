@@ -20,12 +20,13 @@ from automation.errors import InvalidInput
 from automation.files import private_dir
 from automation.settings import Settings
 from automation.store.failures import is_corrupt, store_failure
+from automation.store.fleet import FleetQueries, GrantNote, record_grant
+from automation.store.intents import close_intents
 from automation.store.keys import KEY_FILE, Encryption, load_key
 from automation.store.records import (
     FINISHED_STATES,
     AuditRecord,
     Intent,
-    IntentOutcome,
     ResultRecord,
     Run,
     SecretRecord,
@@ -52,8 +53,9 @@ def _fault_point() -> None:
         fault()
 
 
-class Store:
-    """Runs, results and the audit trail in one SQLite file; safe to share between threads."""
+class Store(FleetQueries):
+    """Runs, results, the audit trail and the fleet summary in one SQLite file; safe to share
+    between threads."""
 
     def __init__(self, path: Path, key: bytes, *, lock: BaseFileLock | None = None) -> None:
         self.path = path
@@ -193,6 +195,7 @@ class Store:
         seconds: float | None = None,
         audit: list[AuditEvent] | None = None,
         acted: list[str] | None = None,
+        grant: GrantNote | None = None,
     ) -> None:
         """Write an account's result, its audit events and how its intents ended, in one
         transaction (all or nothing; StoreFailed when it cannot be written).
@@ -201,6 +204,7 @@ class Store:
         an earlier killed one and seen done by it). On `done` each such open intent of the
         account is closed done by this run (an older one clicked again later: `not_done`); on
         a `not_confirmed` error they are closed `not_confirmed`; otherwise they stay open.
+        `grant`: the grant the result is about, folded into the fleet summary (store/fleet.py).
         """
         if state not in FINISHED_STATES:
             raise ValueError(f"not a finished state: {state}")
@@ -225,7 +229,18 @@ class Store:
                     json.dumps(error, ensure_ascii=False) if error is not None else None,
                 ),
             )
-            self._close_intents(db, run_id, account, state, acted or [], error, finished)
+            close_intents(db, run_id, account, state, acted or [], error, finished)
+            if grant is not None:
+                record_grant(
+                    db,
+                    run_id=run_id,
+                    account=account,
+                    command=None,
+                    state=state,
+                    finished_at=finished,
+                    note=grant,
+                    error=error,
+                )
             for event in audit or []:
                 db.execute(
                     "INSERT INTO audit (at, run_id, account, developer_id, action, after) "
@@ -281,42 +296,6 @@ class Store:
             f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY id", tuple(params)
         )
         return [from_row(Intent, row) for row in rows]
-
-    def _close_intents(
-        self,
-        db: sqlite3.Connection,
-        run_id: str,
-        account: str,
-        state: State,
-        acted: list[str],
-        error: dict[str, Any] | None,
-        at: str,
-    ) -> None:
-        if state == "done":
-            outcome: IntentOutcome = "done"
-        elif error is not None and error.get("code") == "not_confirmed":
-            outcome = "not_confirmed"
-        else:
-            return  # the effect was not read back: the intents stay open (unknown)
-        code = (error or {}).get("code")
-        for action in dict.fromkeys(acted):
-            ids = [
-                row[0]
-                for row in db.execute(
-                    "SELECT id FROM intents WHERE account = ? AND action = ? AND outcome IS NULL "
-                    "ORDER BY id",
-                    (account, action),
-                ).fetchall()
-            ]
-            if not ids:
-                continue
-            *older, latest = ids
-            for intent_id, how in [(i, "not_done") for i in older] + [(latest, outcome)]:
-                db.execute(
-                    "UPDATE intents SET outcome = ?, closed_at = ?, closed_by = ?, error = ? "
-                    "WHERE id = ?",
-                    (how, at, run_id, code if how == outcome else None, intent_id),
-                )
 
     def results(self, run_id: str) -> list[ResultRecord]:
         """Every result of a run (running ones included), by account name."""

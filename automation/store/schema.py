@@ -1,5 +1,6 @@
-"""The store's file: its tables (runs, results, audit, intents), the schema version, and opening
-it (made 0600, WAL, a busy timeout so a writer in another process is waited for)."""
+"""The store's file: its tables (runs, results, audit, intents, the fleet summary), the schema
+version and its upgrades, and opening it (made 0600, WAL, a busy timeout so a writer in another
+process is waited for)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from automation.errors import InvalidInput
 from automation.files import private_dir
 
 STORE_FILE = "sellerauth.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 10
 
 _SCHEMA = """
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS results (
     data        TEXT,
     secrets     BLOB,
     error       TEXT,
+    grant_field TEXT,
+    grant_id    TEXT,
     PRIMARY KEY (run_id, account)
 );
 CREATE INDEX IF NOT EXISTS results_by_account ON results(account, finished_at);
@@ -63,7 +66,32 @@ CREATE TABLE IF NOT EXISTS intents (
     error        TEXT
 );
 CREATE INDEX IF NOT EXISTS intents_open ON intents(account, outcome);
+CREATE TABLE IF NOT EXISTS fleet (
+    account         TEXT NOT NULL,
+    grant_field     TEXT NOT NULL,
+    grant_id        TEXT NOT NULL,
+    command         TEXT NOT NULL,
+    run_id          TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    finished_at     TEXT NOT NULL,
+    outcome         TEXT,
+    error           TEXT,
+    error_at        TEXT,
+    checked_at      TEXT,
+    expires_at      TEXT,
+    expires_source  TEXT,
+    expires_read_at TEXT,
+    lapsed          INTEGER,
+    PRIMARY KEY (account, grant_field, grant_id, command)
+);
 """
+
+# Columns added to a table after its first version: (table, column, type). A store made before
+# gains them in place when opened (`_prepare_file`); new tables come from `_SCHEMA` itself.
+_ADDED_COLUMNS = (
+    ("results", "grant_field", "TEXT"),  # version 3: the grant a result is about
+    ("results", "grant_id", "TEXT"),
+)
 
 
 def opening_lock(path: Path) -> BaseFileLock:
@@ -128,4 +156,10 @@ def _prepare_file(db: sqlite3.Connection, lock: BaseFileLock) -> None:
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.execute("BEGIN IMMEDIATE")
             db.executescript(_SCHEMA)  # commits the open transaction first
+            db.execute("BEGIN IMMEDIATE")
+            for table, column, kind in _ADDED_COLUMNS:
+                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
