@@ -14,6 +14,7 @@ from automation.cli.history import store_or_exit
 from automation.cli.output import console, exit_with
 from automation.cli.params import JsonOpt
 from automation.errors import InvalidInput, SellerAuthError
+from automation.fleet.model import SORTS, STATES
 
 if TYPE_CHECKING:
     from automation.commands import Site
@@ -30,8 +31,6 @@ TOKEN_HELP = (
 
 def add_commands(app: typer.Typer, site: Site) -> None:
     """Add `serve`, `fleet` and `runs`."""
-    from automation.fleet.model import SORTS, STATES
-
     jobs = [spec.name for spec in site.commands]
 
     @app.command()
@@ -103,7 +102,8 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         job: Annotated[
             str | None,
             typer.Option(
-                help=f"Only grants this job has run on: {', '.join(jobs)}.", metavar="JOB"
+                help="Only grants this job has run on (a job's name, as in `sellerauth --help`).",
+                metavar="JOB",
             ),
         ] = None,
         search: Annotated[
