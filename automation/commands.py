@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -50,7 +51,7 @@ def no_summary(data: dict[str, Any], account: AccountProfile | None) -> tuple[st
     return "-", "-"
 
 
-def expiry_in_data(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def expiry_in_data(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """The default grant facts of a result: its `expires_at`, read off the page, when it has
     one; None (the result says nothing of the expiry) otherwise."""
     expires = data.get("expires_at")
@@ -93,9 +94,10 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     - `grant_field`: the result key naming the access the job is about (a developer ID, an
       app ID), if any: the export keeps one row per account and grant, so two jobs' keys of
       one name (an expiry, an outcome) never mix and each grant keeps its own secrets.
-    - `grant_facts(data, grant_id) -> GrantFacts | None`: what a successful result says of
-      its grant's expiry (the date, read off the page or computed, and whether it lapsed), for
-      the fleet view; None when it says nothing. The default reads `expires_at`.
+    - `grant_facts(data, grant_id, on) -> GrantFacts | None`: what a successful result,
+      written on the day `on` (UTC), says of its grant's expiry (the date, read off the page or
+      computed from `on`, and whether it lapsed), for the fleet view; None when it says
+      nothing. The default reads `expires_at`.
     - `secret_fields`: the result's secret fields (documentation and a check; the store
       splits SecretStr fields off by their type).
     - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
@@ -117,7 +119,7 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     retry_safe: Callable[[OptionsT], OptionsT] = same_options
     export_columns: tuple[str, ...] = ()
     grant_field: str | None = None
-    grant_facts: Callable[[dict[str, Any], str], GrantFacts | None] = expiry_in_data
+    grant_facts: Callable[[dict[str, Any], str, date], GrantFacts | None] = expiry_in_data
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None
@@ -129,8 +131,10 @@ class CommandSpec(Generic[OptionsT, ResultT]):
         data: dict[str, Any] | None,
         error: dict[str, Any] | None,
         account: AccountProfile | None,
+        on: date | None = None,
     ) -> GrantNote | None:
-        """The grant a result (its public data, or its error) is about, for the fleet view:
+        """The grant a result (its public data, or its error; written on the day `on`, UTC,
+        today by default) is about, for the fleet view:
         the account's configured one (`AccountProfile.grant_id`), else the one the result
         names; None for a job about no grant. Its outcome is the summary's words, or the
         error's code."""
@@ -144,7 +148,8 @@ class CommandSpec(Generic[OptionsT, ResultT]):
         if error is not None:
             return GrantNote(kind, grant, str(error.get("code", "error")))
         words = self.summary(data, account)[0] if data else "-"
-        return GrantNote(kind, grant, words, self.grant_facts(data or {}, grant))
+        day = on or datetime.now(UTC).date()
+        return GrantNote(kind, grant, words, self.grant_facts(data or {}, grant, day))
 
     def parse_options(self, given: Mapping[str, Any]) -> OptionsT:
         """The job's options from `given` (missing ones take their defaults); InvalidInput
@@ -224,7 +229,7 @@ class Command:
         error: dict[str, Any] | None,
         account: AccountProfile | None,
     ) -> GrantNote | None:
-        """The grant a result is about (`CommandSpec.grant_note`)."""
+        """The grant a result written now is about (`CommandSpec.grant_note`)."""
         return self.spec.grant_note(data, error, account)
 
 

@@ -41,7 +41,8 @@ def backfill(store: Store, site: Site) -> int:
         for record in older:
             spec = specs.get(record.command)
             try:
-                note = spec.grant_note(record.data, record.error, None) if spec else None
+                written = date.fromisoformat((record.finished_at or record.started_at)[:10])
+                note = spec.grant_note(record.data, record.error, None, written) if spec else None
             except Exception as error:  # a site hook failing on an old result
                 log.warning("grant_note_failed", problem=type(error).__name__)
                 note = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from automation.store import GrantFacts
@@ -16,7 +17,7 @@ def _read(expires: object) -> GrantFacts:
     return GrantFacts(lapsed=False)
 
 
-def status_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def status_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """Our developer's row of a `status` result (both tables, docs/pages.md §4): active with
     its expiry, or lapsed (only in the history, or absent: no access)."""
     wanted = digits(grant_id)
@@ -27,7 +28,7 @@ def status_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
     return _read(active[0].get("expires_at"))
 
 
-def renew_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def renew_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """The access after `renew` (or as it stands, for a dry run): active with the expiry read
     back, or inactive (lapsed)."""
     if data.get("state") == "inactive":
@@ -35,7 +36,7 @@ def renew_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
     return _read(data.get("expires_at"))
 
 
-def register_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def register_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """A grant `register` made or found: active; its expiry is not on the completion page,
     so an earlier one no longer holds (`status` or `renew` reads the new one)."""
     return GrantFacts(lapsed=False)

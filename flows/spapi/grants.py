@@ -13,20 +13,21 @@ from automation.store import GrantFacts
 AUTHORIZATION_LIFETIME = timedelta(days=365)
 
 
-def _after_consent(expires: object) -> GrantFacts:
-    """The expiry read after a consent, or computed from today when the page showed none."""
+def _after_consent(expires: object, on: date) -> GrantFacts:
+    """The expiry read after a consent, or computed from the consent's day `on` when the page
+    showed none."""
     if isinstance(expires, str) and expires:
         return GrantFacts(expires_at=expires, source="page", lapsed=False)
-    computed = (date.today() + AUTHORIZATION_LIFETIME).isoformat()
+    computed = (on + AUTHORIZATION_LIFETIME).isoformat()
     return GrantFacts(expires_at=computed, source="computed", lapsed=False)
 
 
-def authorize_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def authorize_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """`authorize`: authorized now (or already): active, the expiry read or computed."""
-    return _after_consent(data.get("expires_at"))
+    return _after_consent(data.get("expires_at"), on)
 
 
-def app_status_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def app_status_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """Our app's row of Manage Your Apps: its status and expiry; no row: not authorized."""
     ours = [app for app in data.get("apps") or [] if app.get("ours")]
     if len(ours) != 1:
@@ -39,11 +40,11 @@ def app_status_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
     )
 
 
-def app_renew_facts(data: dict[str, Any], grant_id: str) -> GrantFacts | None:
+def app_renew_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """`app-renew`: after a consent, the new expiry (read, or computed); with nothing done,
     the expiry as read (a dry run that would enable or authorize: lapsed)."""
     if data.get("action") in ("reauthorized", "enabled", "authorized"):
-        return _after_consent(data.get("expires_at"))
+        return _after_consent(data.get("expires_at"), on)
     lapsed = bool({"enable", "authorize"} & set(data.get("would_do") or []))
     expires = data.get("expires_at")
     return GrantFacts(expires_at=expires or None, source="page" if expires else None, lapsed=lapsed)
