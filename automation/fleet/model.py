@@ -87,34 +87,54 @@ def build_fleet(
     grouped: dict[tuple[str, str, str], list[FleetEntry]] = {}
     for entry in entries:
         grouped.setdefault((entry.account, entry.grant_field, entry.grant_id), []).append(entry)
-    rows = [_row(key, found, today, window_days, triage) for key, found in sorted(grouped.items())]
-    known = {account for account, _, _ in grouped}
-    rows += [GrantRow(name, "", "", "never_checked") for name in configured if name not in known]
-    return sorted(rows, key=lambda row: (row.account, row.grant_field, row.grant_id))
+    rows = [
+        grant_row(key, found, today, window_days, triage) for key, found in sorted(grouped.items())
+    ]
+    return sorted(rows + never_checked(configured, {a for a, _, _ in grouped}), key=by_grant)
 
 
-def _row(
+def never_checked(configured: Iterable[str], known: set[str]) -> list[GrantRow]:
+    """A `never_checked` row for each configured account not `known` to the store."""
+    return [GrantRow(name, "", "", "never_checked") for name in configured if name not in known]
+
+
+def by_grant(row: GrantRow) -> tuple[str, str, str]:
+    """The rows' order: by account, grant kind, grant."""
+    return row.account, row.grant_field, row.grant_id
+
+
+def grant_row(
     key: tuple[str, str, str],
     entries: list[FleetEntry],
     today: date,
     window_days: int,
     triage: Triage | None,
 ) -> GrantRow:
+    """The row of one account and grant (`key`: account, grant field, grant ID) from the
+    fleet entries of its jobs (module docstring: the states)."""
     account, grant_field, grant_id = key
+    entries = sorted(entries, key=lambda e: e.command)
     jobs = tuple(
         JobState(e.command, e.state, e.finished_at, e.outcome or "", e.run_id) for e in entries
     )
-    read = [e for e in entries if e.expires_read_at]
-    newest = max(read, key=lambda e: e.expires_read_at or "") if read else None
+    newest = last_error = None
+    checked = False
+    states = set()
+    for e in entries:
+        states.add(e.state)
+        checked = checked or e.checked_at is not None
+        if e.expires_read_at and (
+            newest is None or e.expires_read_at > (newest.expires_read_at or "")
+        ):
+            newest = e
+        if e.error and (last_error is None or (e.error_at or "") > (last_error.error_at or "")):
+            last_error = e
     expires = newest.expires_at if newest else None
     days_left = (date.fromisoformat(expires) - today).days if expires else None
-    errored = [e for e in entries if e.error]
-    last_error = max(errored, key=lambda e: e.error_at or "") if errored else None
     error = last_error.error if last_error else None
     found_triage = None
     if error is not None:
         found_triage = error.get("triage") or (triage(error) if triage else None)
-    states = {job.state for job in jobs}
     if "needs_person" in states:
         state: GrantState = "needs_person"
     elif states - {"done"}:
@@ -123,7 +143,7 @@ def _row(
         state = "lapsed"
     elif days_left is not None and days_left <= window_days:
         state = "due"
-    elif not any(e.checked_at for e in entries):
+    elif not checked:
         state = "never_checked"
     else:
         state = "ok"

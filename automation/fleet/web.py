@@ -18,7 +18,7 @@ from flask import Flask, Response, abort, render_template, request, send_file
 
 from automation.accounts import ACCOUNT_NAME_PATTERN
 from automation.commands import Site
-from automation.fleet.load import Fleet, load_fleet
+from automation.fleet.load import Fleet, FleetCache
 from automation.fleet.metrics import metrics_text
 from automation.fleet.model import (
     SORTS,
@@ -49,6 +49,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
     """The fleet app over `store` (kept open by the caller). `token`: the bearer token every
     request must carry (None: none asked, only for a loopback host)."""
     app = Flask(__name__)
+    cache = FleetCache(store, settings, site)
     labels = dict(site.grant_labels)
     jobs = [spec.name for spec in site.commands]
 
@@ -82,7 +83,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
 
     @app.get("/")
     def fleet_page() -> str:
-        fleet = load_fleet(store, settings, site)
+        fleet = cache.fleet()
         args = request.args
         state = args.get("state") if args.get("state") in STATES else None
         job = args.get("job") if args.get("job") in jobs else None
@@ -116,7 +117,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
     def account_page(name: str) -> str:
         if not ACCOUNT_NAME_PATTERN.fullmatch(name):
             abort(404)
-        fleet = load_fleet(store, settings, site)
+        fleet = cache.fleet()
         grants = [row for row in fleet.rows if row.account == name]
         results = store.account_results(name)
         if not grants and not results:
@@ -155,13 +156,13 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
 
     @app.get("/expiries")
     def expiries() -> str:
-        fleet = load_fleet(store, settings, site)
+        fleet = cache.fleet()
         weeks = expiry_weeks(fleet.rows, fleet.today)
         return render("expiries.html", fleet, weeks=weeks, most=max(n for _, n in weeks) or 1)
 
     @app.get("/metrics")
     def metrics() -> Response:
-        body, content_type = metrics_text(load_fleet(store, settings, site))
+        body, content_type = cache.made("metrics", metrics_text)
         return Response(body, 200, {"Content-Type": content_type})
 
     return app

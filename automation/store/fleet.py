@@ -88,6 +88,12 @@ class RunCounts:
     counts: dict[str, int]
 
 
+# FleetEntry's fields, in order, as the table's columns.
+_COLUMNS = (
+    "account, grant_field, grant_id, command, run_id, state, finished_at, outcome, error, "
+    "error_at, checked_at, expires_at, expires_source, expires_read_at, lapsed"
+)
+
 _UPSERT = """
 INSERT INTO fleet (account, grant_field, grant_id, command, run_id, state, finished_at, outcome,
                    error, error_at, checked_at, expires_at, expires_source, expires_read_at,
@@ -162,14 +168,31 @@ class FleetQueries:
     _query: Callable[..., list[sqlite3.Row]]
     _transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
-    def fleet_entries(self, account: str | None = None) -> list[FleetEntry]:
-        """Every fleet row (of one account, or all), by account, grant and job."""
+    def fleet_entries(
+        self, account: str | None = None, *, since: str | None = None
+    ) -> list[FleetEntry]:
+        """Every fleet row (of one account, or all; only those written at or after `since`,
+        an ISO-8601 UTC time), by account, grant and job."""
         where, params = ("WHERE account = ?", (account,)) if account else ("", ())
+        if since is not None:
+            where, params = "WHERE finished_at >= ?", (since,)
         rows = self._query(
-            f"SELECT * FROM fleet {where} ORDER BY account, grant_field, grant_id, command",
+            f"SELECT {_COLUMNS} FROM fleet {where} "
+            "ORDER BY account, grant_field, grant_id, command",
             params,
+            raw=True,
         )
-        return [from_row(FleetEntry, row) for row in rows]
+        # Built by position, not `from_row`: the fleet page reads every row of a big fleet.
+        return [
+            FleetEntry(*row[:8], json.loads(row[8]) if row[8] else None, *row[9:])  # type: ignore[call-arg]
+            for row in rows
+        ]
+
+    def fleet_version(self) -> tuple[int, str | None]:
+        """What changes whenever a result is written to the fleet summary: its row count and
+        newest time (a cache of the fleet is good while this stays the same)."""
+        row = self._query("SELECT COUNT(*), MAX(finished_at) FROM fleet")[0]
+        return int(row[0]), row[1]
 
     def account_names(self) -> list[str]:
         """Every account the store has a result of, sorted."""

@@ -126,11 +126,13 @@ class Store(FleetQueries):
                     self._db.execute("ROLLBACK")
                 raise store_failure(self.path, exc) from None
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: tuple[Any, ...] = (), *, raw: bool = False) -> list[Any]:
+        """The rows of a read (`sqlite3.Row`s; plain tuples with `raw`, faster)."""
         with self._lock:
             try:
                 cursor = self._db.execute(sql, params)
-                cursor.row_factory = sqlite3.Row
+                if not raw:
+                    cursor.row_factory = sqlite3.Row
                 return cursor.fetchall()
             except sqlite3.OperationalError as exc:
                 raise store_failure(self.path, exc) from None

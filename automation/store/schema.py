@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS fleet (
     lapsed          INTEGER,
     PRIMARY KEY (account, grant_field, grant_id, command)
 );
+CREATE INDEX IF NOT EXISTS fleet_by_time ON fleet(finished_at);
 """
 
 # Columns added to a table after its first version: (table, column, type). A store made before

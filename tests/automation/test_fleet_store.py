@@ -13,9 +13,12 @@ from typing import Any
 
 import pytest
 
+from automation.fleet.load import FleetCache
 from automation.fleet.model import build_fleet, counts, expiry_weeks
 from automation.settings import load_settings
 from automation.store import SCHEMA_VERSION, GrantFacts, GrantNote, Store
+from automation.store.fleet import record_grant
+from sellerauth.app import SITE
 from tests.cli import sellerauth
 
 OLD_STORE = Path(__file__).resolve().parents[1] / "data" / "store-v2"
@@ -136,3 +139,42 @@ def test_a_store_of_the_release_before_is_read_in_place(tmp_path: Path) -> None:
     # What the older release wrote still reads: its audit trail.
     history = sellerauth("history", "--json", state_dir=state)
     assert [e["action"] for e in json.loads(history.stdout)] == ["renew"]
+
+
+def test_the_servers_cache_follows_every_write(store: Store, tmp_path: Path) -> None:
+    """`serve` reads only what changed since its last page: after each write (one committed
+    late, with an older time, too) it shows what a full read of the store shows."""
+    settings = load_settings(state_dir=tmp_path / "state")
+    cache = FleetCache(store, settings, SITE)
+    write(store, "status", "done", facts=GrantFacts(in_days(200), "page", False))
+    write(store, "status", "done", facts=GrantFacts(in_days(5), "page", False), account="b")
+
+    def full() -> list[Any]:
+        return build_fleet(store.fleet_entries(), today=TODAY, window_days=30, triage=SITE.triage)
+
+    assert cache.fleet().rows == full()
+    first = cache.fleet()
+    assert cache.fleet() is first  # nothing written: the same fleet, not read again
+    write(store, "renew", "failed", code="timeout")
+    assert [r.state for r in cache.fleet().rows] == ["failing", "due"]
+    assert cache.fleet().rows == full()
+    # A row another process committed a moment after a newer one, with its older time.
+    late = (datetime.now(UTC) - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    run = store.create_run("status", {}, ["c"])
+    with store._transaction() as db:
+        db.execute(
+            "INSERT INTO results (run_id, account, state, started_at) VALUES (?, 'c', 'done', ?)",
+            (run.run_id, late),
+        )
+        record_grant(
+            db,
+            run_id=run.run_id,
+            account="c",
+            command="status",
+            state="done",
+            finished_at=late,
+            note=GrantNote("developer_id", DEV, "done", GrantFacts(in_days(1), "page", False)),
+            error=None,
+        )
+    assert [r.account for r in cache.fleet().rows] == ["acme", "b", "c"]
+    assert cache.fleet().rows == full()
