@@ -66,9 +66,17 @@ def add_commands(app: typer.Typer, site: Site) -> None:
                 backfill(store, site)
             except SellerAuthError as error:
                 exit_with(error, "-", False)
-            server: Any = create_server(
-                create_app(store, settings, site, token), host=host, port=port, threads=threads
-            )
+            try:
+                server: Any = create_server(
+                    create_app(store, settings, site, token), host=host, port=port, threads=threads
+                )
+            except OSError as problem:  # in use, or an address this machine does not have
+                _refuse(
+                    f"cannot listen on {host}:{port} ({problem.strerror or problem}): pick "
+                    "another --port (or --host)",
+                    False,
+                    field="port",
+                )
             shown = f"[{host}]" if ":" in host else host
             typer.echo(
                 f"Serving the fleet page at http://{shown}:{server.effective_port}/ (metrics at "

@@ -245,3 +245,11 @@ def test_fleet_filters(filled: Filled) -> None:
     assert date.fromisoformat(by_job[0]["expires_at"]) > date.today()
     refused = sellerauth(filled.fleet, "fleet", "--state", "sleepy")
     assert refused.returncode == 2 and "needs_person" in refused.stderr
+
+
+def test_a_port_in_use_is_named(filled: Filled) -> None:
+    with serving(filled.fleet) as base:
+        port = base.rstrip("/").rsplit(":", 1)[1]
+        second = sellerauth(filled.fleet, "serve", "--port", port, timeout=30)
+    assert second.returncode == 2
+    assert f"127.0.0.1:{port}" in second.stderr and "--port" in second.stderr
