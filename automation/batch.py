@@ -15,7 +15,15 @@ import structlog
 from automation.errors import Interrupted, InvalidInput, SellerAuthError
 from automation.locks import Busy
 from automation.log import get_logger
-from automation.outcome import Outcome, failure, record_outcome, run_account, safely, triaged
+from automation.outcome import (
+    Outcome,
+    failure,
+    noted,
+    record_outcome,
+    run_account,
+    safely,
+    triaged,
+)
 from automation.store import Store
 
 if TYPE_CHECKING:
@@ -195,13 +203,13 @@ class Batch:
         from automation.runner import RunOptions
 
         if isinstance(profile, SellerAuthError):
-            outcome = triaged(failure(name, profile), self.triage)
+            outcome = triaged(noted(failure(name, profile), self.command, None), self.triage)
             self._record(outcome)
             return outcome
         try:
             command = self.command.prepared(self.settings, profile, self.store)
         except SellerAuthError as error:  # refused before its browser starts
-            outcome = triaged(failure(name, error), self.triage)
+            outcome = triaged(noted(failure(name, error), self.command, profile), self.triage)
             self._record(outcome)
             return outcome
         safely(self.store.start_result, self.run_id, name)

@@ -8,7 +8,8 @@ never names a job: everything it needs to run, record, audit and print one is on
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from automation.accounts import AccountProfile
 from automation.audit import AuditEvent
 from automation.errors import InvalidInput
+from automation.store.fleet import GrantFacts, GrantNote
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -47,6 +49,15 @@ def no_audit(data: dict[str, Any], options: Any) -> list[AuditEvent]:
 def no_summary(data: dict[str, Any], account: AccountProfile | None) -> tuple[str, str]:
     """The summary of a job that declares none: no outcome, no expiry."""
     return "-", "-"
+
+
+def expiry_in_data(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
+    """The default grant facts of a result: its `expires_at`, read off the page, when it has
+    one; None (the result says nothing of the expiry) otherwise."""
+    expires = data.get("expires_at")
+    if not isinstance(expires, str) or not expires:
+        return None
+    return GrantFacts(expires_at=expires, source="page")
 
 
 def same_options(options: Any) -> Any:
@@ -83,6 +94,10 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     - `grant_field`: the result key naming the access the job is about (a developer ID, an
       app ID), if any: the export keeps one row per account and grant, so two jobs' keys of
       one name (an expiry, an outcome) never mix and each grant keeps its own secrets.
+    - `grant_facts(data, grant_id, on) -> GrantFacts | None`: what a successful result,
+      written on the day `on` (UTC), says of its grant's expiry (the date, read off the page or
+      computed from `on`, and whether it lapsed), for the fleet view; None when it says
+      nothing. The default reads `expires_at`.
     - `secret_fields`: the result's secret fields (documentation and a check; the store
       splits SecretStr fields off by their type).
     - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
@@ -104,11 +119,37 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     retry_safe: Callable[[OptionsT], OptionsT] = same_options
     export_columns: tuple[str, ...] = ()
     grant_field: str | None = None
+    grant_facts: Callable[[dict[str, Any], str, date], GrantFacts | None] = expiry_in_data
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None
     prepare: Callable[[OptionsT, Settings, AccountProfile, Store | None], OptionsT] | None = None
     browser: bool = True
+
+    def grant_note(
+        self,
+        data: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+        account: AccountProfile | None,
+        on: date | None = None,
+    ) -> GrantNote | None:
+        """The grant a result (its public data, or its error; written on the day `on`, UTC,
+        today by default) is about, for the fleet view:
+        the account's configured one (`AccountProfile.grant_id`), else the one the result
+        names; None for a job about no grant. Its outcome is the summary's words, or the
+        error's code."""
+        kind = self.grant_field
+        if kind is None:
+            return None
+        named = (data or {}).get(kind)
+        grant = (account.grant_id(kind) if account is not None else None) or (
+            named if isinstance(named, str) else ""
+        )
+        if error is not None:
+            return GrantNote(kind, grant, str(error.get("code", "error")))
+        words = self.summary(data, account)[0] if data else "-"
+        day = on or datetime.now(UTC).date()
+        return GrantNote(kind, grant, words, self.grant_facts(data or {}, grant, day))
 
     def parse_options(self, given: Mapping[str, Any]) -> OptionsT:
         """The job's options from `given` (missing ones take their defaults); InvalidInput
@@ -182,6 +223,15 @@ class Command:
             return "-", "-"
         return self.spec.summary(data, account)
 
+    def grant_note(
+        self,
+        data: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+        account: AccountProfile | None,
+    ) -> GrantNote | None:
+        """The grant a result written now is about (`CommandSpec.grant_note`)."""
+        return self.spec.grant_note(data, error, account)
+
 
 @dataclass(frozen=True)
 class RecordHook:
@@ -210,6 +260,8 @@ class Site:
       site's per-account fields (validated, defaulted, inherited from its `SiteSettings`);
       every account is resolved as one (`resolve_account(..., model=site.account_model)`)
       and the accounts file accepts its fields. The engine's own profile by default.
+    - `grant_labels`: each grant kind (a job's `grant_field`) in words, for the fleet view.
+    - `renew_window_days`: a grant expiring within this many days is `due` in the fleet view.
     """
 
     commands: Sequence[CommandSpec[Any, Any]]
@@ -219,6 +271,8 @@ class Site:
     record: RecordHook | None = None
     account_model: type[AccountProfile] = AccountProfile
     triage: Triage | None = None
+    grant_labels: Mapping[str, str] = field(default_factory=dict)
+    renew_window_days: int = 30
 
     def __post_init__(self) -> None:
         names = [spec.name for spec in self.commands]

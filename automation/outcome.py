@@ -13,7 +13,7 @@ from automation.audit import AuditEvent
 from automation.errors import Interrupted, NeedsPerson, SellerAuthError
 from automation.locks import account_lock
 from automation.log import get_logger, redact
-from automation.store import State, Store, StoreFailed, error_data, split_secrets
+from automation.store import GrantNote, State, Store, StoreFailed, error_data, split_secrets
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -46,6 +46,8 @@ class Outcome:
     acted: list[str] = field(default_factory=list)
     # Why the outcome could not be written to the store (None: written, or not asked).
     record_error: StoreFailed | None = field(default=None, repr=False)
+    # The grant the outcome is about, for the fleet summary (None: about no grant).
+    grant: GrantNote | None = field(default=None, repr=False)
 
     def line(self, run_id: str) -> dict[str, Any]:
         """The JSON line printed for schedulers (no secret)."""
@@ -114,6 +116,7 @@ def run_account(
             if outcome.state != "done" and on_failure is not None:
                 on_failure()
             outcome.seconds = time.monotonic() - started
+            noted(outcome, command, profile)
             triaged(outcome, triage)
             if record is not None:
                 record(outcome)
@@ -125,9 +128,20 @@ def run_account(
             profile.name, Interrupted("Stopped by the operator; the saved session is kept.")
         )
     outcome.seconds = time.monotonic() - started
+    noted(outcome, command, profile)
     triaged(outcome, triage)
     if record is not None:
         record(outcome)
+    return outcome
+
+
+def noted(outcome: Outcome, command: Command, profile: AccountProfile | None) -> Outcome:
+    """`outcome` with the grant it is about (`Command.grant_note`) for the fleet summary;
+    never raises (a site hook that fails is logged, and the outcome recorded without it)."""
+    try:
+        outcome.grant = command.grant_note(outcome.data, outcome.error, profile)
+    except Exception as error:
+        log.warning("grant_note_failed", problem=type(error).__name__)
     return outcome
 
 
@@ -268,6 +282,7 @@ def record_outcome(store: Store, run_id: str, outcome: Outcome) -> StoreFailed |
             seconds=round(outcome.seconds, 3),
             audit=outcome.audit,
             acted=outcome.acted,
+            grant=outcome.grant,
         )
     except StoreFailed as error:
         log.error("store_write_failed", problem=error.code, detail=error.message)

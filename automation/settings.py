@@ -189,7 +189,16 @@ class StoreSettings(BaseModel):
         return SecretStr(url)
 
 
+class ServeSettings(BaseModel):
+    """The fleet page (`sellerauth serve`): `serve_token`, the bearer token every request must
+    carry (`SELLERAUTH_SERVE_TOKEN` or `<secrets dir>/sellerauth_serve_token`); required on
+    any host but a loopback one."""
+
+    serve_token: SecretStr | None = None
+
+
 class Settings(  # bases in reverse: pydantic puts the last base's fields first
+    ServeSettings,
     StoreSettings,
     LogSettings,
     RetrySettings,
@@ -203,7 +212,7 @@ class Settings(  # bases in reverse: pydantic puts the last base's fields first
     and the secrets dir: `SignInSettings` (the default account, named accounts' secrets),
     `PlaceSettings` (state dir, accounts file, secrets dir), `BrowserSettings`,
     `TimingSettings`, `RetrySettings`, `LogSettings`, `StoreSettings` (store key, lock wait,
-    notifications). `load_settings` builds it."""
+    notifications), `ServeSettings` (the fleet page's token). `load_settings` builds it."""
 
 
 class SiteSettings(EnvSettings):

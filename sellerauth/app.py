@@ -60,6 +60,8 @@ SITE = Site(
     record=RecordHook(record=record_job, default="status"),
     account_model=seller_central.SellerAccount,
     triage=triage.triage_of,
+    grant_labels=seller_central.GRANT_LABELS,
+    renew_window_days=seller_central.RENEW_WITHIN_DAYS,
 )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import shlex
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +16,10 @@ from rich.console import Console
 from automation.errors import SellerAuthError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from automation.accounts import AccountProfile
+    from automation.commands import CommandSpec
     from automation.settings import Settings
     from fixtures.simulator import Simulator
 
@@ -59,7 +64,9 @@ def run_demo() -> int:
     console = Console()
     simulator = Simulator(build_scenario("demo"))
     login = simulator.scenario.logins[0]
-    with SimulatorServer(simulator) as server, tempfile.TemporaryDirectory() as state:
+    state = demo_state_dir()
+    shutil.rmtree(state, ignore_errors=True)  # the demo's own: each demo starts afresh
+    with SimulatorServer(simulator) as server:
         console.rule("sellerauth demo")
         console.print(
             f"A simulated Seller Central runs on {server.url}. Its seller {login.email} has "
@@ -75,12 +82,29 @@ def run_demo() -> int:
         status = _spapi_demo(console, settings, first=len(MWS_STEPS) + 1)
         if status:
             return status
-        closing_hint(console)
+        closing_hint(console, state)
     return 0
 
 
-def closing_hint(console: Console) -> None:
-    """What to run against the real site; each command on one line, never wrapped."""
+def demo_state_dir() -> Path:
+    """The demo's own state directory (its store, kept after the demo for the fleet page):
+    `sellerauth-demo` beside the default state directory."""
+    from automation.settings import default_state_dir
+
+    return default_state_dir().parent / "sellerauth-demo"
+
+
+def closing_hint(console: Console, state: Path) -> None:
+    """The fleet page over the demo's store, and what to run against the real site; each
+    command on one line, never wrapped."""
+    console.rule("the fleet page")
+    console.print(
+        "Every run above was recorded in the demo's own store. See the fleet (each account "
+        "and grant, its state, expiry and last error) in a browser, then open "
+        "http://127.0.0.1:8080/:"
+    )
+    command = f"SELLERAUTH_STATE_DIR={shlex.quote(str(state))} .venv/bin/sellerauth serve"
+    console.print("  " + command, soft_wrap=True, highlight=False, markup=False)
     console.rule("against the real site")
     console.print(
         "Put the seller's e-mail, password and TOTP secret in the environment (or .env), "
@@ -130,27 +154,61 @@ def _run_steps(
     """Run each step's job as `sellerauth JOB` would (the spec's options, `prepare`, then the
     flow), print its result with the job's own renderer and what the simulator saw; 0, or the
     exit status of the step that failed."""
-    from automation.runner import run_one
+    from automation.outcome import record_outcome, run_account
+    from automation.runner import RunOptions
+    from automation.store import Store
     from sellerauth.app import SITE
 
-    for number, (heading, job, options, why) in enumerate(steps, first):
-        console.rule(f"{number}. sellerauth {heading}: {why}")
-        before = len(simulator.events)
-        spec = SITE.spec(job)
-        try:
-            command = spec.command(options).prepared(settings, account, None)
-            result = run_one(command.flow(), settings, account)
-        except SellerAuthError as error:
-            console.print(f"[red]failed: [{error.code}] {error}[/red]")
-            return error.exit_status
-        data = result.model_dump(mode="json")
-        if spec.render is not None:
-            spec.render(data, account, console)
-        else:
-            console.print_json(data=data)
-        seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
-        console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
+    with Store.open(settings) as store:
+        for number, (heading, job, options, why) in enumerate(steps, first):
+            console.rule(f"{number}. sellerauth {heading}: {why}")
+            before = len(simulator.events)
+            spec = SITE.spec(job)
+            try:
+                command = spec.command(options).prepared(settings, account, store)
+            except SellerAuthError as error:
+                console.print(f"[red]failed: [{error.code}] {error}[/red]")
+                return error.exit_status
+            run_id = store.create_run(
+                job, command.recorded_options(), [account.name], kind="single"
+            ).run_id
+            store.start_result(run_id, account.name)
+            outcome = run_account(
+                command,
+                settings,
+                account,
+                RunOptions(),
+                store=store,
+                run_id=run_id,
+                record=partial(record_outcome, store, run_id),
+                triage=SITE.triage,
+            )
+            store.finish_run(run_id)
+            failed = outcome.exception
+            if failed is not None:
+                console.print(f"[red]failed: [{failed.code}] {failed}[/red]")
+                return int(failed.exit_status)
+            assert outcome.result is not None
+            _show(console, simulator, account, spec, outcome.result, before)
     return 0
+
+
+def _show(
+    console: Console,
+    simulator: Simulator,
+    account: AccountProfile,
+    spec: CommandSpec[Any, Any],
+    result: BaseModel,
+    before: int,
+) -> None:
+    """A step's result, with the job's own renderer, and what the simulator saw."""
+    data = result.model_dump(mode="json")
+    if spec.render is not None:
+        spec.render(data, account, console)
+    else:
+        console.print_json(data=data)
+    seen = [e["kind"] for e in simulator.events[before:] if e["kind"] != "request"]
+    console.print(f"[dim]the simulator saw: {', '.join(seen) or 'page views only'}[/dim]")
 
 
 @contextmanager

@@ -114,6 +114,7 @@ LAZY_IMPORTS: dict[str, str] = {
     "automation/cli/batch_run.py": "the browser finder and notifications only when needed",
     "automation/cli/doctor.py": "the browser finder, store, plans and urllib only when it runs",
     "automation/cli/history.py": "the store and reports only when `history` or `export` runs",
+    "automation/cli/fleet.py": "waitress, the web app and the fleet's loading only when run",
     "automation/cli/output.py": "rich's console and the log redactor only when printing",
     "automation/cli/record.py": "the run machinery only when `record` runs",
     "automation/cli/single.py": "the run machinery (store, runner, outcome) only when a job runs",

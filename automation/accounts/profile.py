@@ -82,6 +82,13 @@ class AccountProfile(BaseModel):
         write-ahead intent, so a resumed run matches only its own); None: the account itself."""
         return None
 
+    def grant_id(self, field: str) -> str | None:
+        """The account's configured grant of the kind `field` names (a job's `grant_field`:
+        the site's account model has a field of that name, such as a developer ID); None when
+        the model has no such field or it is not set."""
+        value = getattr(self, field, None)
+        return value if isinstance(value, str) and value else None
+
     def session_identity(self) -> dict[str, str]:
         """Who a saved browser session belongs to: it is used again only for the same identity
         (e-mail, and whatever the site adds: the host, the account and marketplace chosen)."""

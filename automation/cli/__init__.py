@@ -76,7 +76,7 @@ VersionOpt = Annotated[
 def build_app(site: Site) -> typer.Typer:
     """The command line of `site`: a command and a batch command per job, plus `accounts`,
     `history`, `export` and (when the site records) `record`."""
-    from automation.cli import accounts, batch, doctor, history, record, single
+    from automation.cli import accounts, batch, doctor, fleet, history, record, single
 
     app = typer.Typer(
         help=site.help,
@@ -107,6 +107,7 @@ def build_app(site: Site) -> typer.Typer:
     app.add_typer(accounts.accounts_app(site), name="accounts")
     app.add_typer(batch.batch_app(site), name="batch")
     history.add_commands(app, site)
+    fleet.add_commands(app, site)
     doctor.add_commands(app, site)
     return app
 

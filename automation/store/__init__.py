@@ -5,8 +5,9 @@ state directory (WAL) by default, or a PostgreSQL database many machines share
 Modules by concern: `schema` (constants, the SQLite file's guards), `backend` (where the store
 is, connecting), `migrate` and `migrations/` (the tables, by Alembic), `opening` (opening it,
 failures in words), `keys` (the key and encryption), `records` (the records and the one
-row-to-record mapping), `failures` (`StoreFailed`), `export` (the export merge) and
-`repository` (`Store`). The names below are the package's public
+row-to-record mapping), `failures` (`StoreFailed`), `export` (the export merge), `intents`
+(closing the write-ahead intents), `fleet` (the fleet summary: per account, grant and job, the
+latest result) and `repository` (`Store`). The names below are the package's public
 ones; import them from `automation.store`. (The test hook `fault` lives in `repository`, and
 `BUSY_TIMEOUT_SECONDS` in `schema`: set them there.)
 """
@@ -16,6 +17,10 @@ from __future__ import annotations
 from automation.store.export import latest_per_account as latest_per_account
 from automation.store.failures import StoreFailed as StoreFailed
 from automation.store.failures import store_failure as store_failure
+from automation.store.fleet import FleetEntry as FleetEntry
+from automation.store.fleet import GrantFacts as GrantFacts
+from automation.store.fleet import GrantNote as GrantNote
+from automation.store.fleet import RunCounts as RunCounts
 from automation.store.keys import KEY_FILE as KEY_FILE
 from automation.store.keys import KEY_VARIABLE as KEY_VARIABLE
 from automation.store.keys import load_key as load_key

@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
 from automation.errors import SellerAuthError
 from automation.log import redact
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 State = Literal["running", "done", "failed", "needs_person"]
 FINISHED_STATES: tuple[State, ...] = ("done", "failed", "needs_person")
@@ -124,7 +127,7 @@ class Intent:
         return self.outcome or "unknown"
 
 
-RecordT = TypeVar("RecordT", Run, ResultRecord, AuditRecord, SecretRecord, Intent)
+RecordT = TypeVar("RecordT", bound="DataclassInstance")
 
 
 def from_row(record: type[RecordT], row: Mapping[str, Any], **given: Any) -> RecordT:

@@ -19,13 +19,14 @@ from automation.audit import AuditEvent
 from automation.settings import Settings
 from automation.store.backend import WRITES, Location, sqlite_location
 from automation.store.failures import STORE_ERRORS, store_failure
+from automation.store.fleet import FleetQueries, GrantNote, record_grant
+from automation.store.intents import close_intents
 from automation.store.keys import Encryption, load_key
 from automation.store.opening import guarded, open_connection, reset
 from automation.store.records import (
     FINISHED_STATES,
     AuditRecord,
     Intent,
-    IntentOutcome,
     ResultRecord,
     Run,
     SecretRecord,
@@ -45,9 +46,9 @@ def _fault_point() -> None:
         fault()
 
 
-class Store:
-    """Runs, results and the audit trail in one database (the SQLite file, or PostgreSQL);
-    safe to share between threads (one connection, used by one thread at a time)."""
+class Store(FleetQueries):
+    """Runs, results, the audit trail and the fleet summary in one database (the SQLite file,
+    or PostgreSQL); safe to share between threads (one connection, one thread at a time)."""
 
     def __init__(
         self, where: Location | Path, key: bytes, *, lock: BaseFileLock | None = None
@@ -98,11 +99,15 @@ class Store:
             finally:
                 self._db.execution_options(**{WRITES: False})
 
-    def _query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+    def _query(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, raw: bool = False
+    ) -> list[Any]:
+        """The rows of a read, by column name (plain tuples with `raw`, faster)."""
         with self._lock:
             try:
                 with self._db.begin():
-                    return list(self._db.execute(sa.text(sql), params or {}).mappings())
+                    found = self._db.execute(sa.text(sql), params or {})
+                    return list(found) if raw else list(found.mappings())
             except STORE_ERRORS as exc:
                 reset(self._db)
                 raise store_failure(self.path or self.where, exc) from None
@@ -177,6 +182,7 @@ class Store:
         seconds: float | None = None,
         audit: list[AuditEvent] | None = None,
         acted: list[str] | None = None,
+        grant: GrantNote | None = None,
     ) -> None:
         """Write an account's result, its audit events and how its intents ended, in one
         transaction (all or nothing; StoreFailed when it cannot be written).
@@ -185,6 +191,7 @@ class Store:
         an earlier killed one and seen done by it). On `done` each such open intent of the
         account is closed done by this run (an older one clicked again later: `not_done`); on
         a `not_confirmed` error they are closed `not_confirmed`; otherwise they stay open.
+        `grant`: the grant the result is about, folded into the fleet summary (store/fleet.py).
         """
         if state not in FINISHED_STATES:
             raise ValueError(f"not a finished state: {state}")
@@ -211,7 +218,18 @@ class Store:
                     "error": json.dumps(error, ensure_ascii=False) if error is not None else None,
                 },
             )
-            self._close_intents(db, run_id, account, state, acted or [], error, finished)
+            close_intents(db, run_id, account, state, acted or [], error, finished)
+            if grant is not None:
+                record_grant(
+                    db,
+                    run_id=run_id,
+                    account=account,
+                    command=None,
+                    state=state,
+                    finished_at=finished,
+                    note=grant,
+                    error=error,
+                )
             for event in audit or []:
                 db.execute(
                     sa.text(
@@ -273,52 +291,6 @@ class Store:
             where.append("developer_id = :developer_id")
         rows = self._query(f"SELECT * FROM intents WHERE {' AND '.join(where)} ORDER BY id", params)
         return [from_row(Intent, row) for row in rows]
-
-    def _close_intents(
-        self,
-        db: sa.Connection,
-        run_id: str,
-        account: str,
-        state: State,
-        acted: list[str],
-        error: dict[str, Any] | None,
-        at: str,
-    ) -> None:
-        if state == "done":
-            outcome: IntentOutcome = "done"
-        elif error is not None and error.get("code") == "not_confirmed":
-            outcome = "not_confirmed"
-        else:
-            return  # the effect was not read back: the intents stay open (unknown)
-        code = (error or {}).get("code")
-        for action in dict.fromkeys(acted):
-            ids = [
-                row[0]
-                for row in db.execute(
-                    sa.text(
-                        "SELECT id FROM intents WHERE account = :account AND action = :action "
-                        "AND outcome IS NULL ORDER BY id"
-                    ),
-                    {"account": account, "action": action},
-                ).fetchall()
-            ]
-            if not ids:
-                continue
-            *older, latest = ids
-            for intent_id, how in [(i, "not_done") for i in older] + [(latest, outcome)]:
-                db.execute(
-                    sa.text(
-                        "UPDATE intents SET outcome = :how, closed_at = :at, closed_by = :run_id, "
-                        "error = :code WHERE id = :id"
-                    ),
-                    {
-                        "how": how,
-                        "at": at,
-                        "run_id": run_id,
-                        "code": code if how == outcome else None,
-                        "id": intent_id,
-                    },
-                )
 
     def results(self, run_id: str) -> list[ResultRecord]:
         """Every result of a run (running ones included), by account name."""

@@ -18,6 +18,7 @@ from flows.browse.look import marked
 from flows.browse.navigation import click_to_navigate
 from flows.marketplaces import get_marketplace
 from flows.mws.access import ScreenReading, act_on_row, locate, read_screen
+from flows.mws.grants import register_facts
 from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.pages import registration
 from flows.mws.pages.permissions import PermissionsPage
@@ -219,5 +220,6 @@ SPEC = CommandSpec(
     render=render_register,
     export_columns=("seller_id", "marketplace_id", "developer_id", "outcome"),
     grant_field="developer_id",
+    grant_facts=register_facts,
     secret_fields=("mws_auth_token",),
 )

@@ -14,6 +14,7 @@ from automation.commands import CommandSpec
 from automation.errors import NotAuthorized, NotConfirmed
 from automation.runner import RunContext
 from flows.mws.access import act_on_row, open_permissions, read_back, read_screen
+from flows.mws.grants import renew_facts
 from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.pages.permissions import PermissionsPage
 from flows.mws.results import DeveloperAccess, RenewResult
@@ -269,4 +270,5 @@ SPEC = CommandSpec(
     prepare=prepare_known_seller,
     export_columns=("action", "expires_at", "access_confirmation"),
     grant_field="developer_id",
+    grant_facts=renew_facts,
 )

@@ -11,6 +11,7 @@ from rich.table import Table
 from automation.commands import CommandSpec
 from automation.runner import RunContext
 from flows.mws.access import read_screen
+from flows.mws.grants import status_facts
 from flows.mws.options import SellerOptions, prepare_known_seller
 from flows.mws.results import StatusResult
 from flows.seller_central import SellerCentral
@@ -90,5 +91,7 @@ SPEC = CommandSpec(
     result=StatusResult,
     account_overrides=SiteOverrides,
     summary=summarise_status,
+    grant_field="developer_id",
+    grant_facts=status_facts,
     render=render_status,
 )

@@ -29,6 +29,7 @@ from flows.spapi.consent import (
     prove_token,
     today_of,
 )
+from flows.spapi.grants import app_renew_facts
 from flows.spapi.manage import open_apps, read_apps
 from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, prepare_app_job
 from flows.spapi.pages.apps import Action, ManageYourAppsPage, words
@@ -284,6 +285,7 @@ SPEC = CommandSpec(
     retry_safe=unforced,
     export_columns=("app_id", "selling_partner_id", "action", "expires_at"),
     grant_field="app_id",
+    grant_facts=app_renew_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
 )

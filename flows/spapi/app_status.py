@@ -10,6 +10,7 @@ from automation.runner import RunContext
 from flows.seller_central import SellerCentral
 from flows.site import SiteOverrides
 from flows.spapi import reporting
+from flows.spapi.grants import app_status_facts
 from flows.spapi.manage import read_apps
 from flows.spapi.options import AppJobOptions, prepare_app_settings
 from flows.spapi.results import AppStatusResult
@@ -46,6 +47,7 @@ SPEC = CommandSpec(
     result=AppStatusResult,
     account_overrides=SiteOverrides,
     grant_field="app_id",
+    grant_facts=app_status_facts,
     summary=reporting.summarise_app_status,
     render=reporting.render_app_status,
     prepare=prepare_app_settings,

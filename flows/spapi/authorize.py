@@ -24,6 +24,7 @@ from flows.spapi.consent import (
     today_of,
 )
 from flows.spapi.errors import LwaInvalidGrant
+from flows.spapi.grants import authorize_facts
 from flows.spapi.manage import read_apps, read_expiry
 from flows.spapi.options import (
     NO_VERIFY,
@@ -173,6 +174,7 @@ SPEC = CommandSpec(
     render=reporting.render_authorize,
     export_columns=("app_id", "selling_partner_id", "outcome", "expires_at"),
     grant_field="app_id",
+    grant_facts=authorize_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
 )

@@ -73,6 +73,10 @@ def test_an_old_sqlite_store_upgrades_in_place(old_store: Path) -> None:
     with sqlite3.connect(old_store / STORE_FILE) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrate.HEAD,)]
     assert _user_version(old_store / STORE_FILE) == SCHEMA_VERSION
+    with sqlite3.connect(old_store / STORE_FILE) as db:  # v3: the grant columns, the fleet
+        columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
+        assert {"grant_field", "grant_id"} <= columns
+        assert db.execute("SELECT count(*) FROM fleet").fetchone() == (0,)
     # Opened again: nothing left to do (one query, Alembic not run).
     with Store.open(load_settings(state_dir=old_store)) as store:
         assert len(store.runs()) == 3
@@ -96,7 +100,7 @@ def test_the_migrations_make_the_same_store_on_both_backends(
     with Store.open(store_backend.settings(state_dir=state)) as store:
         store.create_run("status", {}, ["a"])
     assert store_backend.rows(state, "SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
-    for table in ("runs", "results", "audit", "intents"):
+    for table in ("runs", "results", "audit", "intents", "fleet"):
         assert store_backend.rows(state, f"SELECT count(*) FROM {table}")
 
 

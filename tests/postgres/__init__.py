@@ -134,7 +134,7 @@ class StoreBackend:
         as PostgreSQL prints it), to prove a token is never in it in plaintext."""
         if self.url is None:
             return b"".join(p.read_bytes() for p in state_dir.glob(STORE_FILE + "*"))
-        tables = ("runs", "results", "audit", "intents")
+        tables = ("runs", "results", "audit", "intents", "fleet")
         return b"".join(
             str(row[0]).encode()
             for table in tables

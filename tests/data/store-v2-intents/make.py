@@ -1,6 +1,7 @@
 """Made `sellerauth.db` here: a store as the release before the migrations (schema v2, commit
-e57730e) leaves it, for tests/automation/test_store_upgrade.py. Made once with that release's code:
-`git worktree add /tmp/v2 e57730e && cd /tmp/v2 && python tests/data/store-v2-intents/make.py OUT_DIR`.
+e57730e) leaves it, for tests/automation/test_store_upgrade.py. Made once with that release's
+code: `git worktree add /tmp/v2 e57730e && cd /tmp/v2 && python
+tests/data/store-v2-intents/make.py OUT_DIR`.
 The key is `sellerauth.key` beside it (a test key, nothing else uses it)."""
 
 from __future__ import annotations
