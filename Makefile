@@ -86,7 +86,9 @@ bench: setup $(VENV)/.bench
 
 # The core flows on many layout seeds (not part of `make test`): FUZZ_SEEDS=200 FUZZ_START=1.
 # Long sweeps, not part of `make test`: 200 layout seeds over the core flows (a failure prints
-# the seed and the command that reproduces it), then the SIGKILL-and-resume test at 30+ points.
+# the seed and the command that reproduces it), then the SIGKILL-and-resume test at 30+ points,
+# on both stores, and the PostgreSQL half of the SIGKILL tests `make test` leaves out
+# (test_durable_kill, test_resume, test_spapi_kill: tests/conftest.py PG_HALF_IN_FUZZ).
 fuzz: setup
 	$(PY) -m tests.fuzz --seeds $${FUZZ_SEEDS:-200} --start $${FUZZ_START:-1}
 	$(PY) -m pytest -m fuzz

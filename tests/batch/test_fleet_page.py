@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from automation.browser import BrowserSession
 from tests.batch.conftest import OUR_ID, Fleet, sellerauth, start_fleet
 from tests.batch.serving import serving
 
@@ -26,6 +27,18 @@ EXPECTED = {
     "seller-04": "needs_person",  # behind a captcha
     "seller-05": "failing",  # a wrong password
 }
+
+
+@pytest.fixture
+def page(shared_browser: BrowserSession) -> Iterator[Page]:
+    """A page of the session's shared browser, not pytest-playwright's own `page`: that one's
+    Playwright lives for the whole session and makes every later test that starts its own
+    refuse to ("Sync API inside the asyncio loop")."""
+    context = shared_browser.new_context(locale="en-US")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
