@@ -82,9 +82,10 @@ CREATE TABLE IF NOT EXISTS fleet (
     expires_source  TEXT,
     expires_read_at TEXT,
     lapsed          INTEGER,
+    seq             INTEGER NOT NULL,
     PRIMARY KEY (account, grant_field, grant_id, command)
 );
-CREATE INDEX IF NOT EXISTS fleet_by_time ON fleet(finished_at);
+CREATE INDEX IF NOT EXISTS fleet_by_seq ON fleet(seq);
 """
 
 # Columns added to a table after its first version: (table, column, type). A store made before

@@ -31,7 +31,7 @@ from flows.spapi.consent import (
 )
 from flows.spapi.grants import app_renew_facts
 from flows.spapi.manage import open_apps, read_apps
-from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, prepare_app_job
+from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, app_of, prepare_app_job
 from flows.spapi.pages.apps import Action, ManageYourAppsPage, words
 from flows.spapi.pages.consent import query_of
 from flows.spapi.recovery import (
@@ -288,4 +288,5 @@ SPEC = CommandSpec(
     grant_facts=app_renew_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
+    grant_of=app_of,
 )

@@ -31,6 +31,7 @@ from flows.spapi.options import (
     RENEW_WITHIN,
     AppJobOptions,
     KnownAuthorization,
+    app_of,
     prepare_app_job,
 )
 from flows.spapi.recovery import lost, recovery_note, refuse_second_consent, token_or_open
@@ -177,4 +178,5 @@ SPEC = CommandSpec(
     grant_facts=authorize_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
+    grant_of=app_of,
 )

@@ -72,6 +72,11 @@ class AppJobOptions(BaseModel):
 AppJobOptionsT = TypeVar("AppJobOptionsT", bound=AppJobOptions)
 
 
+def app_of(options: AppJobOptions) -> str | None:
+    """The app ID prepared options act on (`CommandSpec.grant_of`); None before `prepare`."""
+    return options._app.app_id if options._app is not None else None
+
+
 def prepare_app_job(
     options: AppJobOptionsT, settings: Settings, account: AccountProfile, store: Store | None
 ) -> AppJobOptionsT:
