@@ -39,7 +39,7 @@ class Evidence:
             "action": action,
             **details,
         }
-        if screenshot and page.url != "" and not page.url.startswith("about:"):  # not blank
+        if screenshot and not is_blank(page.url):
             name = f"{len(self.steps) + 1:02d}-{action}.png"
             masked_screenshot(page, self.directory / name, mask=self.mask(page))
             step["screenshot"] = name
@@ -50,6 +50,12 @@ class Evidence:
         return write_private(
             self.directory / "steps.json", json.dumps(self.steps, ensure_ascii=False, indent=2)
         )
+
+
+def is_blank(url: str) -> bool:
+    """A page that shows nothing of the site (`about:blank`, or Chromium's own error page for
+    a host it could not reach): no screenshot, no `page:` in a message."""
+    return url == "" or url.startswith(("about:", "chrome-error:"))
 
 
 class NoEvidence:
