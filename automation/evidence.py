@@ -29,13 +29,23 @@ class Evidence:
         self.mask = mask
         self.steps: list[dict[str, Any]] = []
 
-    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
-        """Note a step (time, page, action); with `screenshot`, keep a masked picture of it."""
+    def record(
+        self,
+        page: Page,
+        action: str,
+        *,
+        screenshot: bool = False,
+        address: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Note a step (time, page, action); with `screenshot`, keep a masked picture of it.
+        `address` is written as the page's instead of its URL (one whose query is not for
+        keeping)."""
         from automation.browser import masked_screenshot
 
         step: dict[str, Any] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "page": page.url,
+            "page": address or page.url,
             "action": action,
             **details,
         }
@@ -61,7 +71,15 @@ def is_blank(url: str) -> bool:
 class NoEvidence:
     """Evidence when none was asked for: every note is dropped."""
 
-    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
+    def record(
+        self,
+        page: Page,
+        action: str,
+        *,
+        screenshot: bool = False,
+        address: str | None = None,
+        **details: Any,
+    ) -> None:
         return None
 
 
