@@ -46,6 +46,9 @@ class Outcome:
     acted: list[str] = field(default_factory=list)
     # Why the outcome could not be written to the store (None: written, or not asked).
     record_error: StoreFailed | None = field(default=None, repr=False)
+    # Who the run was signed in as (`AccountProfile.session_identity` as JSON), kept with the
+    # result so that what it read (a seller ID, a token) serves only runs of the same identity.
+    identity: str | None = None
 
     def line(self, run_id: str) -> dict[str, Any]:
         """The JSON line printed for schedulers (no secret)."""
@@ -220,6 +223,7 @@ def _run_locked(
             profile.name, "done", data, secrets=secrets, audit=command.audit(data), result=result
         )
     outcome.acted = journal.settled()
+    outcome.identity = profile.identity_key()
     return outcome
 
 
@@ -268,6 +272,7 @@ def record_outcome(store: Store, run_id: str, outcome: Outcome) -> StoreFailed |
             seconds=round(outcome.seconds, 3),
             audit=outcome.audit,
             acted=outcome.acted,
+            identity=outcome.identity,
         )
     except StoreFailed as error:
         log.error("store_write_failed", problem=error.code, detail=error.message)

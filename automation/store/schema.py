@@ -13,7 +13,7 @@ from automation.errors import InvalidInput
 from automation.files import private_dir
 
 STORE_FILE = "sellerauth.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 10
 
 _SCHEMA = """
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS results (
     data        TEXT,
     secrets     BLOB,
     error       TEXT,
+    identity    TEXT,
     PRIMARY KEY (run_id, account)
 );
 CREATE INDEX IF NOT EXISTS results_by_account ON results(account, finished_at);
@@ -128,4 +129,8 @@ def _prepare_file(db: sqlite3.Connection, lock: BaseFileLock) -> None:
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.execute("BEGIN IMMEDIATE")
             db.executescript(_SCHEMA)  # commits the open transaction first
+            # Version 3: who each result was signed in as (a store of version 2 has no column).
+            columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
+            if "identity" not in columns:
+                db.execute("ALTER TABLE results ADD COLUMN identity TEXT")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -45,9 +45,15 @@ def prepare_known_seller(
     successful result); unchanged without a store or an earlier reading."""
     if store is None:
         return options
+    identity = account.identity_key()
     seen = [
         record.data["seller_id"]
         for record in store.account_results(account.name)
-        if record.state == "done" and record.data and record.data.get("seller_id")
+        if record.state == "done"
+        and record.data
+        and record.data.get("seller_id")
+        # Read while signed in as this same identity: another seller's run left under this
+        # account name (the e-mail changed) says nothing of this seller.
+        and record.identity in (None, identity)
     ]
     return options.knowing(seen[-1]) if seen else options
