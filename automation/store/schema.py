@@ -14,7 +14,7 @@ from automation.errors import InvalidInput
 from automation.files import private_dir
 
 STORE_FILE = "sellerauth.db"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 10
 
 _SCHEMA = """
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS results (
     error       TEXT,
     grant_field TEXT,
     grant_id    TEXT,
+    identity    TEXT,
     PRIMARY KEY (run_id, account)
 );
 CREATE INDEX IF NOT EXISTS results_by_account ON results(account, finished_at);
@@ -93,6 +94,7 @@ CREATE INDEX IF NOT EXISTS fleet_by_seq ON fleet(seq);
 _ADDED_COLUMNS = (
     ("results", "grant_field", "TEXT"),  # version 3: the grant a result is about
     ("results", "grant_id", "TEXT"),
+    ("results", "identity", "TEXT"),  # version 4: who each result was signed in as
 )
 
 

@@ -94,7 +94,7 @@ def app_renew(
     page, never a second `Re-authorize` click (`recovery` says so; flows/spapi/recovery.py)."""
     account = seller_account(ctx.account)
     today = today_of(ctx)
-    refuse_second_consent(sc)
+    refuse_second_consent(sc, "app-renew")
     apps, reading = read_apps(sc, app)
     reading.certain(sc.page.url)
     ours = reading.ours()
@@ -247,7 +247,7 @@ class AppRenewOptions(AppJobOptions):
 def run_job(page: Page, ctx: RunContext, options: AppRenewOptions) -> AppRenewResult:
     """`app-renew` as the engine runs it."""
     sc = SellerCentral.for_run(page, ctx)
-    with token_or_open(sc):
+    with token_or_open(sc, "app-renew"):
         return app_renew(
             sc,
             ctx,

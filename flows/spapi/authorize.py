@@ -63,7 +63,7 @@ def authorize(
     consent (`recovery` says so; flows/spapi/recovery.py).
     """
     account = seller_account(ctx.account)
-    refuse_second_consent(sc)
+    refuse_second_consent(sc, "authorize")
     lwa = lwa_for(app)
     endpoint = app.endpoint_for(account.marketplace)
     if known is not None:
@@ -142,7 +142,7 @@ class AuthorizeOptions(AppJobOptions):
 def run_job(page: Page, ctx: RunContext, options: AuthorizeOptions) -> AuthorizeResult:
     """`authorize` as the engine runs it."""
     sc = SellerCentral.for_run(page, ctx)
-    with token_or_open(sc):
+    with token_or_open(sc, "authorize"):
         return authorize(
             sc,
             ctx,
