@@ -98,6 +98,9 @@ class CommandSpec(Generic[OptionsT, ResultT]):
       written on the day `on` (UTC), says of its grant's expiry (the date, read off the page or
       computed from `on`, and whether it lapsed), for the fleet view; None when it says
       nothing. The default reads `expires_at`.
+    - `grant_of(options) -> str | None`: the grant the prepared options act on (an app ID a
+      shared setting gives), for a failure's fleet row; None: the account's own setting
+      (`AccountProfile.grant_id`) or the result's.
     - `secret_fields`: the result's secret fields (documentation and a check; the store
       splits SecretStr fields off by their type).
     - `batch`: whether `sellerauth batch NAME` exists; `batch_help` its help.
@@ -120,6 +123,7 @@ class CommandSpec(Generic[OptionsT, ResultT]):
     export_columns: tuple[str, ...] = ()
     grant_field: str | None = None
     grant_facts: Callable[[dict[str, Any], str, date], GrantFacts | None] = expiry_in_data
+    grant_of: Callable[[OptionsT], str | None] | None = None
     secret_fields: tuple[str, ...] = ()
     batch: bool = True
     batch_help: str | None = None
@@ -132,18 +136,21 @@ class CommandSpec(Generic[OptionsT, ResultT]):
         error: dict[str, Any] | None,
         account: AccountProfile | None,
         on: date | None = None,
+        grant: str | None = None,
     ) -> GrantNote | None:
         """The grant a result (its public data, or its error; written on the day `on`, UTC,
-        today by default) is about, for the fleet view:
-        the account's configured one (`AccountProfile.grant_id`), else the one the result
-        names; None for a job about no grant. Its outcome is the summary's words, or the
-        error's code."""
+        today by default) is about, for the fleet view: `grant` (what the prepared options
+        act on), else the account's configured one (`AccountProfile.grant_id`), else the one
+        the result names ('' when none is known); None for a job about no grant. Its
+        outcome is the summary's words, or the error's code."""
         kind = self.grant_field
         if kind is None:
             return None
         named = (data or {}).get(kind)
-        grant = (account.grant_id(kind) if account is not None else None) or (
-            named if isinstance(named, str) else ""
+        grant = (
+            grant
+            or (account.grant_id(kind) if account is not None else None)
+            or (named if isinstance(named, str) else "")
         )
         if error is not None:
             return GrantNote(kind, grant, str(error.get("code", "error")))
@@ -229,8 +236,10 @@ class Command:
         error: dict[str, Any] | None,
         account: AccountProfile | None,
     ) -> GrantNote | None:
-        """The grant a result written now is about (`CommandSpec.grant_note`)."""
-        return self.spec.grant_note(data, error, account)
+        """The grant a result written now is about (`CommandSpec.grant_note`), with the grant
+        these options act on (`CommandSpec.grant_of`)."""
+        grant = self.spec.grant_of(self.options) if self.spec.grant_of else None
+        return self.spec.grant_note(data, error, account, grant=grant)
 
 
 @dataclass(frozen=True)
@@ -262,6 +271,7 @@ class Site:
       and the accounts file accepts its fields. The engine's own profile by default.
     - `grant_labels`: each grant kind (a job's `grant_field`) in words, for the fleet view.
     - `renew_window_days`: a grant expiring within this many days is `due` in the fleet view.
+    - `error_detail_keys`: an error's keys the fleet view shows beside its code.
     """
 
     commands: Sequence[CommandSpec[Any, Any]]
@@ -273,6 +283,7 @@ class Site:
     triage: Triage | None = None
     grant_labels: Mapping[str, str] = field(default_factory=dict)
     renew_window_days: int = 30
+    error_detail_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [spec.name for spec in self.commands]

@@ -11,6 +11,9 @@ class SellerAuthError(Exception):
     code: ClassVar[str] = "internal"
     exit_status: ClassVar[int] = 1
     retryable: ClassVar[bool] = False
+    # At most this many tries in all for an error of this kind, counted at whichever level
+    # (a page load, the whole flow) meets it first; None: as the retry settings say.
+    tries_at_most: ClassVar[int | None] = None
 
     def __init__(
         self,
@@ -19,12 +22,16 @@ class SellerAuthError(Exception):
         field: str | None = None,
         url: str | None = None,
         screenshot: str | None = None,
+        final: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.url = url
         self.screenshot = screenshot
+        # Retried enough already (or pointless to retry, whatever its kind): no level of the
+        # run tries again (`automation.retry.is_transient`).
+        self.final = final
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used in `--json` output and logs."""
@@ -140,6 +147,22 @@ class SiteUnavailable(SellerAuthError):
     code = "site_unavailable"
     exit_status = 6
     retryable = True
+
+
+class SiteUnreachable(SiteUnavailable):
+    """The host could not be reached at all: its name does not resolve, or nothing listens
+    there (connection refused). Usually a wrong setting, not a passing fault: tried once more,
+    then reported, naming the host and the setting that gave it. The JSON form carries
+    `host`."""
+
+    tries_at_most = 2
+
+    def __init__(self, message: str, *, host: str, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.host = host
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "host": self.host}
 
 
 class Interrupted(SellerAuthError):

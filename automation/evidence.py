@@ -29,17 +29,27 @@ class Evidence:
         self.mask = mask
         self.steps: list[dict[str, Any]] = []
 
-    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
-        """Note a step (time, page, action); with `screenshot`, keep a masked picture of it."""
+    def record(
+        self,
+        page: Page,
+        action: str,
+        *,
+        screenshot: bool = False,
+        address: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Note a step (time, page, action); with `screenshot`, keep a masked picture of it.
+        `address` is written as the page's instead of its URL (one whose query is not for
+        keeping)."""
         from automation.browser import masked_screenshot
 
         step: dict[str, Any] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "page": page.url,
+            "page": address or page.url,
             "action": action,
             **details,
         }
-        if screenshot and page.url != "" and not page.url.startswith("about:"):  # not blank
+        if screenshot and not is_blank(page.url):
             name = f"{len(self.steps) + 1:02d}-{action}.png"
             masked_screenshot(page, self.directory / name, mask=self.mask(page))
             step["screenshot"] = name
@@ -52,10 +62,24 @@ class Evidence:
         )
 
 
+def is_blank(url: str) -> bool:
+    """A page that shows nothing of the site (`about:blank`, or Chromium's own error page for
+    a host it could not reach): no screenshot, no `page:` in a message."""
+    return url == "" or url.startswith(("about:", "chrome-error:"))
+
+
 class NoEvidence:
     """Evidence when none was asked for: every note is dropped."""
 
-    def record(self, page: Page, action: str, *, screenshot: bool = False, **details: Any) -> None:
+    def record(
+        self,
+        page: Page,
+        action: str,
+        *,
+        screenshot: bool = False,
+        address: str | None = None,
+        **details: Any,
+    ) -> None:
         return None
 
 

@@ -48,6 +48,9 @@ class Outcome:
     record_error: StoreFailed | None = field(default=None, repr=False)
     # The grant the outcome is about, for the fleet summary (None: about no grant).
     grant: GrantNote | None = field(default=None, repr=False)
+    # Who the run was signed in as (`AccountProfile.session_identity` as JSON), kept with the
+    # result so that what it read (a seller ID, a token) serves only runs of the same identity.
+    identity: str | None = None
 
     def line(self, run_id: str) -> dict[str, Any]:
         """The JSON line printed for schedulers (no secret)."""
@@ -234,6 +237,7 @@ def _run_locked(
             profile.name, "done", data, secrets=secrets, audit=command.audit(data), result=result
         )
     outcome.acted = journal.settled()
+    outcome.identity = profile.identity_key()
     return outcome
 
 
@@ -283,6 +287,7 @@ def record_outcome(store: Store, run_id: str, outcome: Outcome) -> StoreFailed |
             audit=outcome.audit,
             acted=outcome.acted,
             grant=outcome.grant,
+            identity=outcome.identity,
         )
     except StoreFailed as error:
         log.error("store_write_failed", problem=error.code, detail=error.message)

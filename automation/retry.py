@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -47,8 +47,26 @@ def current_policy() -> Settings | None:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Timeouts, server errors, dropped connections and crashed browsers; never a refusal."""
-    return isinstance(error, SellerAuthError) and error.retryable
+    """Timeouts, server errors, dropped connections and crashed browsers; never a refusal,
+    nor an error already retried as often as its kind allows (`final`)."""
+    return isinstance(error, SellerAuthError) and error.retryable and not error.final
+
+
+def _stop(attempts: int) -> Callable[[RetryCallState], bool]:
+    """Stop after `attempts` tries, or once an error has had as many tries as its kind allows
+    (`SellerAuthError.tries_at_most`: an unreachable host, twice). Such an error is then made
+    `final`, so that an outer level (the whole flow) does not try it again."""
+    after = stop_after_attempt(max(1, attempts))
+
+    def stop(state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        limit = error.tries_at_most if isinstance(error, SellerAuthError) else None
+        if isinstance(error, SellerAuthError) and limit and state.attempt_number >= limit:
+            error.final = True
+            return True
+        return bool(after(state))
+
+    return stop
 
 
 def retrying(settings: Settings, what: str, attempts: int) -> Retrying:
@@ -66,7 +84,7 @@ def retrying(settings: Settings, what: str, attempts: int) -> Retrying:
         )
 
     return Retrying(
-        stop=stop_after_attempt(max(1, attempts)),
+        stop=_stop(attempts),
         wait=wait_exponential(multiplier=settings.retry_backoff_ms / 1000, max=MAX_BACKOFF_SECONDS),
         retry=retry_if_exception(is_transient),
         before_sleep=log_retry,

@@ -15,7 +15,7 @@ import structlog
 from automation.accounts import AccountProfile
 from automation.browser import save_identity, session_for, session_path
 from automation.errors import PageChanged, SellerAuthError, SiteUnavailable, Timeout
-from automation.evidence import Evidence, NoEvidence, scrub_archive, scrub_har
+from automation.evidence import Evidence, NoEvidence, is_blank, scrub_archive, scrub_har
 from automation.files import private_dir
 from automation.journal import Journal
 from automation.log import redact, register_secret
@@ -367,11 +367,6 @@ class _Run:
         except Exception as problem:  # evidence is best effort; the original error matters
             log.warning("evidence_failed", problem=type(problem).__name__)
         return error
-
-
-def is_blank(url: str) -> bool:
-    """A page that shows nothing (`about:blank`): no screenshot, no `page:` in a message."""
-    return url == "" or url.startswith("about:")
 
 
 def _first_line(error: Exception) -> str:

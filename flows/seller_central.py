@@ -116,9 +116,17 @@ class SellerCentral:
         if isinstance(self.journal, Journal):
             self.journal.leave_open(*actions)
 
-    def note(self, action: str, *, screenshot: bool = False, **details: object) -> None:
-        """Add a step to the run's evidence (when asked for), with a masked screenshot."""
-        self.evidence.record(self.page, action, screenshot=screenshot, **details)
+    def note(
+        self,
+        action: str,
+        *,
+        screenshot: bool = False,
+        address: str | None = None,
+        **details: object,
+    ) -> None:
+        """Add a step to the run's evidence (when asked for), with a masked screenshot;
+        `address` is kept as the page's instead of its URL."""
+        self.evidence.record(self.page, action, screenshot=screenshot, address=address, **details)
 
     def ensure_signed_in(self) -> None:
         """After a click that may have met an expired session: sign in again if needed."""

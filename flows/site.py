@@ -36,9 +36,11 @@ DEVELOPER_ID = "5259-6479-4073"
 BASE_URL = "https://sellercentral.amazon.co.jp"
 MARKETPLACE = "JP"
 RENEW_WITHIN_DAYS = 30
+"""Renew when an authorization lapses within this many days: Amazon starts reminding at 30."""
 # Each grant kind (a job's `grant_field`) in words, for the fleet view.
 GRANT_LABELS = {"developer_id": "MWS developer access", "app_id": "SP-API app"}
-"""Renew when an authorization lapses within this many days: Amazon starts reminding at 30."""
+# The keys of an error the fleet view shows beside its code (Amazon's own code).
+ERROR_DETAIL_KEYS = ("amazon_code",)
 
 _DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
 

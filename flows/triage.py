@@ -226,11 +226,24 @@ REFUSED: dict[str, Triage] = {
 }
 
 
+# `site_unavailable` with a `host` (automation.errors.SiteUnreachable): the host could not be
+# reached at all, which a later run fixes only once a setting or the network is.
+UNREACHABLE = T(
+    "The host could not be reached at all (its name does not resolve, or the connection was "
+    "refused): a wrong base URL or token URL, a simulator not running, or no network.",
+    OPS,
+    "Check the host and the setting the message names (--base-url / SELLERAUTH_BASE_URL, "
+    "SELLERAUTH_LWA_TOKEN_URL) and the network; `sellerauth doctor` tries every base URL.",
+)
+
+
 def triage_of(error: Mapping[str, Any]) -> dict[str, str] | None:
-    """The triage of an error's JSON form (`{"code", "amazon_code"?, ...}`): `{cause, owner,
-    next_step}`; None for a code this table does not know."""
+    """The triage of an error's JSON form (`{"code", "amazon_code"?, "host"?, ...}`):
+    `{cause, owner, next_step}`; None for a code this table does not know."""
     code = str(error.get("code", ""))
     found = TRIAGE.get(code)
     if code == "refused":
         found = REFUSED.get(str(error.get("amazon_code") or ""), found)
+    if code == "site_unavailable" and error.get("host"):
+        found = UNREACHABLE
     return asdict(found) if found is not None else None

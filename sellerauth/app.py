@@ -62,6 +62,7 @@ SITE = Site(
     triage=triage.triage_of,
     grant_labels=seller_central.GRANT_LABELS,
     renew_window_days=seller_central.RENEW_WITHIN_DAYS,
+    error_detail_keys=seller_central.ERROR_DETAIL_KEYS,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -298,6 +299,50 @@ class TestInterrupt:
             [run] = store.runs()
             [result] = store.results(run.run_id)
         assert result.state == "failed" and result.error and result.error["code"] == "interrupted"
+
+    def test_sigterm_to_every_process_as_systemd_stops_a_unit(self, tmp_path) -> None:
+        """systemd's default cgroup kill (KillMode=control-group): SIGTERM reaches the run,
+        the Playwright driver and every Chromium process at the same time. The run still ends
+        `interrupted`, exit 143, recorded; it is not left `running`."""
+        from automation.settings import load_settings
+        from automation.store import Store
+
+        def cgroup_kill(pid: int) -> None:
+            processes = [pid, *descendants(pid)]
+            assert len(processes) > 2, "the driver and the browser run"
+            os.killpg(pid, signal.SIGTERM)  # the process group (Chromium may have its own)
+            for child in processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGTERM)
+
+        _, state, status, stdout, stderr = self._stopped_while_a_page_hangs(
+            tmp_path, cgroup_kill, "--json"
+        )
+        assert status == 143, stdout + stderr
+        error = json.loads(stdout)["error"]
+        assert error["code"] == "interrupted" and "SIGTERM" in error["message"]
+        assert "Traceback" not in stderr and "Aborted" not in stderr
+        with Store.open(load_settings(state_dir=state)) as store:
+            [run] = store.runs()
+            [result] = store.results(run.run_id)
+            assert run.finished_at is not None
+        assert result.state == "failed" and result.error and result.error["code"] == "interrupted"
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, theirs, ...), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        todo += children
+    return found
 
 
 @pytest.mark.browser

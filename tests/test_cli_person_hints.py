@@ -30,7 +30,8 @@ def test_a_needs_person_stop_ends_with_the_exact_command(
     monkeypatch.setattr(runner, "run_one", asks_a_person)
     job = SimpleNamespace(name="renew", flow=lambda **_: None, needs_browser=True)
     settings = load_settings(state_dir=tmp_path)
-    outcome = run_account(job, settings, SimpleNamespace(name=account), runner.RunOptions())  # type: ignore[arg-type]
+    profile = SimpleNamespace(name=account, identity_key=lambda: "{}")
+    outcome = run_account(job, settings, profile, runner.RunOptions())  # type: ignore[arg-type]
     assert outcome.state == "needs_person" and outcome.error is not None
     assert outcome.error["message"].endswith(f"The command: `{command}`.")
     assert str(outcome.exception).endswith(f"`{command}`.")

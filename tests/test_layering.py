@@ -76,11 +76,12 @@ NOT_YET_NEUTRAL: set[str] = set()
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "automation").rglob("*.py")),
+    sorted((ROOT / "automation").rglob("*.py")) + sorted((ROOT / "automation").rglob("*.html")),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_the_engine_names_no_site(path: Path) -> None:
-    """No engine module names Amazon, Seller Central, the default developer or a marketplace."""
+    """No engine module or template names Amazon, Seller Central, the default developer or a
+    marketplace."""
     name = str(path.relative_to(ROOT))
     hits = [
         f"{name}:{n}: {line.strip()}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from typing import Any, ClassVar, TypeVar, get_args
 
@@ -93,6 +94,11 @@ class AccountProfile(BaseModel):
         """Who a saved browser session belongs to: it is used again only for the same identity
         (e-mail, and whatever the site adds: the host, the account and marketplace chosen)."""
         return {"email": self.email.strip().lower()}
+
+    def identity_key(self) -> str:
+        """`session_identity` as one string (JSON, keys sorted): what the store keeps with a
+        result, so that what a run read (a seller ID, a token) serves only the same identity."""
+        return json.dumps(self.session_identity(), sort_keys=True)
 
     def setting_problems(self, settings: Settings) -> list[str]:
         """What `accounts check` reports about the site's own settings of this account (those

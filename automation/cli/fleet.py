@@ -15,6 +15,7 @@ from automation.cli.output import console, exit_with
 from automation.cli.params import JsonOpt
 from automation.errors import InvalidInput, SellerAuthError
 from automation.fleet.model import SORTS, STATES
+from automation.log import register_secret
 
 if TYPE_CHECKING:
     from automation.commands import Site
@@ -63,7 +64,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         store = store_or_exit(settings, False)
         with store:
             try:
-                backfill(store, site)
+                backfill(store, site, settings)
             except SellerAuthError as error:
                 exit_with(error, "-", False)
             try:
@@ -120,12 +121,12 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         sort: Annotated[str, typer.Option(help=f"Sort by {', '.join(SORTS)}.")] = "state",
         as_json: JsonOpt = False,
     ) -> None:
-        """Every account and grant (our MWS developer access, each SP-API app) with its state,
-        expiry, last check and last error with who must act: the fleet page as a table.
+        """Every account and grant (each access the jobs keep alive) with its state, expiry,
+        last check and last error with who must act: the fleet page as a table.
 
         States, most urgent first: needs_person, failing (a job's latest result is an error),
-        lapsed, due (expires within the renew window), never_checked, ok. A later `status`
-        never hides a failed `renew`: each job's latest result counts.
+        lapsed, due (expires within the renew window), never_checked, ok. Each job's latest
+        result counts: a later read by another job never hides a failed renewal.
         """
         from automation.fleet.load import backfill, load_fleet
         from automation.fleet.model import FleetQuery, select
@@ -144,7 +145,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         store = store_or_exit(settings, as_json)
         try:
             with store:
-                backfill(store, site)
+                backfill(store, site, settings)
                 found = load_fleet(store, settings, site)
         except SellerAuthError as error:
             exit_with(error, "-", as_json)
@@ -211,13 +212,14 @@ def add_commands(app: typer.Typer, site: Site) -> None:
         console().print(_results_table(shown))
 
 
-_EMPTY = "The store holds no run yet: run a job (for example `sellerauth batch status`)."
+_EMPTY = "The store holds no run yet: run a job (`sellerauth --help` lists them)."
 
 
 def serve_token(settings: Settings, host: str) -> str | None:
     """The bearer token `serve` asks for: the configured one; None on a loopback host
     without one. Exits (invalid_input, 2) on any other host without one, or a short one."""
     token = settings.serve_token.get_secret_value().strip() if settings.serve_token else None
+    register_secret(token)  # never in a log line
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         _refuse(
             f"the bearer token is shorter than {MIN_TOKEN_LENGTH} characters: use a long "

@@ -7,15 +7,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from automation.accounts import read_accounts_file
-from automation.commands import Site
+from automation.accounts import AccountProfile, load_accounts, read_accounts_file, resolve_account
+from automation.commands import CommandSpec, Site
+from automation.errors import SellerAuthError
 from automation.fleet.model import GrantRow, by_grant, grant_row, never_checked
 from automation.log import get_logger
 from automation.settings import Settings
-from automation.store import FleetEntry, GrantNote, Store
+from automation.store import FleetEntry, GrantNote, ResultRecord, Store
 
 log = get_logger(__name__)
 
@@ -32,37 +33,59 @@ class Fleet:
     accounts_problem: str | None = None
 
 
-def backfill(store: Store, site: Site) -> int:
+def backfill(store: Store, site: Site, settings: Settings) -> int:
     """Attribute every result older than the fleet summary to its grant, as a run does now
-    (`CommandSpec.grant_note`, without the account's settings: the grant the result names,
-    or for an error the one grant of that kind the account's other results name); how many
-    results were attributed. Idempotent: attributed results are never read again."""
+    (`CommandSpec.grant_note`, with the account's settings where they can be read: the
+    accounts file, the default account), then give the results whose grant stayed unknown
+    the account's one grant of that kind where it has exactly one; how many results were
+    attributed. Idempotent: attributed results are never read again."""
     specs = {spec.name: spec for spec in site.commands}
+    profiles = _profiles(settings, site)
     done = 0
     while older := store.unattributed():
-        notes = []
-        for record in older:
-            spec = specs.get(record.command)
-            try:
-                written = date.fromisoformat((record.finished_at or record.started_at)[:10])
-                note = spec.grant_note(record.data, record.error, None, written) if spec else None
-            except Exception as error:  # a site hook failing on an old result
-                log.warning("grant_note_failed", problem=type(error).__name__)
-                note = None
-            notes.append((record, note or GrantNote("", "")))
-        known: dict[tuple[str, str], set[str]] = {}
-        for record, note in notes:
-            if note.grant_id:
-                known.setdefault((record.account, note.field), set()).add(note.grant_id)
-        for n, (record, note) in enumerate(notes):
-            only = known.get((record.account, note.field), set())
-            if note.field and not note.grant_id and len(only) == 1:
-                notes[n] = (record, GrantNote(note.field, next(iter(only)), note.outcome))
-        store.attribute(notes)
+        store.attribute([(r, _note(specs, r, profiles.get(r.account))) for r in older])
         done += len(older)
+    for account, field, grant in store.unknown_grants():
+        records = store.results_of_unknown_grant(account, field)
+        notes = [(r, _note(specs, r, profiles.get(account), grant)) for r in records]
+        store.attribute(notes, forget=(account, field))
     if done:
         log.info("fleet_backfilled", results=done)
     return done
+
+
+def _note(
+    specs: dict[str, CommandSpec[Any, Any]],
+    record: ResultRecord,
+    profile: AccountProfile | None,
+    grant: str | None = None,
+) -> GrantNote:
+    """The grant note of an older result (a result about no grant: field '')."""
+    spec = specs.get(record.command)
+    try:
+        written = date.fromisoformat((record.finished_at or record.started_at)[:10])
+        note = spec.grant_note(record.data, record.error, profile, written, grant) if spec else None
+    except Exception as error:  # a site hook failing on an old result
+        log.warning("grant_note_failed", problem=type(error).__name__)
+        note = None
+    return note or GrantNote("", "")
+
+
+def _profiles(settings: Settings, site: Site) -> dict[str, AccountProfile]:
+    """The accounts whose settings can be read here (the accounts file's, the default one);
+    the others are left out (their grants come from their results)."""
+    found: dict[str, AccountProfile] = {}
+    try:
+        loaded = load_accounts(settings, site.account_model)
+        found.update({n: p for n, p in loaded.items() if isinstance(p, AccountProfile)})
+    except SellerAuthError:
+        pass
+    try:
+        default = resolve_account(settings, None, model=site.account_model)
+        found.setdefault(default.name, default)
+    except SellerAuthError:
+        pass
+    return found
 
 
 def configured_accounts(settings: Settings, site: Site) -> tuple[list[str], str | None]:
@@ -80,52 +103,54 @@ def load_fleet(store: Store, settings: Settings, site: Site) -> Fleet:
     return FleetCache(store, settings, site).fleet()
 
 
-# A result's fleet row is committed within this time of the time written in it (a
-# transaction of one result), so rows changed since the last load are read with this overlap:
-# one another process committed late is not missed.
-OVERLAP = timedelta(minutes=10)
 Key = tuple[str, str, str]
 
 
 class FleetCache:
     """The fleet, and what is made from it (the metrics' text), kept between requests: an
-    unchanged store costs one small query; when results were written, only the rows written
-    since the last load are read and only their grants worked out again (all of it again when
-    the accounts file or the day changed). Safe to share between the server's threads."""
+    unchanged store costs one small query; when results were written, only the fleet rows
+    written since (by their commit-ordered `seq`) are read and only their grants worked out
+    again (all of it again when the accounts file or the day changed). Safe to share between
+    the server's threads: one of them brings it up to date while the others wait."""
 
     def __init__(self, store: Store, settings: Settings, site: Site) -> None:
         self.store, self.settings, self.site = store, settings, site
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._version: tuple[Any, ...] | None = None
         self._fleet: Fleet | None = None
         self._made: dict[str, Any] = {}
         self._jobs: dict[Key, dict[str, FleetEntry]] = {}
         self._rows: dict[Key, GrantRow] = {}
+        self._accounts: tuple[int | None, list[str], str | None] = (None, [], None)
 
-    def _stamp(self) -> tuple[int | None, date]:
-        accounts = self.settings.accounts_file
+    def _names(self) -> tuple[int | None, list[str], str | None]:
+        """The accounts file's names and problem, read again only when the file changed."""
+        path = self.settings.accounts_file
         try:
-            stamp = accounts.stat().st_mtime_ns if accounts is not None else None
+            stamp = path.stat().st_mtime_ns if path is not None else None
         except OSError:
             stamp = None
-        return stamp, datetime.now(UTC).date()
+        if stamp is None or stamp != self._accounts[0]:
+            self._accounts = (stamp, *configured_accounts(self.settings, self.site))
+        return self._accounts
 
     def fleet(self) -> Fleet:
         """The fleet now (brought up to date if anything changed)."""
-        count, newest = self.store.fleet_version()
-        version = (count, newest, *self._stamp())
         with self._lock:
+            count, seq, total = self.store.fleet_version()
+            stamp, names, problem = self._names()
+            today = datetime.now(UTC).date()
+            version = (count, seq, total, stamp, today)
             if self._fleet is not None and version == self._version:
                 return self._fleet
             previous, self._version, self._made = self._version, version, {}
-            if previous is None or previous[2:] != version[2:] or previous[1] is None:
+            if previous is None or previous[3:] != version[3:]:
                 changed = self._load(self.store.fleet_entries(), everything=True)
             else:
-                since = _minus(previous[1], OVERLAP)
-                changed = self._load(self.store.fleet_entries(since=since), everything=False)
-            if sum(len(jobs) for jobs in self._jobs.values()) != count:  # a row went away
+                changed = self._load(self.store.fleet_entries(after=previous[1]), everything=False)
+            held = [entry.seq for jobs in self._jobs.values() for entry in jobs.values()]
+            if (len(held), sum(held)) != (count, total):  # a row was dropped: read it all
                 changed = self._load(self.store.fleet_entries(), everything=True)
-            today = version[3]
             for key in changed:
                 self._rows[key] = grant_row(
                     key,
@@ -134,7 +159,6 @@ class FleetCache:
                     self.site.renew_window_days,
                     self.site.triage,
                 )
-            names, problem = configured_accounts(self.settings, self.site)
             never = never_checked(names, {account for account, _, _ in self._rows})
             rows = sorted([*self._rows.values(), *never], key=by_grant)
             self._fleet = Fleet(rows, self.store.last_runs("batch"), today, problem)
@@ -149,18 +173,14 @@ class FleetCache:
             key = (entry.account, entry.grant_field, entry.grant_id)
             self._jobs.setdefault(key, {})[entry.command] = entry
             changed.add(key)
+        for key in [k for k, jobs in self._jobs.items() if not jobs]:
+            del self._jobs[key]
         return changed
 
     def made(self, name: str, make: Callable[[Fleet], Any]) -> Any:
-        """`make(fleet)`, kept under `name` until the fleet changes."""
-        fleet = self.fleet()
+        """`make(fleet)` of the fleet now, kept under `name` until the fleet changes."""
         with self._lock:
+            fleet = self.fleet()
             if name not in self._made:
                 self._made[name] = make(fleet)
             return self._made[name]
-
-
-def _minus(iso: str, delta: timedelta) -> str:
-    """An ISO-8601 UTC time (`...Z`) `delta` earlier, in the store's format."""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")) - delta
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

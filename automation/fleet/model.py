@@ -187,6 +187,7 @@ def select(rows: list[GrantRow], query: FleetQuery) -> list[GrantRow]:
         and (not query.search or query.search.strip().lower() in row.account.lower())
         and (
             query.expiring_within is None
+            or row.state == "lapsed"
             or (row.days_left is not None and row.days_left <= query.expiring_within)
         )
     ]

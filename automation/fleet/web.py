@@ -8,11 +8,13 @@ bearer token configured every request must carry it (`Authorization: Bearer <tok
 
 from __future__ import annotations
 
+import base64
 import hmac
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, render_template, request, send_file
 
@@ -33,6 +35,9 @@ from automation.settings import Settings
 from automation.store import Store
 
 PAGE_SIZE = 200
+# The fleet page's own query parameters (the pager keeps them; anything else is dropped).
+_FILTERS = ("q", "state", "job", "sort", "desc")
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # An evidence file the account page may show: a failure's masked screenshot.
 _EVIDENCE_NAME = re.compile(r"[A-Za-z0-9_.-]+\.png")
 _HEADERS = {
@@ -56,14 +61,21 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
     @app.before_request
     def _authorised() -> Response | None:
         if token is None:
-            return None
-        given = request.headers.get("Authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            # This machine only: a page elsewhere must not read it through a browser here
+            # (DNS rebinding), so the Host must name this machine.
+            if urlsplit("//" + request.host).hostname in _LOCAL_HOSTS:
+                return None
+            return Response("403 Forbidden: open it as 127.0.0.1 or localhost\n", 403)
+        if _carries(request.headers.get("Authorization", ""), token):
             return None
         return Response(
-            "401 Unauthorized: send the bearer token (Authorization: Bearer ...)\n",
+            "401 Unauthorized: send the token (Authorization: Bearer ...; in a browser, any "
+            "user name and the token as the password)\n",
             401,
-            {"WWW-Authenticate": 'Bearer realm="sellerauth"', "Content-Type": "text/plain"},
+            {
+                "WWW-Authenticate": 'Basic realm="sellerauth", charset="UTF-8"',
+                "Content-Type": "text/plain",
+            },
         )
 
     @app.after_request
@@ -75,6 +87,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
         return render_template(
             template,
             labels=labels,
+            detail_keys=site.error_detail_keys,
             state_labels=STATE_LABELS,
             now=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             fleet=fleet,
@@ -110,7 +123,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
             matched=len(rows),
             page=page,
             pages=pages,
-            args={k: v for k, v in args.items() if k != "page"},
+            args={k: v for k, v in args.items() if k in _FILTERS},
         )
 
     @app.get("/accounts/<name>")
@@ -166,6 +179,22 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
         return Response(body, 200, {"Content-Type": content_type})
 
     return app
+
+
+def _carries(header: str, token: str) -> bool:
+    """Whether an Authorization header carries the token: `Bearer <token>` (Prometheus,
+    scripts), or HTTP Basic with the token as the password (a browser's prompt)."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        given = value.strip()
+    elif scheme.lower() == "basic":
+        try:
+            given = base64.b64decode(value.strip(), validate=True).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return False
+    else:
+        return False
+    return hmac.compare_digest(given.encode(), token.encode())
 
 
 def _screenshots(state_dir: Path, account: str, limit: int = 20) -> list[str]:

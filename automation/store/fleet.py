@@ -73,6 +73,7 @@ class FleetEntry:
     expires_source: str | None
     expires_read_at: str | None
     lapsed: int | None
+    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,29 +93,50 @@ class RunCounts:
 # FleetEntry's fields, in order, as the table's columns.
 _COLUMNS = (
     "account, grant_field, grant_id, command, run_id, state, finished_at, outcome, error, "
-    "error_at, checked_at, expires_at, expires_source, expires_read_at, lapsed"
+    "error_at, checked_at, expires_at, expires_source, expires_read_at, lapsed, seq"
 )
 
-_UPSERT = """
+# Each field is merged on its own: the job's last result (run, state, time, outcome) by its
+# time, the last error by its time, the last success, and the expiry by when it was read. A
+# result written late (an older time, as a backfill writes) never hides a newer one's fields
+# and still gives what it alone knows. `seq` orders the writes as they were committed (the
+# store's writers take turns), so a reader that has seen seq N needs only rows above N.
+_NEWER = "excluded.finished_at >= fleet.finished_at"
+_READ_LATER = (
+    "excluded.expires_read_at IS NOT NULL AND "
+    "(fleet.expires_read_at IS NULL OR excluded.expires_read_at >= fleet.expires_read_at)"
+)
+# PostgreSQL: the transaction lock that makes `seq` follow the commits, as SQLite's one writer
+# at a time does (a fixed key of its own; account locks are hashes of account names).
+SEQ_LOCK_KEY = 0x5E11E2A0_7000_0002
+_UPSERT = f"""
 INSERT INTO fleet (account, grant_field, grant_id, command, run_id, state, finished_at, outcome,
                    error, error_at, checked_at, expires_at, expires_source, expires_read_at,
-                   lapsed)
+                   lapsed, seq)
 VALUES (:account, :grant_field, :grant_id, :command, :run_id, :state, :finished_at, :outcome,
-        :error, :error_at, :checked_at, :expires_at, :expires_source, :expires_read_at, :lapsed)
+        :error, :error_at, :checked_at, :expires_at, :expires_source, :expires_read_at, :lapsed,
+        (SELECT COALESCE(MAX(seq), 0) + 1 FROM fleet))
 ON CONFLICT (account, grant_field, grant_id, command) DO UPDATE SET
-    run_id = excluded.run_id, state = excluded.state, finished_at = excluded.finished_at,
-    outcome = excluded.outcome,
-    error = COALESCE(excluded.error, fleet.error),
-    error_at = COALESCE(excluded.error_at, fleet.error_at),
-    checked_at = COALESCE(excluded.checked_at, fleet.checked_at),
-    expires_at = CASE WHEN excluded.expires_read_at IS NULL THEN fleet.expires_at
-                      ELSE excluded.expires_at END,
-    expires_source = CASE WHEN excluded.expires_read_at IS NULL THEN fleet.expires_source
-                          ELSE excluded.expires_source END,
-    lapsed = CASE WHEN excluded.expires_read_at IS NULL THEN fleet.lapsed
-                  ELSE excluded.lapsed END,
-    expires_read_at = COALESCE(excluded.expires_read_at, fleet.expires_read_at)
-WHERE excluded.finished_at >= fleet.finished_at
+    run_id = CASE WHEN {_NEWER} THEN excluded.run_id ELSE fleet.run_id END,
+    state = CASE WHEN {_NEWER} THEN excluded.state ELSE fleet.state END,
+    outcome = CASE WHEN {_NEWER} THEN excluded.outcome ELSE fleet.outcome END,
+    finished_at = CASE WHEN {_NEWER} THEN excluded.finished_at ELSE fleet.finished_at END,
+    error = CASE WHEN excluded.error_at IS NOT NULL AND
+                      (fleet.error_at IS NULL OR excluded.error_at >= fleet.error_at)
+                 THEN excluded.error ELSE fleet.error END,
+    error_at = CASE WHEN excluded.error_at IS NOT NULL AND
+                         (fleet.error_at IS NULL OR excluded.error_at >= fleet.error_at)
+                    THEN excluded.error_at ELSE fleet.error_at END,
+    checked_at = CASE WHEN excluded.checked_at IS NOT NULL AND
+                           (fleet.checked_at IS NULL OR excluded.checked_at >= fleet.checked_at)
+                      THEN excluded.checked_at ELSE fleet.checked_at END,
+    expires_at = CASE WHEN {_READ_LATER} THEN excluded.expires_at ELSE fleet.expires_at END,
+    expires_source = CASE WHEN {_READ_LATER} THEN excluded.expires_source
+                          ELSE fleet.expires_source END,
+    lapsed = CASE WHEN {_READ_LATER} THEN excluded.lapsed ELSE fleet.lapsed END,
+    expires_read_at = CASE WHEN {_READ_LATER} THEN excluded.expires_read_at
+                           ELSE fleet.expires_read_at END,
+    seq = excluded.seq
 """
 
 
@@ -130,28 +152,55 @@ def record_grant(
     error: dict[str, Any] | None,
 ) -> None:
     """Note on the result which grant it is about, and fold it into the fleet row of its
-    account, grant and job (called inside the result's own transaction). A result about no
-    grant (`note.field` '') is marked and stays out of the fleet."""
+    account, grant and job (called inside the result's own transaction).
+
+    - A result about no grant (`note.field` '') is marked and stays out of the fleet.
+    - A result whose grant is not known (`note.grant_id` '': a failure before the job's
+      settings were read) goes to the account's one grant of that kind when it has exactly
+      one; otherwise to a row of its own, which the job's next result about a known grant
+      replaces.
+    """
+    if command is None:
+        command = db.execute(
+            sa.text("SELECT command FROM runs WHERE run_id = :run_id"), {"run_id": run_id}
+        ).scalar_one()
+    where = {"account": account, "field": note.field, "command": command}
+    grant = note.grant_id
+    if note.field and not grant:
+        known = db.execute(
+            sa.text(
+                "SELECT DISTINCT grant_id FROM fleet WHERE account = :account AND "
+                "grant_field = :field AND grant_id != ''"
+            ),
+            where,
+        ).fetchall()
+        grant = known[0][0] if len(known) == 1 else ""
+    elif note.field:
+        db.execute(
+            sa.text(
+                "DELETE FROM fleet WHERE account = :account AND grant_field = :field AND "
+                "grant_id = '' AND command = :command"
+            ),
+            where,
+        )
     db.execute(
         sa.text(
             "UPDATE results SET grant_field = :field, grant_id = :grant_id "
             "WHERE run_id = :run_id AND account = :account"
         ),
-        {"field": note.field, "grant_id": note.grant_id, "run_id": run_id, "account": account},
+        {"field": note.field, "grant_id": grant, "run_id": run_id, "account": account},
     )
     if not note.field:
         return
-    if command is None:
-        command = db.execute(
-            sa.text("SELECT command FROM runs WHERE run_id = :run_id"), {"run_id": run_id}
-        ).scalar_one()
-    facts = note.facts if state == "done" else None
+    if db.dialect.name == "postgresql":  # seq in commit order: one fleet writer at a time
+        db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQ_LOCK_KEY})
+    facts = note.facts if state == "done" and grant == note.grant_id else None
     db.execute(
         sa.text(_UPSERT),
         {
             "account": account,
             "grant_field": note.field,
-            "grant_id": note.grant_id,
+            "grant_id": grant,
             "command": command,
             "run_id": run_id,
             "state": state,
@@ -176,14 +225,14 @@ class FleetQueries:
     _transaction: Callable[[], AbstractContextManager[sa.Connection]]
 
     def fleet_entries(
-        self, account: str | None = None, *, since: str | None = None
+        self, account: str | None = None, *, after: int | None = None
     ) -> list[FleetEntry]:
-        """Every fleet row (of one account, or all; only those written at or after `since`,
-        an ISO-8601 UTC time), by account, grant and job."""
+        """Every fleet row (of one account, or all; only those written after the write `after`,
+        a `fleet_version` seq), by account, grant and job."""
         where = "WHERE account = :account" if account else ""
-        if since is not None:
-            where = "WHERE finished_at >= :since"
-        params = {"account": account, "since": since}
+        if after is not None:
+            where = "WHERE seq > :after"
+        params = {"account": account, "after": after}
         rows = self._query(
             f"SELECT {_COLUMNS} FROM fleet {where} "
             "ORDER BY account, grant_field, grant_id, command",
@@ -196,11 +245,14 @@ class FleetQueries:
             for row in rows
         ]
 
-    def fleet_version(self) -> tuple[int, str | None]:
-        """What changes whenever a result is written to the fleet summary: its row count and
-        newest time (a cache of the fleet is good while this stays the same)."""
-        row = self._query("SELECT COUNT(*), MAX(finished_at) FROM fleet", raw=True)[0]
-        return int(row[0]), row[1]
+    def fleet_version(self) -> tuple[int, int, int]:
+        """What changes whenever the fleet summary changes: its row count, its last write's
+        seq and the sum of its rows' seqs (a row dropped changes it); a cache of the fleet is
+        good while this stays the same."""
+        row = self._query(
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0), COALESCE(SUM(seq), 0) FROM fleet", raw=True
+        )[0]
+        return int(row[0]), int(row[1]), int(row[2])
 
     def account_names(self) -> list[str]:
         """Every account the store has a result of, sorted."""
@@ -217,9 +269,45 @@ class FleetQueries:
         )
         return [from_row(ResultRecord, row, secrets={}) for row in rows]
 
-    def attribute(self, notes: list[tuple[ResultRecord, GrantNote]]) -> None:
-        """Write the grant notes of older results (from `unattributed`), in one transaction."""
+    def unknown_grants(self) -> list[tuple[str, str, str]]:
+        """(account, grant field, its one known grant) where the account has fleet rows of an
+        unknown grant ('') besides exactly one known grant of that kind."""
+        rows = self._query(
+            "SELECT account, grant_field, MIN(grant_id), COUNT(DISTINCT grant_id) FROM fleet "
+            "WHERE grant_id != '' AND (account, grant_field) IN (SELECT account, grant_field "
+            "FROM fleet WHERE grant_id = '') GROUP BY account, grant_field",
+            raw=True,
+        )
+        return [(a, f, g) for a, f, g, n in rows if n == 1]
+
+    def results_of_unknown_grant(self, account: str, field: str) -> list[ResultRecord]:
+        """The account's finished results of `field`'s kind whose grant is not known, oldest
+        first (to be written again with it: `attribute(..., forget=(account, field))`)."""
+        rows = self._query(
+            "SELECT results.*, runs.command FROM results JOIN runs USING (run_id) WHERE "
+            "account = :account AND grant_field = :field AND grant_id = '' AND "
+            "state != 'running' ORDER BY finished_at",
+            {"account": account, "field": field},
+        )
+        return [from_row(ResultRecord, row, secrets={}) for row in rows]
+
+    def attribute(
+        self,
+        notes: list[tuple[ResultRecord, GrantNote]],
+        forget: tuple[str, str] | None = None,
+    ) -> None:
+        """Write the grant notes of older results (from `unattributed`), in one transaction;
+        `forget` (account, grant field): its fleet rows of an unknown grant are dropped first
+        (the results they came from are among `notes`)."""
         with self._transaction() as db:
+            if forget is not None:
+                db.execute(
+                    sa.text(
+                        "DELETE FROM fleet WHERE account = :account AND grant_field = :field "
+                        "AND grant_id = ''"
+                    ),
+                    {"account": forget[0], "field": forget[1]},
+                )
             for record, note in notes:
                 record_grant(
                     db,

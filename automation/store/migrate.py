@@ -23,7 +23,7 @@ from automation.store.schema import SCHEMA_VERSION
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision (its number is SCHEMA_VERSION).
-HEAD = "v3"
+HEAD = "v4"
 # The key of the advisory lock migrations hold on PostgreSQL (sellerauth's account locks are
 # hashes of account names; this is a fixed number of its own).
 MIGRATION_LOCK_KEY = 0x5E11E2A0_7000_0001

@@ -79,6 +79,8 @@ class ResultRecord:
     secrets: dict[str, str] = field(default_factory=dict, metadata=SEALED)
     # Asked to reveal, its secrets were encrypted with another key than the store's now.
     undecryptable: bool = field(default=False, metadata=SEALED)
+    # Who the run was signed in as (`AccountProfile.session_identity` as JSON; None: unknown).
+    identity: str | None = None
 
 
 @dataclass(frozen=True)

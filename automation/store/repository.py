@@ -183,9 +183,10 @@ class Store(FleetQueries):
         audit: list[AuditEvent] | None = None,
         acted: list[str] | None = None,
         grant: GrantNote | None = None,
+        identity: str | None = None,
     ) -> None:
-        """Write an account's result, its audit events and how its intents ended, in one
-        transaction (all or nothing; StoreFailed when it cannot be written).
+        """Write an account's result (signed in as `identity`), its audit events and how its
+        intents ended, in one transaction (all or nothing; StoreFailed when it cannot be written).
 
         `acted`: the actions the run's journal holds (clicked by this run, or found open from
         an earlier killed one and seen done by it). On `done` each such open intent of the
@@ -201,11 +202,13 @@ class Store(FleetQueries):
             db.execute(
                 sa.text(
                     "INSERT INTO results (run_id, account, state, started_at, finished_at, "
-                    "seconds, data, secrets, error) VALUES (:run_id, :account, :state, "
-                    ":finished, :finished, :seconds, :data, :secrets, :error) "
-                    "ON CONFLICT (run_id, account) DO UPDATE SET state = excluded.state, "
-                    "finished_at = excluded.finished_at, seconds = excluded.seconds, "
-                    "data = excluded.data, secrets = excluded.secrets, error = excluded.error"
+                    "seconds, data, secrets, error, identity) VALUES (:run_id, :account, "
+                    ":state, :finished, :finished, :seconds, :data, :secrets, :error, "
+                    ":identity) ON CONFLICT (run_id, account) DO UPDATE SET "
+                    "state = excluded.state, finished_at = excluded.finished_at, "
+                    "seconds = excluded.seconds, data = excluded.data, "
+                    "secrets = excluded.secrets, error = excluded.error, "
+                    "identity = excluded.identity"
                 ),
                 {
                     "run_id": run_id,
@@ -216,6 +219,7 @@ class Store(FleetQueries):
                     "data": json.dumps(data, ensure_ascii=False) if data is not None else None,
                     "secrets": blob,
                     "error": json.dumps(error, ensure_ascii=False) if error is not None else None,
+                    "identity": identity,
                 },
             )
             close_intents(db, run_id, account, state, acted or [], error, finished)
@@ -329,20 +333,24 @@ class Store(FleetQueries):
         secrets = self._encryption.try_decrypt(row["secrets"])
         return from_row(ResultRecord, row, secrets=secrets or {}, undecryptable=secrets is None)
 
-    def secret_history(self, account: str, name: str, **where: Any) -> list[SecretRecord]:
+    def secret_history(
+        self, account: str, name: str, identity: str | None = None, **where: Any
+    ) -> list[SecretRecord]:
         """Every value the secret `name` had in `account`'s done results whose public data
-        matches `where` (e.g. `app_id=...`), newest first. A value is marked `replaced_by` the
-        run that brought the next different one; a repeat of the same value (a job that found
-        it still working) replaces nothing. Only those results are decrypted."""
+        matches `where` (e.g. `app_id=...`) signed in as `identity` (or as none recorded), newest
+        first, each `replaced_by` the run that brought the next different value. Only those
+        results are decrypted."""
         rows = self._query(
-            "SELECT run_id, finished_at, data, secrets FROM results WHERE account = :account "
-            "AND state = 'done' AND secrets IS NOT NULL ORDER BY finished_at",
+            "SELECT run_id, finished_at, data, secrets, identity FROM results "
+            "WHERE account = :account AND state = 'done' AND secrets IS NOT NULL "
+            "ORDER BY finished_at",
             {"account": account},
         )
         found: list[SecretRecord] = []
         for row in rows:
             data = json.loads(row["data"]) if row["data"] else {}
-            if any(data.get(key) != value for key, value in where.items()):
+            other = identity and row["identity"] and row["identity"] != identity
+            if other or any(data.get(key) != value for key, value in where.items()):
                 continue
             value = self._encryption.decrypt(row["secrets"]).get(name)
             if value is None:

@@ -13,7 +13,7 @@ from automation.errors import InvalidInput
 
 STORE_FILE = "sellerauth.db"
 # The schema's version: the number of the newest migration (`automation.store.migrate.HEAD`).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 10
 
 

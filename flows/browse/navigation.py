@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 import structlog
 
-from automation.errors import PageChanged, SiteUnavailable, Timeout
+from automation.errors import PageChanged, SiteUnavailable, SiteUnreachable, Timeout
 from automation.retry import current_policy, retrying
 from flows.browse import pw
 from flows.browse.requests import requests_of
@@ -66,6 +67,9 @@ def _goto_once(page: Page, url: str) -> Response | None:
             url=url,
         ) from None
     except pw.Error as error:
+        unreachable = unreachable_host(url, str(error))
+        if unreachable is not None:
+            raise unreachable from None
         raise SiteUnavailable(
             f"Could not load the page ({first_line(error)}). Check the network and the base "
             "URL, then try again.",
@@ -109,6 +113,9 @@ def click_to_navigate(page: Page, control: Locator, *, acts: bool = False) -> No
     except pw.TimeoutError:
         raise Timeout("The next page did not load in time.", url=page.url) from None
     except pw.Error as error:
+        unreachable = unreachable_host(page.url, str(error))
+        if unreachable is not None:
+            raise unreachable from None
         raise SiteUnavailable(
             f"The connection failed while loading the next page ({first_line(error)}).",
             url=page.url,
@@ -140,6 +147,41 @@ def _refuse_server_error(response: Response | None, url: str) -> None:
         raise SiteUnavailable(
             f"Seller Central answered HTTP {response.status}. Try again later.", url=url
         )
+
+
+# Chromium's network errors that say the host cannot be reached at all (not a dropped or
+# reset connection, which a second try may well get through), and how to say each.
+_UNREACHABLE = {
+    "ERR_NAME_NOT_RESOLVED": "its name does not resolve",
+    "ERR_NAME_RESOLUTION_FAILED": "its name does not resolve",
+    "ERR_CONNECTION_REFUSED": "the connection was refused (nothing listens on {port})",
+    "ERR_ADDRESS_UNREACHABLE": "the address is unreachable",
+    "ERR_ADDRESS_INVALID": "the address is invalid",
+    "ERR_UNSAFE_PORT": "the browser refuses to connect to {port}",
+}
+
+
+def unreachable_host(url: str, error: str) -> SiteUnreachable | None:
+    """`site_unavailable` naming the host and the setting that gave it, when Chromium's error
+    says the host of `url` cannot be reached at all; None for any other failure."""
+    reason = next((why for code, why in _UNREACHABLE.items() if f"net::{code}" in error), None)
+    if reason is None:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = f"port {parts.port}" if parts.port else "its port"
+    hint = (
+        " Is the simulator (`sellerauth sim`) running on that port?"
+        if host in ("127.0.0.1", "localhost", "::1")
+        else ""
+    )
+    return SiteUnreachable(
+        f"Cannot reach {host}: {reason.format(port=port)}. Check the base URL"
+        f" ({parts.scheme}://{parts.netloc}): --base-url, SELLERAUTH_BASE_URL, or "
+        f"base_url in the accounts file.{hint}",
+        url=url,
+        host=host,
+    )
 
 
 def first_line(error: Exception) -> str:

@@ -20,6 +20,8 @@ def _read(expires: object) -> GrantFacts:
 def status_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
     """Our developer's row of a `status` result (both tables, docs/pages.md §4): active with
     its expiry, or lapsed (only in the history, or absent: no access)."""
+    if not grant_id:
+        return None  # which developer is ours is not known (an old result read without it)
     wanted = digits(grant_id)
     ours = [d for d in data.get("developers") or [] if digits(d.get("developer_id", "")) == wanted]
     active = [d for d in ours if d.get("state") == "active"]

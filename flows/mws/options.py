@@ -6,6 +6,7 @@ nothing")."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -38,6 +39,14 @@ class SellerOptions(BaseModel):
 SellerOptionsT = TypeVar("SellerOptionsT", bound=SellerOptions)
 
 
+def _same_login(identity: str | None, account: AccountProfile) -> bool:
+    """Whether a result recorded as signed in as `identity` (None: before identities were
+    kept) was signed in with `account`'s e-mail."""
+    if identity is None:
+        return True
+    return bool(json.loads(identity).get("email") == account.session_identity().get("email"))
+
+
 def prepare_known_seller(
     options: SellerOptionsT, settings: Settings, account: AccountProfile, store: Store | None
 ) -> SellerOptionsT:
@@ -48,6 +57,12 @@ def prepare_known_seller(
     seen = [
         record.data["seller_id"]
         for record in store.account_results(account.name)
-        if record.state == "done" and record.data and record.data.get("seller_id")
+        if record.state == "done"
+        and record.data
+        and record.data.get("seller_id")
+        # Read signed in with this same e-mail: another seller's run left under this account
+        # name (the e-mail changed) says nothing of this seller. (The same login on another
+        # host, or choosing another account, is still held to it: wrong_account.)
+        and _same_login(record.identity, account)
     ]
     return options.knowing(seen[-1]) if seen else options

@@ -29,7 +29,7 @@ from flows.spapi.errors import (
     Throttled,
     Unavailable,
 )
-from flows.spapi.options import AppJobOptions, KnownAuthorization, prepare_app_job
+from flows.spapi.options import AppJobOptions, KnownAuthorization, app_of, prepare_app_job
 from flows.spapi.settings import AppSettings
 
 if TYPE_CHECKING:
@@ -209,5 +209,6 @@ SPEC = CommandSpec(
     export_columns=("app_id", "check", "checked_at", "marketplace_ids", "secret"),
     grant_field="app_id",
     prepare=prepare_app_job,
+    grant_of=app_of,
     browser=False,
 )

@@ -31,7 +31,7 @@ from flows.spapi.consent import (
 )
 from flows.spapi.grants import app_renew_facts
 from flows.spapi.manage import open_apps, read_apps
-from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, prepare_app_job
+from flows.spapi.options import NO_VERIFY, RENEW_WITHIN, AppJobOptions, app_of, prepare_app_job
 from flows.spapi.pages.apps import Action, ManageYourAppsPage, words
 from flows.spapi.pages.consent import query_of
 from flows.spapi.recovery import (
@@ -94,7 +94,7 @@ def app_renew(
     page, never a second `Re-authorize` click (`recovery` says so; flows/spapi/recovery.py)."""
     account = seller_account(ctx.account)
     today = today_of(ctx)
-    refuse_second_consent(sc)
+    refuse_second_consent(sc, "app-renew")
     apps, reading = read_apps(sc, app)
     reading.certain(sc.page.url)
     ours = reading.ours()
@@ -247,7 +247,7 @@ class AppRenewOptions(AppJobOptions):
 def run_job(page: Page, ctx: RunContext, options: AppRenewOptions) -> AppRenewResult:
     """`app-renew` as the engine runs it."""
     sc = SellerCentral.for_run(page, ctx)
-    with token_or_open(sc):
+    with token_or_open(sc, "app-renew"):
         return app_renew(
             sc,
             ctx,
@@ -288,4 +288,5 @@ SPEC = CommandSpec(
     grant_facts=app_renew_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
+    grant_of=app_of,
 )

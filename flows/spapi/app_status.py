@@ -12,7 +12,7 @@ from flows.site import SiteOverrides
 from flows.spapi import reporting
 from flows.spapi.grants import app_status_facts
 from flows.spapi.manage import read_apps
-from flows.spapi.options import AppJobOptions, prepare_app_settings
+from flows.spapi.options import AppJobOptions, app_of, prepare_app_settings
 from flows.spapi.results import AppStatusResult
 from flows.spapi.settings import AppSettings
 
@@ -51,4 +51,5 @@ SPEC = CommandSpec(
     summary=reporting.summarise_app_status,
     render=reporting.render_app_status,
     prepare=prepare_app_settings,
+    grant_of=app_of,
 )

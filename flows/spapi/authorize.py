@@ -31,6 +31,7 @@ from flows.spapi.options import (
     RENEW_WITHIN,
     AppJobOptions,
     KnownAuthorization,
+    app_of,
     prepare_app_job,
 )
 from flows.spapi.recovery import lost, recovery_note, refuse_second_consent, token_or_open
@@ -62,7 +63,7 @@ def authorize(
     consent (`recovery` says so; flows/spapi/recovery.py).
     """
     account = seller_account(ctx.account)
-    refuse_second_consent(sc)
+    refuse_second_consent(sc, "authorize")
     lwa = lwa_for(app)
     endpoint = app.endpoint_for(account.marketplace)
     if known is not None:
@@ -141,7 +142,7 @@ class AuthorizeOptions(AppJobOptions):
 def run_job(page: Page, ctx: RunContext, options: AuthorizeOptions) -> AuthorizeResult:
     """`authorize` as the engine runs it."""
     sc = SellerCentral.for_run(page, ctx)
-    with token_or_open(sc):
+    with token_or_open(sc, "authorize"):
         return authorize(
             sc,
             ctx,
@@ -177,4 +178,5 @@ SPEC = CommandSpec(
     grant_facts=authorize_facts,
     secret_fields=("refresh_token",),
     prepare=prepare_app_job,
+    grant_of=app_of,
 )

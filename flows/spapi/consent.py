@@ -157,10 +157,11 @@ def consent_and_exchange(
             )
         # The gate of both consent clicks: the page names our app, whole, and no other.
         gate = Reading("the consent page", f"the app '{app.app_name}'", matches=1)
-        sc.note("app_consent_shown", screenshot=True, app=named, variant=variant)
+        sc.note("app_consent_shown", app=named, variant=variant)
         log.info("app_consent", account=ctx.account.name, app=named, variant=variant)
         if variant == "checkbox":
             consent.tick()
+            sc.note("app_consent_submitted", screenshot=True, app=named)  # as it is sent
             consented_at = ctx.clock.time()
             sc.journal.append(JOURNAL_CONSENT)
             _click_leaving(page, consent.confirm.first, app, gate)
@@ -168,6 +169,7 @@ def consent_and_exchange(
             consented_at = ctx.clock.time()  # no code can be older than this click
             expected_state = _play_the_app(sc, ctx, app, consent, catcher, gate)
         redirect = _wait_for_redirect(sc, app, catcher)
+        _note_interstitial(sc)
     register_secret(redirect)
     query = query_of(redirect)
     code = query.get("spapi_oauth_code", "")
@@ -227,6 +229,7 @@ def _play_the_app(
     `amazon_callback_uri` with `amazon_state` and our own `state`, as the app would."""
     page = sc.page
     consent.tick_for_login()
+    sc.note("app_consent_submitted", screenshot=True, app=app.app_name)  # as it is sent
     sc.journal.append(JOURNAL_CONSENT)
     _click_leaving(page, consent.login_control.first, app, gate)
     login_url = catcher.wait("login", app.interstitial_wait_ms)
@@ -305,6 +308,16 @@ def _wait_for_redirect(sc: SellerCentral, app: AppSettings, catcher: NavigationC
         "then run authorize again.",
         url=page.url,
     )
+
+
+def _note_interstitial(sc: SellerCentral) -> None:
+    """Evidence of `We are authorizing …` (docs/pages.md §6), where the browser stays once its
+    redirect was caught: its picture, and its address without the query (the page is left at
+    once after, for the code's sake)."""
+    parts = urlsplit(sc.page.url)
+    if parts.path == CONSENT_PATH or f"{parts.scheme}://{parts.netloc}" != sc.base_url:
+        return  # no interstitial shown (a 302 straight from the consent post), or blank
+    sc.note("app_interstitial", screenshot=True, address=f"{sc.base_url}{parts.path}")
 
 
 def _refused_or_wait(page: Page, app: AppSettings, catcher: NavigationCatcher) -> str | None:

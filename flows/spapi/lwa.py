@@ -18,7 +18,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from pydantic import SecretStr
 
-from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable
+from automation.errors import NotConfirmed, SellerAuthError, SiteUnavailable, SiteUnreachable
 from automation.log import register_secret
 from flows.spapi.errors import Forbidden, LwaInvalidClient, LwaInvalidGrant, Unavailable
 from flows.spapi.settings import AppSettings
@@ -112,7 +112,16 @@ class Lwa:
             raise SiteUnavailable(
                 f"Login with Amazon answered HTTP {status}. Try again later.", url=url
             ) from None
-        except (requests.ConnectionError, requests.Timeout) as error:
+        except requests.ConnectionError as error:
+            unreachable = _unreachable(url, error)
+            if unreachable is not None:
+                raise unreachable from None
+            raise SiteUnavailable(
+                f"Could not reach Login with Amazon ({type(error).__name__}). Check the network "
+                "and SELLERAUTH_LWA_TOKEN_URL.",
+                url=url,
+            ) from None
+        except requests.Timeout as error:
             raise SiteUnavailable(
                 f"Could not reach Login with Amazon ({type(error).__name__}). Check the network "
                 "and SELLERAUTH_LWA_TOKEN_URL.",
@@ -122,6 +131,26 @@ class Lwa:
             raise SiteUnavailable(
                 "Login with Amazon answered something that is not a token.", url=url
             ) from None
+
+
+def _unreachable(url: str, error: requests.ConnectionError) -> SiteUnreachable | None:
+    """`site_unavailable` naming the token endpoint's host and SELLERAUTH_LWA_TOKEN_URL when
+    the host cannot be reached at all (its name does not resolve, the connection refused);
+    None for a connection that failed on the way (tried again as usual)."""
+    text = repr(error)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        reason = "its name does not resolve"
+    elif "ConnectionRefusedError" in text or "Connection refused" in text:
+        reason = "the connection was refused"
+    else:
+        return None
+    host = urlsplit(url).hostname or url
+    return SiteUnreachable(
+        f"Cannot reach Login with Amazon's token endpoint at {host}: {reason}. Check "
+        f"SELLERAUTH_LWA_TOKEN_URL ({url}) and the network.",
+        url=url,
+        host=host,
+    )
 
 
 def _lwa_error(error: str, grant: str, url: str) -> SellerAuthError:

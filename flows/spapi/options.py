@@ -72,6 +72,11 @@ class AppJobOptions(BaseModel):
 AppJobOptionsT = TypeVar("AppJobOptionsT", bound=AppJobOptions)
 
 
+def app_of(options: AppJobOptions) -> str | None:
+    """The app ID prepared options act on (`CommandSpec.grant_of`); None before `prepare`."""
+    return options._app.app_id if options._app is not None else None
+
+
 def prepare_app_job(
     options: AppJobOptionsT, settings: Settings, account: AccountProfile, store: Store | None
 ) -> AppJobOptionsT:
@@ -80,7 +85,11 @@ def prepare_app_job(
     app = app_settings_for(settings, account)
     stored = None
     if store is not None:
-        history = store.secret_history(account.name, "refresh_token", app_id=app.app_id)
+        # Only a token stored by a run signed in as this same identity: one another seller's
+        # run left under this account name (the e-mail changed) is not this seller's.
+        history = store.secret_history(
+            account.name, "refresh_token", account.identity_key(), app_id=app.app_id
+        )
         if history:
             last = history[0]
             known = KnownAuthorization(

@@ -10,11 +10,13 @@ them, reads Manage Your Apps, and consents once more through the consent page, n
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import structlog
 
+from automation.accounts import DEFAULT_ACCOUNT
 from automation.errors import NotConfirmed, SellerAuthError
 from flows.seller_central import Action, SellerCentral
 from flows.spapi.consent import JOURNAL_CONSENT
@@ -33,7 +35,14 @@ _CLICKED = {
 }
 
 
-def refuse_second_consent(sc: SellerCentral) -> None:
+def rerun_command(job: str, account: str) -> str:
+    """`sellerauth authorize --account acme`: the command that recovers a lost consent
+    (`--account` only for a named account)."""
+    named = "" if account == DEFAULT_ACCOUNT else f" --account {shlex.quote(account)}"
+    return f"sellerauth {job}{named}"
+
+
+def refuse_second_consent(sc: SellerCentral, job: str) -> None:
     """An attempt of this run already consented: no second consent in one run. Its intents
     stay open, so the next run recovers."""
     if JOURNAL_CONSENT in sc.this_run():
@@ -41,8 +50,9 @@ def refuse_second_consent(sc: SellerCentral) -> None:
         raise NotConfirmed(
             "An earlier attempt of this run gave consent but failed before the refresh token "
             "was kept (its cause is in the warnings above); nothing more was clicked, as one "
-            "run consents at most once. Run the same command again for this account: it "
-            "authorizes again once, as a recovery (the lost code lived five minutes)."
+            "run consents at most once. A code lives only five minutes, so that consent "
+            f"cannot be finished: run `{rerun_command(job, sc.signin.account.name)}`, which "
+            "authorizes again once, as a recovery."
         )
 
 
@@ -53,14 +63,34 @@ def lost(sc: SellerCentral) -> list[Action]:
 
 
 @contextmanager
-def token_or_open(sc: SellerCentral) -> Iterator[None]:
+def token_or_open(sc: SellerCentral, job: str) -> Iterator[None]:
     """Around an SP-API job: a failure leaves its SP-API intents open (the refresh token was
-    not kept), so the next run recovers them."""
+    not kept), so the next run recovers them. A failure after this attempt consented (the
+    redirect missed, the code exchange failed) is final: it names its cause and the command
+    that recovers, since a retry of this run may not consent again and the code is lost."""
+    consented_before = JOURNAL_CONSENT in sc.this_run()
     try:
         yield
-    except SellerAuthError:
+    except SellerAuthError as error:
         sc.leave_open(*SPAPI_ACTIONS)
+        if not consented_before and JOURNAL_CONSENT in sc.this_run():
+            after_consent(error, rerun_command(job, sc.signin.account.name))
         raise
+
+
+def after_consent(error: SellerAuthError, command: str) -> None:
+    """`error`, met after consent was given, made final and saying so: its cause, that the
+    code (five minutes) is lost, and `command` to recover."""
+    cause = error.message.rstrip()
+    error.message = (
+        f"Consent was given, but its refresh token was not kept: {cause} A code lives "
+        "only five minutes, so this consent cannot be finished later; nothing more was "
+        f"clicked. Once the cause is fixed, run `{command}`: it reads Manage Your Apps and "
+        "authorizes again once, as a recovery."
+    )
+    error.args = (error.message,)
+    error.final = True
+    log.warning("consent_not_finished", code=error.code)
 
 
 def recovery_note(sc: SellerCentral, reading: AppsReading, clicks: list[Action]) -> str:

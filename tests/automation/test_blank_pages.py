@@ -26,4 +26,5 @@ def test_evidence_notes_a_blank_page_without_a_picture(tmp_path: Path) -> None:
 
 def test_what_counts_as_blank() -> None:
     assert is_blank("about:blank") and is_blank("")
+    assert is_blank("chrome-error://chromewebdata/")  # Chromium's page for a host not reached
     assert not is_blank("https://sellercentral.amazon.co.jp/apps/manage")

@@ -55,7 +55,7 @@ def test_a_stopped_run_says_what_became_of_its_session(
 
     monkeypatch.setattr(runner, "run_one", stopped)
     command = SimpleNamespace(name="status", flow=lambda **_: None, needs_browser=True)
-    profile = SimpleNamespace(name="acme")
+    profile = SimpleNamespace(name="acme", identity_key=lambda: "{}")
     outcome = _run_locked(command, None, profile, runner.RunOptions(), False, None, None)  # type: ignore[arg-type]
     assert outcome.exception is not None and outcome.exception.code == "interrupted"
     assert outcome.exception.message.startswith("Stopped by the operator; ")

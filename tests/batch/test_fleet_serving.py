@@ -4,6 +4,7 @@ Prometheus parses them, the documented alert rules, and the terminal's `fleet` a
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -22,7 +23,7 @@ import yaml  # PyYAML: installed with apprise
 from prometheus_client.parser import text_string_to_metric_families
 
 from fixtures.simulator.account import app_env
-from fixtures.simulator.spapi_model import DEMO_LWA_CLIENT_SECRET
+from fixtures.simulator.spapi_model import DEMO_APP_ID, DEMO_LWA_CLIENT_SECRET
 from tests.batch.conftest import OUR_ID, AppFleet, Fleet, sellerauth, start_fleet
 from tests.batch.serving import serving
 
@@ -32,8 +33,9 @@ TOKEN = "a-long-random-token-for-tests-0123456789"
 
 @dataclass
 class Filled:
-    """An SP-API fleet (seeded tokens, a real `batch app-check`) and an MWS fleet (a real
-    `batch register` then `batch status`) sharing the SP-API fleet's store."""
+    """An SP-API fleet (seeded tokens, one revoked, a real `batch app-check`) and an MWS fleet
+    (a real `batch register` then `batch status`; one seller behind a captcha, one with a
+    wrong password) sharing the SP-API fleet's store."""
 
     app: AppFleet
     mws: Fleet
@@ -60,14 +62,18 @@ class Filled:
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
     root = tmp_path_factory.mktemp("fleet-serving")
     app = AppFleet(root / "app", 3)
-    mws, servers = start_fleet(root / "mws", ["fresh", "expiring"])
+    mws, servers = start_fleet(
+        root / "mws", ["fresh", "expiring"], captcha="granted", wrong_password="granted"
+    )
     try:
+        app.sim.spapi_state.revoked.add(app.tokens["app-0002"])  # the seller revoked us
         done = app.run("batch", "app-check")
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == 1, done.stderr
         store = {"SELLERAUTH_STATE_DIR": str(app.fleet.state_dir)}
         for job in ("register", "status"):
             done = sellerauth(mws, "batch", job, **store)
-            assert done.returncode == 0, done.stderr
+            assert done.returncode != 0, done.stderr  # the captcha and the wrong password
+            assert len(done.lines()) >= 4, done.stdout
         assert len(mws.grants()) == 1  # the fresh seller granted, on the simulator's side
         yield Filled(app, mws)
     finally:
@@ -76,8 +82,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
             server.stop()
 
 
-def get(url: str, token: str | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url)
+def get(url: str, token: str | None = None, **headers: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers)
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -110,6 +116,7 @@ def test_no_page_metric_or_file_holds_a_secret(filled: Filled) -> None:
         fetched = {url: get(url) for url in every_url(base, sorted(set(accounts)))}
     assert all(status == 200 for status, _ in fetched.values()), fetched.keys()
     assert len(fetched) >= 12
+    assert any("/evidence/" in url for url in fetched)  # the captcha's screenshot
     for url, (_, body) in fetched.items():
         for name, value in secrets.items():
             for shown in {value, html.escape(value)}:
@@ -142,8 +149,23 @@ def test_with_a_token_every_request_must_carry_it(filled: Filled) -> None:
                 assert get(local + path)[0] == 401, path
                 assert get(local + path, "wrong-token-of-the-right-length")[0] == 401, path
                 assert get(local + path, TOKEN)[0] == 200, path
+            # A browser's sign-in prompt: any user name, the token as the password.
+            basic = base64.b64encode(f"ops:{TOKEN}".encode()).decode()
+            assert get(local, Authorization=f"Basic {basic}")[0] == 200
+            wrong = base64.b64encode(b"ops:not-the-token-but-long-enough").decode()
+            assert get(local, Authorization=f"Basic {wrong}")[0] == 401
     finally:
         token_file.unlink()
+
+
+def test_without_a_token_only_this_machine_is_answered(filled: Filled) -> None:
+    """On loopback with no token, a request naming another host (a web page elsewhere that
+    rebound its name to 127.0.0.1) is refused."""
+    with serving(filled.fleet) as base:
+        assert get(base)[0] == 200
+        assert get(base, Host="localhost")[0] == 200
+        assert get(base, Host="attacker.example:8080")[0] == 403
+        assert get(base + "metrics", Host="attacker.example")[0] == 403
 
 
 def test_metrics_parse_and_match_the_store(filled: Filled) -> None:
@@ -173,6 +195,7 @@ def test_metrics_parse_and_match_the_store(filled: Filled) -> None:
     states = {s.labels["state"]: s.value for s in families["sellerauth_grants"].samples}
     assert sum(states.values()) == len(rows)
     assert states["due"] == 1  # seller-02
+    assert states["needs_person"] == 1 and states["failing"] == 2  # 03; 04 and app-0002
     last = families["sellerauth_last_run_timestamp_seconds"].samples
     assert {(s.labels["account"], s.labels["job"]) for s in last} >= {
         ("seller-01", "register"),
@@ -182,7 +205,7 @@ def test_metrics_parse_and_match_the_store(filled: Filled) -> None:
     finished = families["sellerauth_last_batch_finished_timestamp_seconds"].samples
     batches = {s.labels["job"] for s in finished}
     assert {"register", "status", "app-check"} <= batches
-    assert families["sellerauth_accounts_needing_person"].samples[0].value == 0
+    assert families["sellerauth_accounts_needing_person"].samples[0].value == 1
 
 
 def test_the_documented_alert_rules_name_served_series(filled: Filled, tmp_path: Path) -> None:
@@ -216,12 +239,14 @@ def test_runs_list_and_show(filled: Filled) -> None:
     jobs = [run["command"] for run in runs]
     assert jobs[:3] == ["status", "register", "app-check"]
     status_run = runs[0]
-    assert status_run["counts"] == {"done": 2} and status_run["accounts"] == 2
+    assert status_run["counts"] == {"done": 2, "failed": 1, "needs_person": 1}
+    assert status_run["accounts"] == 4
     shown = sellerauth(filled.fleet, "runs", "show", status_run["run_id"], "--json")
     assert shown.returncode == 0, shown.stderr
     results = {r["account"]: r for r in json.loads(shown.stdout)["results"]}
-    assert set(results) == {"seller-01", "seller-02"}
-    assert all(r["state"] == "done" for r in results.values())
+    assert set(results) == {"seller-01", "seller-02", "seller-03", "seller-04"}
+    assert results["seller-04"]["code"] == "login_failed"
+    assert results["seller-04"]["triage"]["owner"] == "the operations team"
     missing = sellerauth(filled.fleet, "runs", "show", "20200101T000000Z-000000")
     assert missing.returncode == 2 and "runs list" in missing.stderr
     table = sellerauth(filled.fleet, "runs", "list")
@@ -238,11 +263,17 @@ def fleet_json(filled: Filled, *args: str) -> list[dict[str, Any]]:
 def test_fleet_filters(filled: Filled) -> None:
     due = fleet_json(filled, "--expiring-within", "30")
     assert [r["account"] for r in due] == ["seller-02"]
-    assert fleet_json(filled, "--needs-person") == []
+    assert [r["account"] for r in fleet_json(filled, "--needs-person")] == ["seller-03"]
     by_job = fleet_json(filled, "--job", "app-check")
     assert {r["account"] for r in by_job} == {"app-0001", "app-0002", "app-0003"}
     assert all(r["grant_kind"] == "app_id" for r in by_job)
     assert date.fromisoformat(by_job[0]["expires_at"]) > date.today()
+    # A failure of a job whose app a shared setting names goes to that app's row: the seller
+    # who revoked us is one failing row, never a second row of an unknown app.
+    revoked = [r for r in fleet_json(filled) if r["account"] == "app-0002"]
+    assert [(r["grant"], r["state"]) for r in revoked] == [(DEMO_APP_ID, "failing")]
+    assert revoked[0]["last_error"]["code"] == "relink_needed"
+    assert all(r["grant"] for r in fleet_json(filled) if r["grant_kind"])
     refused = sellerauth(filled.fleet, "fleet", "--state", "sleepy")
     assert refused.returncode == 2 and "needs_person" in refused.stderr
 

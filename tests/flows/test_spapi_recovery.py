@@ -41,7 +41,8 @@ def test_a_second_consent_in_one_run_is_refused_and_left_open(
     with pytest.raises(NotConfirmed) as caught:
         run(job(authorize.SPEC, app=app_for(site)), account_for(site), journal=journal)
     assert consents(site) == []
-    assert "Run the same command again" in caught.value.message
+    assert "run `sellerauth authorize`" in caught.value.message
+    assert "five minutes" in caught.value.message
     assert caught.value.screenshot is None and caught.value.url is None  # not about:blank
     assert journal.settled() == []  # the intent stays open: the next run recovers
 

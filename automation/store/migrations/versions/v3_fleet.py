@@ -38,15 +38,20 @@ def upgrade() -> None:
         sa.Column("expires_source", sa.Text),
         sa.Column("expires_read_at", sa.Text),
         sa.Column("lapsed", sa.Integer),
+        # The order the rows were written in (commit order), for serve's cache.
+        sa.Column("seq", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("account", "grant_field", "grant_id", "command"),
         if_not_exists=True,
     )
-    op.create_index("fleet_by_time", "fleet", ["finished_at"], if_not_exists=True)
+    # A fleet table of an early build of the fleet view, before `seq`: gains it.
+    if "seq" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("fleet")}:
+        op.add_column("fleet", sa.Column("seq", sa.Integer, nullable=False, server_default="0"))
+    op.create_index("fleet_by_seq", "fleet", ["seq"], if_not_exists=True)
 
 
 def downgrade() -> None:
     """Drop the fleet summary (the results keep everything it was made from)."""
-    op.drop_index("fleet_by_time", "fleet")
+    op.drop_index("fleet_by_seq", "fleet")
     op.drop_table("fleet")
     op.drop_column("results", "grant_id")
     op.drop_column("results", "grant_field")
