@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from fixtures.simulator.app_fleet import (
     write_app_accounts,
 )
 from fixtures.simulator.spapi_model import DEMO_APP_ID
-from tests.postgres import StoreBackend
+from tests.postgres import StoreBackend, backend
 
 OUR_ID = "5259-6479-4073"
 # A fresh seller is the `demo` scenario: our developer not authorised yet.
@@ -203,18 +204,28 @@ def write_accounts(fleet: Fleet) -> None:
 @pytest.fixture
 def fleet_factory(tmp_path: Path, store_backend: StoreBackend) -> Iterator[Callable[..., Fleet]]:
     """`fleet_factory(["fresh", "granted"], captcha="expiring")`: a fleet for one test, its
-    store on each backend in turn (`store_backend`)."""
+    store on each backend in turn (`store_backend`). Each fleet has a store of its own, as each
+    has its own state directory: on PostgreSQL the second and later get a database each."""
     servers: list[SimulatorServer] = []
+    fleets = 0
+    with ExitStack() as stores:
 
-    def make(kinds: Sequence[str], **extra: Any) -> Fleet:
-        root = tmp_path / f"fleet-{len(servers)}"
-        fleet, started = start_fleet(root, kinds, backend=store_backend, **extra)
-        servers.extend(started)
-        return fleet
+        def make(kinds: Sequence[str], **extra: Any) -> Fleet:
+            nonlocal fleets
+            root = tmp_path / f"fleet-{fleets}"
+            store = store_backend
+            if fleets and store_backend.is_postgresql:
+                made = backend(store_backend.name, store_backend.cluster)
+                store = next(made)
+                stores.callback(next, made, None)
+            fleets += 1
+            fleet, started = start_fleet(root, kinds, backend=store, **extra)
+            servers.extend(started)
+            return fleet
 
-    yield make
-    for server in servers:
-        server.stop()
+        yield make
+        for server in servers:
+            server.stop()
 
 
 @dataclass
@@ -351,13 +362,21 @@ class AppFleet:
 
 @pytest.fixture
 def app_fleet(tmp_path: Path, store_backend: StoreBackend) -> Iterator[Callable[..., AppFleet]]:
+    """`app_fleet(count)`: sellers that authorized the app, each fleet with a store of its own
+    (on PostgreSQL, the second and later a database each)."""
     made: list[AppFleet] = []
+    with ExitStack() as stores:
 
-    def make(count: int, **spapi: Any) -> AppFleet:
-        fleet = AppFleet(tmp_path / f"app-fleet-{len(made)}", count, store_backend, **spapi)
-        made.append(fleet)
-        return fleet
+        def make(count: int, **spapi: Any) -> AppFleet:
+            store = store_backend
+            if made and store_backend.is_postgresql:
+                more = backend(store_backend.name, store_backend.cluster)
+                store = next(more)
+                stores.callback(next, more, None)
+            fleet = AppFleet(tmp_path / f"app-fleet-{len(made)}", count, store, **spapi)
+            made.append(fleet)
+            return fleet
 
-    yield make
-    for fleet in made:
-        fleet.server.stop()
+        yield make
+        for fleet in made:
+            fleet.server.stop()
