@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, SecretStr, field_validator
 
 from automation import settings as settings_module
 from automation.accounts import AccountProfile
@@ -62,6 +62,12 @@ _ONE_PER_GROUP: dict[type, tuple[str, str, str, object]] = {
         "2.5",
         "lock_wait_seconds",
         2.5,
+    ),
+    settings_module.ServeSettings: (
+        "SELLERAUTH_SERVE_TOKEN",
+        "a-token-of-twenty-chars",
+        "serve_token",
+        SecretStr("a-token-of-twenty-chars"),
     ),
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from automation.browser import BrowserSession
 from tests.batch.conftest import OUR_ID, Fleet, sellerauth, start_fleet
 from tests.batch.serving import serving
 
@@ -26,6 +27,17 @@ EXPECTED = {
     "seller-04": "needs_person",  # behind a captcha
     "seller-05": "failing",  # a wrong password
 }
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A page of the product's own headless Chromium, started for the test and closed after
+    it (one Playwright per thread: a session-wide one would stop the next test's own)."""
+    with BrowserSession(timeout_ms=15000) as session:
+        context = session.new_context()
+        page = context.new_page()
+        yield page
+        context.close()
 
 
 @pytest.fixture(scope="module")
