@@ -203,8 +203,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             exit_with(error, "-", as_json)
         if not found:
             _refuse(f"no run {run_id!r} in the store: `sellerauth runs list` shows them", as_json)
-        specs = {spec.name: spec for spec in site.commands}
-        shown = [_result_json(record, specs, site) for record in results]
+        shown = [_result_json(record, site) for record in results]
         if as_json:
             typer.echo(json.dumps({**vars(found[0]), "results": shown}, ensure_ascii=False))
             return
@@ -291,25 +290,19 @@ def row_json(row: GrantRow, site: Site) -> dict[str, Any]:
     }
 
 
-def _result_json(record: Any, specs: dict[str, Any], site: Site) -> dict[str, Any]:
-    spec = specs.get(record.command)
-    action = "-"
-    if spec is not None and record.data:
-        try:
-            action = spec.summary(record.data, None)[0]
-        except Exception:  # an old result its job's summary no longer reads
-            action = "-"
-    error = record.error or {}
-    triage = error.get("triage") or (site.triage(error) if error and site.triage else None)
+def _result_json(record: Any, site: Site) -> dict[str, Any]:
+    from automation.fleet.load import described
+
+    shown = described(record, site)
     return {
         "account": record.account,
         "state": record.state,
         "attempts": record.attempts,
         "seconds": record.seconds,
         "finished_at": record.finished_at,
-        "action": action,
-        "code": error.get("code"),
-        "triage": triage,
+        "action": shown["action"],
+        "code": shown["error"].get("code"),
+        "triage": shown["triage"],
     }
 
 

@@ -88,6 +88,22 @@ def _profiles(settings: Settings, site: Site) -> dict[str, AccountProfile]:
     return found
 
 
+def described(record: ResultRecord, site: Site) -> dict[str, Any]:
+    """A result as the account page and `runs show` show it: `action` (its job's summary in
+    a few words; '-' when there is none), `error` ({} when none) and `triage` (stored with it,
+    or the site's for an older one; None without an error)."""
+    spec = next((s for s in site.commands if s.name == record.command), None)
+    action = "-"
+    if spec is not None and record.data:
+        try:
+            action = spec.summary(record.data, None)[0]
+        except Exception:  # an old result its job's summary no longer reads
+            action = "-"
+    error = record.error or {}
+    triage = error.get("triage") or (site.triage(error) if error and site.triage else None)
+    return {"action": action, "error": error, "triage": triage}
+
+
 def configured_accounts(settings: Settings, site: Site) -> tuple[list[str], str | None]:
     """The accounts file's account names, and its problem (None: read, or no file)."""
     if settings.accounts_file is None:
