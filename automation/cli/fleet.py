@@ -218,7 +218,6 @@ def serve_token(settings: Settings, host: str) -> str | None:
     """The bearer token `serve` asks for: the configured one; None on a loopback host
     without one. Exits (invalid_input, 2) on any other host without one, or a short one."""
     token = settings.serve_token.get_secret_value().strip() if settings.serve_token else None
-    register_secret(token)  # never in a log line
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         _refuse(
             f"the bearer token is shorter than {MIN_TOKEN_LENGTH} characters: use a long "
@@ -233,6 +232,7 @@ def serve_token(settings: Settings, host: str) -> str | None:
             False,
             field="serve_token",
         )
+    register_secret(token)  # never in a log line
     return token or None
 
 
