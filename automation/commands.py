@@ -272,6 +272,9 @@ class Site:
     - `grant_labels`: each grant kind (a job's `grant_field`) in words, for the fleet view.
     - `renew_window_days`: a grant expiring within this many days is `due` in the fleet view.
     - `error_detail_keys`: an error's keys the fleet view shows beside its code.
+    - `resolved_by`: an error code -> the jobs whose later success resolves a failure with it
+      (besides the failed job's own success), in the fleet view; on the same grant, or on any
+      grant of the account for a code in `account_wide_codes` (sign-in problems).
     """
 
     commands: Sequence[CommandSpec[Any, Any]]
@@ -284,6 +287,8 @@ class Site:
     grant_labels: Mapping[str, str] = field(default_factory=dict)
     renew_window_days: int = 30
     error_detail_keys: tuple[str, ...] = ()
+    resolved_by: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    account_wide_codes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         names = [spec.name for spec in self.commands]

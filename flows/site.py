@@ -41,6 +41,22 @@ RENEW_WITHIN_DAYS = 30
 GRANT_LABELS = {"developer_id": "MWS developer access", "app_id": "SP-API app"}
 # The keys of an error the fleet view shows beside its code (Amazon's own code).
 ERROR_DETAIL_KEYS = ("amazon_code",)
+# The jobs that sign in to Seller Central (every job but the API-only `app-check`).
+SIGNING_IN = frozenset({"register", "status", "renew", "authorize", "app-status", "app-renew"})
+# An error code -> the jobs whose later success resolves it (besides the failed job's own), in
+# the fleet view: a sign-in problem is over once any job signs in (on any grant of the
+# account: SIGN_IN_CODES); no authorization once one is given; a refused token or client
+# secret once a job gets a token again.
+RESOLVED_BY = {
+    "needs_person": SIGNING_IN,
+    "login_failed": SIGNING_IN,
+    "not_authorized": frozenset({"register", "authorize"}),
+    "relink_needed": frozenset({"authorize", "app-renew"}),
+    "lwa_invalid_grant": frozenset({"authorize", "app-renew"}),
+    "lwa_invalid_client": frozenset({"authorize", "app-renew", "app-check"}),
+    "client_rejected": frozenset({"authorize", "app-renew", "app-check"}),
+}
+SIGN_IN_CODES = frozenset({"needs_person", "login_failed"})
 
 _DEVELOPER_ID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})", re.ASCII)
 

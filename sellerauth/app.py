@@ -63,6 +63,8 @@ SITE = Site(
     grant_labels=seller_central.GRANT_LABELS,
     renew_window_days=seller_central.RENEW_WITHIN_DAYS,
     error_detail_keys=seller_central.ERROR_DETAIL_KEYS,
+    resolved_by=seller_central.RESOLVED_BY,
+    account_wide_codes=seller_central.SIGN_IN_CODES,
 )
 
 

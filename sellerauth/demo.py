@@ -109,7 +109,7 @@ def closing_hint(console: Console, state: Path) -> None:
     console.print(
         "Put the seller's e-mail, password and TOTP secret in the environment (or .env), "
         "sign in once with a browser window to watch, then schedule the batch to keep the "
-        'access from expiring (SP-API: the app\'s settings first, README "SP-API settings"):'
+        'access from expiring (SP-API: the app\'s settings first, docs/spapi.md "Settings"):'
     )
     for line in REAL_SITE_COMMANDS:
         console.print("  " + line, soft_wrap=True, highlight=False, markup=False)

@@ -203,8 +203,7 @@ def add_commands(app: typer.Typer, site: Site) -> None:
             exit_with(error, "-", as_json)
         if not found:
             _refuse(f"no run {run_id!r} in the store: `sellerauth runs list` shows them", as_json)
-        specs = {spec.name: spec for spec in site.commands}
-        shown = [_result_json(record, specs, site) for record in results]
+        shown = [_result_json(record, site) for record in results]
         if as_json:
             typer.echo(json.dumps({**vars(found[0]), "results": shown}, ensure_ascii=False))
             return
@@ -219,7 +218,6 @@ def serve_token(settings: Settings, host: str) -> str | None:
     """The bearer token `serve` asks for: the configured one; None on a loopback host
     without one. Exits (invalid_input, 2) on any other host without one, or a short one."""
     token = settings.serve_token.get_secret_value().strip() if settings.serve_token else None
-    register_secret(token)  # never in a log line
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         _refuse(
             f"the bearer token is shorter than {MIN_TOKEN_LENGTH} characters: use a long "
@@ -234,6 +232,7 @@ def serve_token(settings: Settings, host: str) -> str | None:
             False,
             field="serve_token",
         )
+    register_secret(token)  # never in a log line
     return token or None
 
 
@@ -291,25 +290,19 @@ def row_json(row: GrantRow, site: Site) -> dict[str, Any]:
     }
 
 
-def _result_json(record: Any, specs: dict[str, Any], site: Site) -> dict[str, Any]:
-    spec = specs.get(record.command)
-    action = "-"
-    if spec is not None and record.data:
-        try:
-            action = spec.summary(record.data, None)[0]
-        except Exception:  # an old result its job's summary no longer reads
-            action = "-"
-    error = record.error or {}
-    triage = error.get("triage") or (site.triage(error) if error and site.triage else None)
+def _result_json(record: Any, site: Site) -> dict[str, Any]:
+    from automation.fleet.load import described
+
+    shown = described(record, site)
     return {
         "account": record.account,
         "state": record.state,
         "attempts": record.attempts,
         "seconds": record.seconds,
         "finished_at": record.finished_at,
-        "action": action,
-        "code": error.get("code"),
-        "triage": triage,
+        "action": shown["action"],
+        "code": shown["error"].get("code"),
+        "triage": shown["triage"],
     }
 
 

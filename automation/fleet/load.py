@@ -13,7 +13,14 @@ from typing import Any
 from automation.accounts import AccountProfile, load_accounts, read_accounts_file, resolve_account
 from automation.commands import CommandSpec, Site
 from automation.errors import SellerAuthError
-from automation.fleet.model import GrantRow, by_grant, grant_row, never_checked
+from automation.fleet.model import (
+    GrantRow,
+    Rules,
+    account_successes,
+    by_grant,
+    grant_row,
+    never_checked,
+)
 from automation.log import get_logger
 from automation.settings import Settings
 from automation.store import FleetEntry, GrantNote, ResultRecord, Store
@@ -88,6 +95,22 @@ def _profiles(settings: Settings, site: Site) -> dict[str, AccountProfile]:
     return found
 
 
+def described(record: ResultRecord, site: Site) -> dict[str, Any]:
+    """A result as the account page and `runs show` show it: `action` (its job's summary in
+    a few words; '-' when there is none), `error` ({} when none) and `triage` (stored with it,
+    or the site's for an older one; None without an error)."""
+    spec = next((s for s in site.commands if s.name == record.command), None)
+    action = "-"
+    if spec is not None and record.data:
+        try:
+            action = spec.summary(record.data, None)[0]
+        except Exception:  # an old result its job's summary no longer reads
+            action = "-"
+    error = record.error or {}
+    triage = error.get("triage") or (site.triage(error) if error and site.triage else None)
+    return {"action": action, "error": error, "triage": triage}
+
+
 def configured_accounts(settings: Settings, site: Site) -> tuple[list[str], str | None]:
     """The accounts file's account names, and its problem (None: read, or no file)."""
     if settings.accounts_file is None:
@@ -96,6 +119,16 @@ def configured_accounts(settings: Settings, site: Site) -> tuple[list[str], str 
         return sorted(read_accounts_file(settings.accounts_file, site.account_model)), None
     except Exception as error:  # the fleet is still shown, without the never-checked ones
         return [], str(error)
+
+
+def rules_of(site: Site) -> Rules:
+    """The site's rules for working out each grant's state."""
+    return Rules(
+        window_days=site.renew_window_days,
+        triage=site.triage,
+        resolved_by=site.resolved_by,
+        account_wide=site.account_wide_codes,
+    )
 
 
 def load_fleet(store: Store, settings: Settings, site: Site) -> Fleet:
@@ -151,14 +184,21 @@ class FleetCache:
             held = [entry.seq for jobs in self._jobs.values() for entry in jobs.values()]
             if (len(held), sum(held)) != (count, total):  # a row was dropped: read it all
                 changed = self._load(self.store.fleet_entries(), everything=True)
-            for key in changed:
-                self._rows[key] = grant_row(
-                    key,
-                    list(self._jobs[key].values()),
-                    today,
-                    self.site.renew_window_days,
-                    self.site.triage,
-                )
+            # A success on one grant may resolve a sign-in failure on another of the account:
+            # every grant of a changed account is worked out again.
+            accounts = {account for account, _, _ in changed}
+            by_account: dict[str, list[Key]] = {}
+            for key in self._jobs:
+                if key[0] in accounts:
+                    by_account.setdefault(key[0], []).append(key)
+            rules = rules_of(self.site)
+            for keys in by_account.values():
+                successes: dict[str, str] = {}
+                for key in keys:
+                    successes = account_successes(self._jobs[key].values(), successes)
+                for key in keys:
+                    entries = list(self._jobs[key].values())
+                    self._rows[key] = grant_row(key, entries, today, rules, successes)
             never = never_checked(names, {account for account, _, _ in self._rows})
             rows = sorted([*self._rows.values(), *never], key=by_grant)
             self._fleet = Fleet(rows, self.store.last_runs("batch"), today, problem)

@@ -1,11 +1,14 @@
 """The fleet, as the fleet page, `sellerauth fleet` and `/metrics` show it: one row per account
 and grant, with its state (docs/monitoring.md "States"), built from the store's fleet summary.
 
-A grant's state comes from each job's latest result about it, so a later `status` never
-hides a failed `renew`; the first that applies wins:
+A grant's state comes from each job's latest result about it, so a later read by one job
+never hides another job's failure. A job's failure stands until that job succeeds, or a job
+the site names for its error code (`Rules.resolved_by`) succeeds later: on the same grant, or,
+for a sign-in problem (`Rules.account_wide`), on any grant of the account. The first state
+that applies wins:
 
-1. `needs_person`: a job's latest result needs a person (a captcha, an e-mailed code);
-2. `failing`: a job's latest result is an error;
+1. `needs_person`: a standing failure needs a person (a captcha, an e-mailed code);
+2. `failing`: a failure stands;
 3. `lapsed`: the access lapsed or was revoked, or its expiry date has passed;
 4. `due`: it expires within the renew window;
 5. `never_checked`: no job about it has succeeded yet;
@@ -49,6 +52,19 @@ class JobState:
 
 
 @dataclass(frozen=True)
+class Rules:
+    """How rows are worked out: `window_days` (the renew window: due within it), `triage`
+    (the site's, for errors stored before results carried theirs), `resolved_by` (an error
+    code -> the jobs whose later success resolves it, besides the failed job's own) and
+    `account_wide` (codes a success on any grant of the account resolves: sign-in problems)."""
+
+    window_days: int = 30
+    triage: Triage | None = None
+    resolved_by: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    account_wide: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class GrantRow:
     """One account and grant. `grant_field` '' with `grant_id` '': an account of the accounts
     file no job has run on yet. Times are ISO-8601 UTC text; `expires_at` an ISO date."""
@@ -65,32 +81,46 @@ class GrantRow:
     last_error_at: str | None = None
     triage: dict[str, str] | None = None
     jobs: tuple[JobState, ...] = field(default=())
+    failing: tuple[str, ...] = ()
 
     @property
     def failing_jobs(self) -> list[str]:
-        """The jobs whose latest result about this grant is not a success."""
-        return [job.command for job in self.jobs if job.state != "done"]
+        """The jobs whose failure about this grant stands (not resolved since)."""
+        return list(self.failing)
 
 
 def build_fleet(
     entries: Iterable[FleetEntry],
     *,
     today: date,
-    window_days: int,
+    rules: Rules,
     configured: Iterable[str] = (),
-    triage: Triage | None = None,
 ) -> list[GrantRow]:
     """One row per account and grant of the store's fleet `entries`, plus one `never_checked`
-    row per `configured` account the store knows nothing of; sorted by account and grant.
-    `window_days`: the renew window (due within it). `triage`: the site's, for errors stored
-    before results carried theirs."""
+    row per `configured` account the store knows nothing of; sorted by account and grant."""
     grouped: dict[tuple[str, str, str], list[FleetEntry]] = {}
     for entry in entries:
         grouped.setdefault((entry.account, entry.grant_field, entry.grant_id), []).append(entry)
+    successes: dict[str, dict[str, str]] = {}
+    for (account, _, _), found in grouped.items():
+        successes[account] = account_successes(found, successes.get(account))
     rows = [
-        grant_row(key, found, today, window_days, triage) for key, found in sorted(grouped.items())
+        grant_row(key, found, today, rules, successes[key[0]])
+        for key, found in sorted(grouped.items())
     ]
-    return sorted(rows + never_checked(configured, {a for a, _, _ in grouped}), key=by_grant)
+    return sorted(rows + never_checked(configured, set(successes)), key=by_grant)
+
+
+def account_successes(
+    entries: Iterable[FleetEntry], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Per job, its newest success among `entries` (and `known`, the same from other grants
+    of the account): ISO-8601 UTC text."""
+    found = dict(known or {})
+    for e in entries:
+        if e.checked_at and e.checked_at > found.get(e.command, ""):
+            found[e.command] = e.checked_at
+    return found
 
 
 def never_checked(configured: Iterable[str], known: set[str]) -> list[GrantRow]:
@@ -107,21 +137,22 @@ def grant_row(
     key: tuple[str, str, str],
     entries: list[FleetEntry],
     today: date,
-    window_days: int,
-    triage: Triage | None,
+    rules: Rules,
+    successes: Mapping[str, str] | None = None,
 ) -> GrantRow:
     """The row of one account and grant (`key`: account, grant field, grant ID) from the
-    fleet entries of its jobs (module docstring: the states)."""
+    fleet entries of its jobs (module docstring: the states); `successes`: per job, its
+    newest success on any grant of the account (`account_successes`)."""
     account, grant_field, grant_id = key
     entries = sorted(entries, key=lambda e: e.command)
     jobs = tuple(
         JobState(e.command, e.state, e.finished_at, e.outcome or "", e.run_id) for e in entries
     )
+    standing = [e for e in entries if _stands(e, entries, rules, successes or {})]
+    states = {e.state for e in standing}
     newest = last_error = None
     checked = False
-    states = set()
     for e in entries:
-        states.add(e.state)
         checked = checked or e.checked_at is not None
         if e.expires_read_at and (
             newest is None or e.expires_read_at > (newest.expires_read_at or "")
@@ -129,19 +160,21 @@ def grant_row(
             newest = e
         if e.error and (last_error is None or (e.error_at or "") > (last_error.error_at or "")):
             last_error = e
+    if standing:  # the error shown is one that stands, the newest of them
+        last_error = max(standing, key=lambda e: e.error_at or e.finished_at)
     expires = newest.expires_at if newest else None
     days_left = (date.fromisoformat(expires) - today).days if expires else None
     error = last_error.error if last_error else None
     found_triage = None
     if error is not None:
-        found_triage = error.get("triage") or (triage(error) if triage else None)
+        found_triage = error.get("triage") or (rules.triage(error) if rules.triage else None)
     if "needs_person" in states:
         state: GrantState = "needs_person"
-    elif states - {"done"}:
+    elif states:
         state = "failing"
     elif (newest is not None and newest.lapsed) or (days_left is not None and days_left < 0):
         state = "lapsed"
-    elif days_left is not None and days_left <= window_days:
+    elif days_left is not None and days_left <= rules.window_days:
         state = "due"
     elif not checked:
         state = "never_checked"
@@ -160,7 +193,21 @@ def grant_row(
         last_error_at=last_error.error_at if last_error else None,
         triage=found_triage,
         jobs=jobs,
+        failing=tuple(e.command for e in standing),
     )
+
+
+def _stands(
+    entry: FleetEntry, entries: list[FleetEntry], rules: Rules, successes: Mapping[str, str]
+) -> bool:
+    """Whether a job's latest result is a failure not resolved since (`Rules`)."""
+    if entry.state == "done":
+        return False
+    code = str((entry.error or {}).get("code", ""))
+    jobs = rules.resolved_by.get(code, frozenset())
+    if code in rules.account_wide:
+        return not any(successes.get(job, "") > entry.finished_at for job in jobs)
+    return not any(e.command in jobs and (e.checked_at or "") > entry.finished_at for e in entries)
 
 
 @dataclass(frozen=True)

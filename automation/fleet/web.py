@@ -20,7 +20,7 @@ from flask import Flask, Response, abort, render_template, request, send_file
 
 from automation.accounts import ACCOUNT_NAME_PATTERN
 from automation.commands import Site
-from automation.fleet.load import Fleet, FleetCache
+from automation.fleet.load import Fleet, FleetCache, described
 from automation.fleet.metrics import metrics_text
 from automation.fleet.model import (
     SORTS,
@@ -135,19 +135,7 @@ def create_app(store: Store, settings: Settings, site: Site, token: str | None =
         results = store.account_results(name)
         if not grants and not results:
             abort(404)
-        specs = {spec.name: spec for spec in site.commands}
-        runs = []
-        for record in reversed(results[-200:]):
-            spec = specs.get(record.command)
-            words = "-"
-            if spec is not None and record.data:
-                try:
-                    words = spec.summary(record.data, None)[0]
-                except Exception:  # an old result a job's summary no longer reads
-                    words = "-"
-            error = record.error or {}
-            triage = error.get("triage") or (site.triage(error) if error and site.triage else None)
-            runs.append({"record": record, "action": words, "error": error, "triage": triage})
+        runs = [{"record": r, **described(r, site)} for r in reversed(results[-200:])]
         return render(
             "account.html",
             fleet,

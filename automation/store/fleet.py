@@ -355,10 +355,17 @@ class FleetQueries:
         return found
 
     def last_runs(self, kind: str = "batch") -> dict[str, str]:
-        """Per job, when its last finished run of `kind` finished (ISO-8601 UTC text)."""
+        """Per job, when its last finished run of `kind` finished (ISO-8601 UTC text); a dry
+        run (option `dry_run`) does not count: it changed nothing."""
         rows = self._query(
-            "SELECT command, MAX(finished_at) AS at FROM runs WHERE kind = :kind AND "
-            "finished_at IS NOT NULL GROUP BY command",
+            "SELECT command, finished_at, options FROM runs WHERE kind = :kind AND "
+            "finished_at IS NOT NULL",
             {"kind": kind},
         )
-        return {row["command"]: row["at"] for row in rows}
+        found: dict[str, str] = {}
+        for row in rows:
+            if json.loads(row["options"] or "{}").get("dry_run"):
+                continue
+            if row["finished_at"] > found.get(row["command"], ""):
+                found[row["command"]] = row["finished_at"]
+        return found

@@ -39,6 +39,9 @@ def renew_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | N
 
 
 def register_facts(data: dict[str, Any], grant_id: str, on: date) -> GrantFacts | None:
-    """A grant `register` made or found: active; its expiry is not on the completion page,
-    so an earlier one no longer holds (`status` or `renew` reads the new one)."""
+    """A grant `register` made: active, with no expiry known (the completion page shows none;
+    an earlier one no longer holds: `status` or `renew` reads the new one). One it found
+    (`already_granted`) says nothing new: the expiry read before stands."""
+    if data.get("outcome") == "already_granted":
+        return None
     return GrantFacts(lapsed=False)

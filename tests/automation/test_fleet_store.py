@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from automation.fleet.load import FleetCache
+from automation.fleet.load import FleetCache, rules_of
 from automation.fleet.model import build_fleet, counts, expiry_weeks
 from automation.store import SCHEMA_VERSION, GrantFacts, GrantNote, Store
 from automation.store.fleet import record_grant
@@ -25,6 +25,7 @@ from tests.postgres import StoreBackend
 OLD_STORE = Path(__file__).resolve().parents[1] / "data" / "store-v2"
 DEV = "5259-6479-4073"
 TODAY = datetime.now(UTC).date()
+RULES = rules_of(SITE)
 
 
 def write(
@@ -35,8 +36,10 @@ def write(
     facts: GrantFacts | None = None,
     code: str | None = None,
     account: str = "acme",
+    field: str = "developer_id",
+    grant: str = DEV,
 ) -> None:
-    """One run of `job` on `account` about our developer, ending in `state`."""
+    """One run of `job` on `account` about a grant (our developer), ending in `state`."""
     run = store.create_run(job, {}, [account])
     store.start_result(run.run_id, account)
     error = {"code": code, "message": "it failed"} if code else None
@@ -46,13 +49,13 @@ def write(
         state,  # type: ignore[arg-type]
         data=None if error else {"account": account},
         error=error,
-        grant=GrantNote("developer_id", DEV, code or "done", facts),
+        grant=GrantNote(field, grant, code or "done", facts),
     )
     store.finish_run(run.run_id)
 
 
 def state_of(store: Store, **extra: Any) -> str:
-    rows = build_fleet(store.fleet_entries(), today=TODAY, window_days=30, **extra)
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES, **extra)
     assert len(rows) == 1
     return rows[0].state
 
@@ -75,10 +78,30 @@ def test_a_later_status_never_hides_a_failed_renew(store: Store) -> None:
     write(store, "status", "done", facts=GrantFacts(in_days(200), "page", False))
     assert state_of(store) == "failing"  # the renew's failure stands
     write(store, "renew", "done", facts=GrantFacts(in_days(365), "page", False))
-    rows = build_fleet(store.fleet_entries(), today=TODAY, window_days=30)
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
     assert rows[0].state == "ok" and rows[0].expires_at == in_days(365)
     # The last error stays visible after the success, for the record.
     assert rows[0].last_error is not None and rows[0].last_error["code"] == "page_changed"
+
+
+def test_a_failure_stands_until_a_job_that_resolves_it_succeeds(store: Store) -> None:
+    """A captcha on `status` is over once any job signs in, on any grant of the account; no
+    authorization is over once `register` grants; a timeout of `renew` only when it renews."""
+    write(store, "status", "done", facts=GrantFacts(in_days(200), "page", False))
+    write(store, "status", "needs_person", code="needs_person")
+    write(store, "app-status", "done", field="app_id", grant="amzn1.sp.solution.x")
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
+    assert [r.state for r in rows] == ["ok", "ok"]  # the app's sign-in went through since
+    write(store, "renew", "failed", code="not_authorized")
+    assert build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)[1].state == "failing"
+    write(store, "register", "done")
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
+    assert rows[1].state == "ok" and rows[1].failing_jobs == []
+    write(store, "renew", "failed", code="timeout")
+    write(store, "register", "done")
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
+    assert rows[1].state == "failing" and rows[1].failing_jobs == ["renew"]
+    assert rows[1].last_error is not None and rows[1].last_error["code"] == "timeout"
 
 
 def test_the_most_urgent_state_wins(store: Store) -> None:
@@ -97,18 +120,18 @@ def test_the_most_urgent_state_wins(store: Store) -> None:
 def test_a_failure_says_nothing_of_the_expiry(store: Store) -> None:
     write(store, "renew", "done", facts=GrantFacts(in_days(100), "computed", False))
     write(store, "renew", "failed", code="timeout")
-    rows = build_fleet(store.fleet_entries(), today=TODAY, window_days=30)
+    rows = build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
     assert rows[0].expires_at == in_days(100) and rows[0].expires_source == "computed"
     assert sum(n for _, n in expiry_weeks(rows, TODAY)) == 0  # 100 days: beyond 13 weeks
     write(store, "renew", "done", facts=GrantFacts(in_days(8), "page", False))
-    weeks = expiry_weeks(build_fleet(store.fleet_entries(), today=TODAY, window_days=30), TODAY)
+    weeks = expiry_weeks(build_fleet(store.fleet_entries(), today=TODAY, rules=RULES), TODAY)
     assert [n for _, n in weeks] == [0, 1] + [0] * 11
 
 
 def test_accounts_never_run_are_never_checked(store: Store) -> None:
     write(store, "status", "done", facts=GrantFacts(in_days(50), "page", False))
     rows = build_fleet(
-        store.fleet_entries(), today=TODAY, window_days=30, configured=["acme", "new-shop"]
+        store.fleet_entries(), today=TODAY, rules=RULES, configured=["acme", "new-shop"]
     )
     assert [(r.account, r.state) for r in rows] == [("acme", "ok"), ("new-shop", "never_checked")]
     assert counts(rows)["never_checked"] == 1
@@ -154,7 +177,7 @@ def test_the_servers_cache_follows_every_write(
     write(store, "status", "done", facts=GrantFacts(in_days(5), "page", False), account="b")
 
     def full() -> list[Any]:
-        return build_fleet(store.fleet_entries(), today=TODAY, window_days=30, triage=SITE.triage)
+        return build_fleet(store.fleet_entries(), today=TODAY, rules=RULES)
 
     assert cache.fleet().rows == full()
     first = cache.fleet()
@@ -185,3 +208,14 @@ def test_the_servers_cache_follows_every_write(
         )
     assert [r.account for r in cache.fleet().rows] == ["acme", "b", "c"]
     assert cache.fleet().rows == full()
+
+
+def test_a_dry_run_is_not_the_nights_batch(store: Store) -> None:
+    """`--dry-run` changes nothing: the metric the missing-batch alert reads ignores it."""
+    real = store.create_run("renew", {"dry_run": False}, ["acme"])
+    store.finish_run(real.run_id)
+    assert set(store.last_runs()) == {"renew"}
+    first = store.last_runs()["renew"]
+    dry = store.create_run("renew", {"dry_run": True}, ["acme"])
+    store.finish_run(dry.run_id)
+    assert store.last_runs() == {"renew": first}

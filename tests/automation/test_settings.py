@@ -65,9 +65,9 @@ _ONE_PER_GROUP: dict[type, tuple[str, str, str, object]] = {
     ),
     settings_module.ServeSettings: (
         "SELLERAUTH_SERVE_TOKEN",
-        "a-serve-token",
+        "a-token-of-twenty-chars",
         "serve_token",
-        SecretStr("a-serve-token"),
+        SecretStr("a-token-of-twenty-chars"),
     ),
 }
 

@@ -30,14 +30,13 @@ EXPECTED = {
 
 
 @pytest.fixture
-def page(shared_browser: BrowserSession) -> Iterator[Page]:
-    """A page of the session's shared browser, not pytest-playwright's own `page`: that one's
-    Playwright lives for the whole session and makes every later test that starts its own
-    refuse to ("Sync API inside the asyncio loop")."""
-    context = shared_browser.new_context(locale="en-US")
-    try:
-        yield context.new_page()
-    finally:
+def page() -> Iterator[Page]:
+    """A page of the product's own headless Chromium, started for the test and closed after
+    it (one Playwright per thread: a session-wide one would stop the next test's own)."""
+    with BrowserSession(timeout_ms=15000) as session:
+        context = session.new_context()
+        page = context.new_page()
+        yield page
         context.close()
 
 
