@@ -33,6 +33,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from automation.settings import load_settings
 from automation.store import GrantFacts, GrantNote, Store
 from automation.store.fleet import record_grant
@@ -59,8 +61,8 @@ def seed(store: Store, accounts: int, runs: int) -> None:
         run_id = f"{at[:10].replace('-', '')}T020000Z-{night:06x}"
         with store._transaction() as db:  # one transaction a night: seeding, not a run
             db.execute(
-                "INSERT INTO runs VALUES (?, ?, 'batch', '{}', ?, ?, ?)",
-                (run_id, job, json.dumps(names), at, at),
+                sa.text("INSERT INTO runs VALUES (:run_id, :job, 'batch', '{}', :names, :at, :at)"),
+                {"run_id": run_id, "job": job, "names": json.dumps(names), "at": at},
             )
             for name in names:
                 draw = rng.random()
@@ -76,9 +78,19 @@ def seed(store: Store, accounts: int, runs: int) -> None:
                     (start + timedelta(days=night + days)).date().isoformat(), "page"
                 )
                 db.execute(
-                    "INSERT INTO results (run_id, account, state, started_at, finished_at, "
-                    "seconds, data, error) VALUES (?, ?, ?, ?, ?, 1.0, ?, ?)",
-                    (run_id, name, state, at, at, json.dumps(data), json.dumps(error)),
+                    sa.text(
+                        "INSERT INTO results (run_id, account, state, started_at, finished_at, "
+                        "seconds, data, error) VALUES (:run_id, :name, :state, :at, :at, 1.0, "
+                        ":data, :error)"
+                    ),
+                    {
+                        "run_id": run_id,
+                        "name": name,
+                        "state": state,
+                        "at": at,
+                        "data": json.dumps(data),
+                        "error": json.dumps(error),
+                    },
                 )
                 note = GrantNote(field, grant, code or "done", None if code else facts)
                 record_grant(
