@@ -88,7 +88,8 @@ bench: setup $(VENV)/.bench
 # Long sweeps, not part of `make test`: 200 layout seeds over the core flows (a failure prints
 # the seed and the command that reproduces it), then the SIGKILL-and-resume test at 30+ points,
 # on both stores, and the PostgreSQL half of the SIGKILL tests `make test` leaves out
-# (test_durable_kill, test_resume, test_spapi_kill: tests/conftest.py PG_HALF_IN_FUZZ).
+# (test_durable_kill, test_resume, test_spapi_kill, test_durable_runs: tests/conftest.py
+# PG_HALF_IN_FUZZ), and four processes sharing one PostgreSQL store (test_shared_store).
 fuzz: setup
 	$(PY) -m tests.fuzz --seeds $${FUZZ_SEEDS:-200} --start $${FUZZ_START:-1}
 	$(PY) -m pytest -m fuzz

@@ -58,7 +58,12 @@ BROWSER_MODULES = frozenset(
 # The slow durability tests whose PostgreSQL half runs in `make fuzz` (`pytest -m fuzz`), not in
 # `make test`, to keep it under 15 minutes: SIGKILL at random moments and resume. Their SQLite
 # half, and every other store and batch test on both backends, stay in `make test`.
-PG_HALF_IN_FUZZ = frozenset({"test_durable_kill.py", "test_resume.py", "test_spapi_kill.py"})
+PG_HALF_IN_FUZZ = frozenset(
+    {"test_durable_kill.py", "test_resume.py", "test_spapi_kill.py", "test_durable_runs.py"}
+)
+# Whole modules that run in `make fuzz` only: four processes sharing one PostgreSQL store over
+# 24 sellers, twice (one to two minutes on 2 cores).
+FUZZ_ONLY_MODULES = frozenset({"test_shared_store.py"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -77,6 +82,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.fuzz)
             if not in_fuzz:
                 item.add_marker(pytest.mark.skip(reason="the PostgreSQL half: `make fuzz`"))
+        if item.path.name in FUZZ_ONLY_MODULES:
+            item.add_marker(pytest.mark.fuzz)
+            if not in_fuzz:
+                item.add_marker(pytest.mark.skip(reason="many machines on one store: `make fuzz`"))
 
 
 @pytest.fixture(autouse=True)
