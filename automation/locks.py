@@ -5,7 +5,6 @@ per account on that database (held across machines)."""
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,32 +88,49 @@ def account_lock(where: Settings | Path, account: str, wait_seconds: float = 0) 
 
 @contextmanager
 def _advisory_lock(where: Location, account: str, wait_seconds: float) -> Iterator[None]:
-    """`pg_try_advisory_lock` on the account's key, on a connection of its own held for the
-    block (a session lock: it ends with the connection, whatever happens to the process)."""
+    """The account's advisory lock on a connection of its own held for the block (a session
+    lock: it ends with the connection, whatever happens to the process). Without a wait,
+    `pg_try_advisory_lock`; with one, `pg_advisory_lock` under a `lock_timeout` of the wait:
+    the server holds the request until the lock is free or the time is up (no polling)."""
     key = {"key": lock_key(validate_account_name(account))}
-    deadline = time.monotonic() + wait_seconds
     try:
         conn = engine_for(where).connect()
     except sa.exc.SQLAlchemyError as exc:
         raise _unreachable(where, account, exc) from None
+    held = False
     try:
         try:
-            while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
-                conn.commit()
-                if time.monotonic() >= deadline:
-                    raise _busy(account, wait_seconds)
-                time.sleep(POLL_SECONDS)
+            if wait_seconds > 0:
+                timeout = {"ms": f"{max(1, round(wait_seconds * 1000))}ms"}
+                conn.execute(sa.text("SELECT set_config('lock_timeout', :ms, false)"), timeout)
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), key)
+                held = True
+            else:
+                held = bool(
+                    conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), key).scalar()
+                )
             conn.commit()
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise _unreachable(where, account, exc) from None
         except sa.exc.SQLAlchemyError as exc:
             raise _unreachable(where, account, exc) from None
+        if not held:
+            raise _busy(account, wait_seconds)
         yield
     finally:
         try:  # a server that went away took the session, and the lock with it
-            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
-            conn.commit()
+            conn.rollback()
+            if held:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
+                conn.commit()
         except sa.exc.SQLAlchemyError:
             pass
         conn.close()
+
+
+# PostgreSQL's SQLSTATE for a lock not granted within `lock_timeout`.
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _busy(account: str, wait_seconds: float) -> Busy:

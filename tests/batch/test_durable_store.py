@@ -203,6 +203,19 @@ class TestAccountLock:
             pass
         thread.join()
 
+    def test_a_wait_that_runs_out_is_busy(self, state_dir: Path, store_backend) -> None:
+        """Waited for as long as asked (on PostgreSQL the server holds the request for the
+        lock_timeout), then `busy`; the lock still works afterwards."""
+        settings = store_backend.settings(state_dir=state_dir)
+        with account_lock(settings, "acme"):
+            started = time.monotonic()
+            with pytest.raises(Busy) as caught, account_lock(settings, "acme", wait_seconds=0.5):
+                pass
+            assert 0.4 <= time.monotonic() - started < 5
+            assert "after waiting 0.5 s" in caught.value.message
+        with account_lock(settings, "acme", wait_seconds=0.5):
+            pass
+
 
 def test_history_lists_the_intents_never_closed(
     state_dir: Path, store: Store, store_backend: StoreBackend
